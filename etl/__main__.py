@@ -1,0 +1,37 @@
+"""`python -m etl [--articles DIR] [--out DIR]`: rebuild the processed tables from the articles."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl.corpus import CorpusError
+from etl.pipeline import PROCESSED, RAW, run
+from etl.people import PEOPLE_CSV
+from etl.tables import TableError
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    ap.add_argument("--articles", type=Path, default=RAW, help="folder of .txt articles (default: data/raw)")
+    ap.add_argument("--out", type=Path, default=PROCESSED, help="folder for the tables (default: data/processed)")
+    ap.add_argument("--metadata", type=Path, help="metadata CSV (default: <articles>/articles.csv if present)")
+    ap.add_argument("--people", type=Path, default=PEOPLE_CSV, help="people reference CSV")
+    args = ap.parse_args(argv)
+    try:
+        written = run(args.articles, args.out, args.metadata, args.people)
+    except CorpusError as e:
+        print(f"etl: {len(e.problems)} problem(s) with the input; nothing was written:", file=sys.stderr)
+        for p in e.problems:
+            print(f"  - {p}", file=sys.stderr)
+        return 2
+    except (TableError, ValueError, OSError) as e:
+        print(f"etl: {e}; nothing was written", file=sys.stderr)
+        return 2
+    print(f"etl: wrote {len(written)} files to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

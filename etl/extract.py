@@ -1,0 +1,546 @@
+"""Rules that turn an article's text into claims: every trade figure, with its sentence.
+
+The rules read like a careful analyst would: a money figure is a claim only when its clause is
+about trade between countries (not investment, loans or budgets); a target is a figure stated as
+an aim ("aims to", "goal", "should reach", "can be raised to"); a one-way flow names its exporter
+and importer ("Iraq's exports to Iran", "imports from Iran"); a percentage is a claim only as a
+share of a country's imports or of an export flow. Pure Python, no I/O: `extract` takes a string.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import asdict, dataclass
+
+from etl.figures import Figure, find_money, find_percent
+from etl.people import PeopleIndex, PersonMention, default_people, people_in, speaker_of
+from etl.places import CountryMention, country_index, main_pair
+from etl.text import Sentence, clause_bounds, dateline_end, paragraphs, sentences
+
+CLAIM_COLUMNS = [
+    "claim_id", "article_id", "pair", "metric", "direction", "category", "value", "unit",
+    "qualifier", "scope", "period", "speaker", "quote", "start", "end", "method",
+]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    claim_id: str
+    article_id: str
+    pair: str
+    metric: str
+    direction: str
+    category: str
+    value: float
+    unit: str
+    qualifier: str
+    scope: str
+    period: str
+    speaker: str
+    quote: str
+    start: int
+    end: int
+    method: str
+
+    def row(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRow:
+    exporter: str
+    importer: str
+    category: str
+    share: float | None
+    claim_id: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    claims: list[Claim]
+    categories: list[CategoryRow]
+
+
+# --- cue words --------------------------------------------------------------------------------
+_TRADE = re.compile(
+    r"\b(?:(?:bilateral|two-way|mutual|foreign|total|annual|overall|non-oil|current)\s+)?"
+    r"(?:trade|trading|commerce|turnover|(?:trade|commercial|economic|bilateral|energy-related)\s+exchanges?)\b"
+    r"(?!\s+(?:minister|ministry|ministers|fair|fairs|zones?|cent(?:er|re)s?|delegations?|"
+    r"organi[sz]ations?|agreements?|deals?|pacts?|unions?|wars?|routes?|corridors?|missions?|"
+    r"offices?|representatives?|talks|polic(?:y|ies)|barriers|surplus|deficits?|gaps?|balance|imbalances?|"
+    r"disputes?|sanctions|partners?|bloc|body|chambers?|council|show|expo|tariffs?))",
+    re.IGNORECASE,
+)
+_NOT_TRADE_MONEY = re.compile(
+    r"\b(?:invest(?:ment|ments|ing|ed|s)?|FDI|loans?|credit(?:s| lines?)?|contracts?|deals?|"
+    r"projects?|budgets?|funds?|funding|aid|grants?|debts?|reserves|revenues?|income|GDP|"
+    r"capital|assets|costs?|prices?|spending|subsid\w+|remittances|deposits|bonds?|surplus|"
+    r"deficits?|valuation|fines?|salar\w+|wages?|tourism|tourists|donations?|bailout|"
+    r"market value|capitali[sz]ation|output|production)\b",
+    re.IGNORECASE,
+)
+_TARGET_NOUN = re.compile(
+    r"\b(?:target(?:s|ed|ing)?|goal|goals|aim(?:s|ed|ing)?|objective|ambition|vision|"
+    r"plan(?:s|ned|ning)?\s+to|seek(?:s|ing)?\s+to|sought\s+to|want(?:s|ed)?\s+to|"
+    r"hop(?:e|es|ed|ing)\s+to|intend(?:s|ed)?\s+to|envisag\w+|strive|striving|push\s+to|"
+    r"bid\s+to|determined\s+to|ready\s+to|agreed\s+to|efforts?\s+to)\b",
+    re.IGNORECASE,
+)
+_TARGET_MODAL = re.compile(
+    r"\b(?:will|would|could|can|should|shall|must|may|might|expected\s+to|set\s+to|"
+    r"projected\s+to|poised\s+to|likely\s+to|(?:is|are)\s+to|to\s+(?:reach|raise|increase|"
+    r"boost|hit|double|triple|lift|grow|expand|bring|take|push|elevate|enhance|achieve))\b",
+    re.IGNORECASE,
+)
+_ANAPHORA = re.compile(
+    r"\b(?:this|that|the)\s+(?:figure|amount|number|volume|level|sum|value)\b", re.IGNORECASE
+)
+_FLOW_WORD = re.compile(
+    r"\b(?P<word>export(?:s|ed|ing)?|import(?:s|ed|ing)?|shipments?|sales|purchases)\b",
+    re.IGNORECASE,
+)
+_SHARE_VERB = re.compile(
+    r"\b(?:account(?:s|ed|ing)?\s+for|make\s+up|makes\s+up|made\s+up|making\s+up|"
+    r"represent(?:s|ed|ing)?|constitut(?:e|es|ed|ing)|compris(?:e|es|ed|ing)|share|stake)\b",
+    re.IGNORECASE,
+)
+_QUALIFIER_BEFORE = [
+    ("approx", re.compile(
+        r"\b(?:about|around|approximately|approx\.|roughly|some|nearly|almost|close\s+to|"
+        r"an\s+estimated|estimated\s+at|circa|ca\.|in\s+the\s+region\s+of|near)\s+(?:the\s+)?$",
+        re.IGNORECASE)),
+    ("lower_bound", re.compile(
+        r"\b(?:over|more\s+than|above|exceed(?:s|ed|ing)?|in\s+excess\s+of|at\s+least|"
+        r"upwards\s+of|surpass(?:es|ed|ing)?|top(?:s|ped)?|beyond|north\s+of|greater\s+than|"
+        r"no\s+less\s+than|not\s+less\s+than|just\s+over)\s+(?:the\s+)?$",
+        re.IGNORECASE)),
+    ("upper_bound", re.compile(
+        r"\b(?:up\s+to|less\s+than|under|below|at\s+most|no\s+more\s+than|not\s+more\s+than|"
+        r"fewer\s+than|just\s+under|as\s+much\s+as|a\s+maximum\s+of|maximum\s+of|within)\s+"
+        r"(?:the\s+)?$",
+        re.IGNORECASE)),
+]  # fmt: skip
+_QUALIFIER_AFTER = [
+    ("lower_bound", re.compile(r"^(?:-plus|\+|\s+or\s+more|\s+and\s+above|\s+plus)\b", re.IGNORECASE)),
+    ("upper_bound", re.compile(r"^\s+or\s+(?:less|fewer)\b", re.IGNORECASE)),
+    ("approx", re.compile(r"^\s+or\s+so\b", re.IGNORECASE)),
+]
+_SCOPE = re.compile(
+    r"\b(?P<word>including|excluding|incl\.|excl\.|except(?:\s+for)?|apart\s+from|without)\s+"
+    r"(?:the\s+|all\s+)?(?P<what>[\w-]+)"
+    r"|\b(?P<non>non-(?:oil|energy|petroleum|hydrocarbon|gas)|oil\s+and\s+non-oil)\b",
+    re.IGNORECASE,
+)
+_SCOPE_WORDS = {"including": "including", "incl.": "including", "excluding": "excluding",
+                "excl.": "excluding", "except": "excluding", "except for": "excluding",
+                "apart from": "excluding", "without": "excluding"}  # fmt: skip
+_SCOPE_TOPICS = re.compile(
+    r"^(?:energy|oil|gas|petroleum|electricity|fuel|crude|hydrocarbons?|services|tourism|"
+    r"transit|re-exports?|goods|gold|condensates?|petrochemicals?|non-oil)", re.IGNORECASE)
+_PERIODS = [
+    (re.compile(r"\b(?:annual(?:ly)?|yearly|per\s+(?:year|annum)|a\s+year|each\s+year|every\s+year)\b",
+                re.IGNORECASE), lambda m: "annual"),
+    (re.compile(r"\b(?:in\s+the\s+)?near\s+future\b", re.IGNORECASE), lambda m: "near future"),
+    (re.compile(r"\b(?:by|until|before|till)\s+(?:the\s+end\s+of\s+)?((?:19|20)\d{2})\b"),
+     lambda m: f"by {m.group(1)}"),
+    (re.compile(r"\b(?:in|during|for|over)\s+(?:the\s+)?((?:first|second|third|fourth|last)\s+"
+                r"(?:half|quarter|six\s+months|nine\s+months|three\s+months)\s+of\s+)?"
+                r"((?:fiscal\s+|calendar\s+)?(?:19|20)\d{2}(?:[-/]\d{2,4})?)\b", re.IGNORECASE),
+     lambda m: (m.group(1) or "") + m.group(2)),
+    (re.compile(r"\b(?:in\s+)?(?:the\s+)?(last|this|next|past|previous|current|coming)\s+"
+                r"((?:fiscal\s+|calendar\s+|Iranian\s+)?(?:year|month|quarter|decade))\b",
+                re.IGNORECASE), lambda m: f"{m.group(1).lower()} {m.group(2)}"),
+    (re.compile(r"\bwithin\s+(?:the\s+next\s+)?(\w+)\s+(years?|months?)\b", re.IGNORECASE),
+     lambda m: f"within {m.group(1)} {m.group(2)}"),
+    (re.compile(r"\b(?:in\s+)?the\s+(first|past|last)\s+(\w+)\s+months\b", re.IGNORECASE),
+     lambda m: f"{m.group(1).lower()} {m.group(2)} months"),
+]  # fmt: skip
+_LIST_INTRO = re.compile(
+    r"\b(?:categor(?:y|ies)|groups?|sectors|items|product\s+groups|types)\s*:\s*", re.IGNORECASE
+)
+_VAGUE_SUBJECT = re.compile(
+    r"^(?:these|those|they|it|which|the\s+(?:products|goods|exports|imports|items|categories))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Article:
+    """What the rules need to know about one article while they work through its figures."""
+
+    article_id: str
+    text: str
+    sentences: list[Sentence]
+    starts: list[int]
+    countries: list[CountryMention]
+    main: tuple[str, ...]
+    people: list[PersonMention] | None
+    people_index: PeopleIndex
+
+    def sentence_at(self, pos: int) -> Sentence | None:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and self.sentences[i].start <= pos < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+    def countries_in(self, start: int, end: int) -> list[CountryMention]:
+        return [c for c in self.countries if start <= c.start and c.end <= end]
+
+    def speaker(self, s: Sentence) -> str:
+        if self.people is None:
+            isos = {c.iso3 for c in self.countries}
+            names = {self.text[c.start : c.end] for c in self.countries} | isos
+            self.people = people_in(self.text, self.people_index, names)
+        return speaker_of(self.text, s, self.people, self.sentences)
+
+
+def _pair(*isos: str) -> str:
+    return "-".join(sorted(isos))
+
+
+def _qualifier(text: str, fig: Figure, clause_start: int) -> str:
+    if fig.range_part:
+        return "lower_bound" if fig.range_part == "low" else "upper_bound"
+    before = text[max(clause_start, fig.start - 40) : fig.start]
+    for name, pattern in _QUALIFIER_BEFORE:
+        if pattern.search(before):
+            return name
+    after = text[fig.end : fig.end + 12]
+    for name, pattern in _QUALIFIER_AFTER:
+        if pattern.search(after):
+            return name
+    return "exact"
+
+
+def _nearest(pattern: re.Pattern[str], text: str, lo: int, hi: int, pos: int) -> int | None:
+    """Distance from `pos` to the nearest match of `pattern` within text[lo:hi]."""
+    best = None
+    for m in pattern.finditer(text, lo, hi):
+        d = pos - m.end() if m.end() <= pos else m.start() - pos
+        best = d if best is None or d < best else best
+    return best
+
+
+def _scope(text: str, lo: int, hi: int, fig: Figure) -> str:
+    best, best_d = "", None
+    for m in _SCOPE.finditer(text, lo, hi):
+        if m.group("non"):
+            label = m.group("non").lower()
+        else:
+            what = m.group("what")
+            if not _SCOPE_TOPICS.match(what):
+                continue
+            what = re.sub(r"-(?:related|based)$", "", what.lower())
+            label = f"{_SCOPE_WORDS[' '.join(m.group('word').lower().split())]} {what}"
+        d = abs(m.start() - fig.start)
+        if best_d is None or d < best_d:
+            best, best_d = label, d
+    return best
+
+
+def _period(text: str, lo: int, hi: int, fig: Figure) -> str:
+    best, best_d = "", None
+    for pattern, label in _PERIODS:
+        for m in pattern.finditer(text, lo, hi):
+            if m.start() < fig.end and m.end() > fig.start:
+                continue
+            d = abs(m.start() - fig.start)
+            if best_d is None or d < best_d:
+                best, best_d = label(m), d
+    return best
+
+
+def _pair_from(a: _Article, mentions: list[CountryMention], fig: Figure) -> str:
+    """The two countries a trade figure is about, preferring the clause, then the article."""
+    text = a.text
+    for x, y in zip(mentions, mentions[1:], strict=False):
+        if x.iso3 != y.iso3 and re.fullmatch(r"\s*(?:and|,|-|–|—|&|with)\s*|\s*['’]s\s+\w+\s+with\s+",
+                                              text[x.end : y.start]):
+            return _pair(x.iso3, y.iso3)
+    isos: list[str] = []
+    for c in sorted(mentions, key=lambda c: abs(c.start - fig.start)):
+        if c.iso3 not in isos:
+            isos.append(c.iso3)
+    names = [c.iso3 for c in mentions if c.kind != "capital"]
+    if len(set(names)) >= 2:
+        isos = [i for i in isos if i in names]
+    if len(isos) > 2 and len(a.main) == 2 and set(a.main) <= set(isos):
+        return _pair(*a.main)
+    if len(isos) >= 2:
+        return _pair(isos[0], isos[1])
+    if len(isos) == 1:
+        only = isos[0]
+        if only in a.main and len(a.main) == 2:
+            return _pair(*a.main)
+        partner = next((m for m in a.main if m != only), None)
+        return _pair(only, partner) if partner else ""
+    return _pair(*a.main) if len(a.main) == 2 else ""
+
+
+def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, str, str]]:
+    """One-way flows stated in text[lo:hi]: (position, exporter, importer)."""
+    text = a.text
+    found = []
+    for m in _FLOW_WORD.finditer(text, lo, hi):
+        word = m.group("word").lower()
+        exporting = not word.startswith(("import", "purchase"))
+        before = [c for c in a.countries_in(max(lo, m.start() - 40), m.start())]
+        # "Iran's non-oil exports", "Iranian exports": the country right before the word.
+        subject = None
+        if before and re.fullmatch(r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+", text[before[-1].end : m.start()]):
+            subject = before[-1].iso3
+        after = a.countries_in(m.end(), min(hi, m.end() + 90))
+        origin = dest = None
+        for c in after:
+            gap = text[m.end() : c.start]
+            if re.search(r"\b(?:from|of)\s+(?:the\s+)?$", gap) and origin is None and dest is None:
+                origin = c.iso3
+            elif re.search(r"\b(?:to|into)\s+(?:the\s+)?$", gap) and dest is None:
+                dest = c.iso3
+        if exporting:
+            exporter, importer = subject or origin, dest
+            if importer is None and origin and subject and origin != subject:
+                exporter, importer = origin, None
+        else:
+            importer, exporter = subject or dest, origin
+        if exporter is None and importer is not None and importer in a.main and len(a.main) == 2:
+            exporter = next(c for c in a.main if c != importer)
+        if importer is None and exporter is not None and not exporting and exporter in a.main:
+            importer = next((c for c in a.main if c != exporter), None)
+        if exporter and importer and exporter != importer:
+            found.append((m.start(), exporter, importer))
+    return found
+
+
+def _flow_context(a: _Article, s: Sentence, pos: int) -> tuple[str, str] | None:
+    """The flow a share refers to: stated in its sentence, else earlier in the paragraph."""
+    here = _flows(a, s.start, s.end)
+    if here:
+        return min(here, key=lambda f: abs(f[0] - pos))[1:]
+    para_start = next(p.start for p in paragraphs(a.text) if p.start <= s.start < p.end + 1)
+    earlier = _flows(a, para_start, s.start)
+    return earlier[-1][1:] if earlier else None
+
+
+def _category_lists(a: _Article) -> list[tuple[int, str, str, list[str]]]:
+    """'Iranian exports to Iraq are divided into ten categories: a, b, ... and j.'"""
+    out = []
+    for m in _LIST_INTRO.finditer(a.text):
+        s = a.sentence_at(m.start())
+        if s is None:
+            continue
+        flows = _flows(a, s.start, m.start())
+        if not flows:
+            continue
+        body = a.text[m.end() : s.end].rstrip(" .;")
+        parts = [p.strip() for p in re.split(r",\s*", body) if p.strip()]
+        if len(parts) == 1:
+            parts = [p.strip() for p in re.split(r"\s+and\s+", parts[0])]
+        elif parts:
+            parts[-1] = re.sub(r"^(?:and|or)\s+", "", parts[-1])
+        items = [p for p in parts if 0 < len(p.split()) <= 6]
+        if len(items) >= 2:
+            _, exporter, importer = flows[-1]
+            out.append((s.start, exporter, importer, items))
+    return out
+
+
+def _category_name(phrase: str, known: list[str]) -> str:
+    phrase = " ".join(phrase.split())
+    low = phrase.lower()
+    for item in known:
+        if item.lower() == low:
+            return item
+    for item in known:
+        words = item.lower().split()
+        if low.split()[0] == words[0] or low.startswith(item.lower()):
+            return item
+    return phrase
+
+
+def _share_subject(text: str, lo: int, verb_start: int) -> str:
+    """The noun phrase before 'accounting for' / 'account for': the category."""
+    before = text[lo:verb_start]
+    m = re.search(
+        r"(?:^\s*|\bwith\s+|\bwhile\s+|\band\s+|,\s*)((?:[a-z][\w-]*\s+){0,4}?[a-z][\w-]*)\s*$", before
+    )
+    if not m:
+        return ""
+    phrase = m.group(1)
+    phrase = re.sub(r"^(?:the|its|their|iran's|iraq's)\s+", "", phrase)
+    if _VAGUE_SUBJECT.match(phrase) or phrase in ("share", "which", "that"):
+        return ""
+    return phrase
+
+
+def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Extraction:
+    """Every claim in one article's text, and the export categories it lists."""
+    money = find_money(text)
+    percents = find_percent(text) if "%" in text or "cent" in text else []
+    has_list = _LIST_INTRO.search(text) is not None
+    if not money and not percents and not has_list:
+        return Extraction([], [])
+
+    # --- load: the article's structure -------------------------------------------------------
+    sents = sentences(text)
+    index = country_index()
+    countries: list[CountryMention] = []
+    for para in paragraphs(text):
+        countries.extend(index.find(text, dateline_end(text, para), para.end))
+    a = _Article(article_id, text, sents, [s.start for s in sents], countries,
+                 main_pair(countries), None, people or default_people())  # fmt: skip
+
+    claims: list[Claim] = []
+    trade_sentences: dict[int, str] = {}  # sentence start -> pair of a trade claim there
+
+    def add(fig: Figure, s: Sentence, pair: str, metric: str, direction: str, category: str,
+            lo: int, hi: int, method: str) -> None:  # fmt: skip
+        claims.append(Claim(
+            claim_id=f"{article_id}:{fig.start}" + (":high" if fig.range_part == "high" else ""),
+            article_id=article_id, pair=pair, metric=metric, direction=direction,
+            category=category, value=fig.value, unit=fig.unit,
+            qualifier=_qualifier(text, fig, lo) if fig.kind == "money" else "exact",
+            scope=_scope(text, lo, hi, fig), period=_period(text, lo, hi, fig) or _period(text, s.start, s.end, fig),
+            speaker=a.speaker(s), quote=s.of(text), start=fig.start, end=fig.end, method=method,
+        ))  # fmt: skip
+
+    # --- process: money figures --------------------------------------------------------------
+    for fig in money:
+        s = a.sentence_at(fig.start)
+        if s is None:
+            continue
+        lo, hi = clause_bounds(text, s, fig.start)
+        flows = [f for f in _flows(a, lo, hi)]
+        d_trade = _nearest(_TRADE, text, lo, hi, fig.start)
+        d_flow = min((abs(f[0] - fig.start) for f in flows), default=None)
+        d_other = _nearest(_NOT_TRADE_MONEY, text, lo, hi, fig.start)
+        window = text[max(lo, fig.start - 110) : fig.start]
+        after = re.split(r"[,;]|\$|\d", text[fig.end : hi], maxsplit=1)[0]
+        is_target = bool(
+            _TARGET_NOUN.search(window) or _TARGET_MODAL.search(window) or _TARGET_NOUN.search(after)
+        )
+        cues = [d for d in (d_trade, d_flow) if d is not None]
+        inherited = ""
+        if not cues and _ANAPHORA.search(text, lo, hi):
+            i = a.sentences.index(s)
+            for prev in a.sentences[max(0, i - 2) : i]:
+                if prev.paragraph == s.paragraph and prev.start in trade_sentences:
+                    inherited = trade_sentences[prev.start]
+            if not inherited:
+                continue
+        elif not cues or (d_other is not None and d_other < min(cues)):
+            continue
+        if d_flow is not None and (d_trade is None or d_flow <= d_trade):
+            if is_target:
+                continue  # an export target: no metric for it in the claims contract
+            _, exporter, importer = min(flows, key=lambda f: abs(f[0] - fig.start))
+            add(fig, s, _pair(exporter, importer), "exports", f"{exporter}->{importer}", "",
+                lo, hi, "flow: money + exporter/importer")
+            continue
+        mentions = a.countries_in(lo, hi)
+        if len({c.iso3 for c in mentions}) < 2:
+            mentions = a.countries_in(s.start, s.end)
+        pair = inherited or _pair_from(a, mentions, fig)
+        if not pair or "-" not in pair:
+            continue
+        metric = "trade_target" if is_target else "trade_volume"
+        rule = "target: money + trade + aim" if is_target else "volume: money + trade"
+        if inherited:
+            rule += " (figure refers back to the previous sentence)"
+        add(fig, s, pair, metric, "", "", lo, hi, rule)
+        trade_sentences[s.start] = pair
+
+    # --- process: shares ---------------------------------------------------------------------
+    lists = _category_lists(a) if has_list else []
+    for fig in percents:
+        s = a.sentence_at(fig.start)
+        if s is None:
+            continue
+        lo, hi = clause_bounds(text, s, fig.start)
+        after = text[fig.end : min(hi, fig.end + 80)]
+        imp = re.match(
+            r"\s+of\s+(?:the\s+)?(?:total\s+|overall\s+)?(?:(?P<c1>[\w’' .-]+?)['’]s\s+(?:total\s+|"
+            r"overall\s+|annual\s+|non-oil\s+)?imports?|imports?\s+(?:of|by|into|to)\s+(?P<c2>[\w .-]+))",
+            after,
+        )
+        before = text[lo : fig.start]
+        imp_before = re.search(
+            r"\bshare\s+(?:of|in)\s+(?:the\s+)?(?P<c>[\w’' .-]+?)['’]s\s+(?:total\s+)?imports?\b", before
+        )
+        if imp or imp_before:
+            span = (fig.end, fig.end + (imp.end() if imp else 0)) if imp else (lo + imp_before.start(), lo + imp_before.end())
+            importers = a.countries_in(*span)
+            if not importers:
+                continue
+            importer = importers[0].iso3
+            others = [c.iso3 for c in a.countries_in(lo, hi) if c.iso3 != importer]
+            exporter = others[0] if others else None
+            if exporter is None:
+                ctx = _flow_context(a, s, fig.start)
+                exporter = ctx[0] if ctx and ctx[1] == importer else None
+            if exporter is None and importer in a.main and len(a.main) == 2:
+                exporter = next(c for c in a.main if c != importer)
+            if exporter:
+                add(fig, s, _pair(exporter, importer), "import_share", f"{exporter}->{importer}",
+                    "", lo, hi, "share: percent of a country's imports")
+            continue
+        verb = _SHARE_VERB.search(text, lo, fig.start)
+        if verb is None:
+            continue
+        category = _share_subject(text, lo, verb.start())
+        if not category:
+            continue
+        flow = _flow_context(a, s, fig.start)
+        known = [item for pos, ex, im, items in lists if pos <= s.start for item in items]
+        if flow is None and lists:
+            flow = (lists[-1][1], lists[-1][2])
+        if flow is None:
+            continue
+        exporter, importer = flow
+        add(fig, s, _pair(exporter, importer), "category_share", f"{exporter}->{importer}",
+            _category_name(category, known), lo, hi, "share: category accounting for percent")
+
+    # --- save: one claim per statement, and the category table ----------------------------------
+    claims = _dedupe(claims)
+    categories = _categories(article_id, lists, claims)
+    return Extraction(claims, categories)
+
+
+def _dedupe(claims: list[Claim]) -> list[Claim]:
+    """A figure repeated in one article (headline, lede, quote) is one claim.
+
+    Repeats are the same pair, metric, direction, category, value, unit and scope. Of those, the
+    one that says who said it is kept, then the one that says most (period, qualifier), then the
+    first. Different speakers stating the same figure stay separate claims.
+    """
+    groups: dict[tuple, list[Claim]] = {}
+    for c in claims:
+        key = (c.pair, c.metric, c.direction, c.category, c.value, c.unit, c.scope)
+        groups.setdefault(key, []).append(c)
+    kept: list[Claim] = []
+    for group in groups.values():
+        speakers = {c.speaker for c in group if c.speaker}
+        candidates = [c for c in group if c.speaker] if speakers else group
+        by_speaker: dict[str, list[Claim]] = {}
+        for c in candidates:
+            by_speaker.setdefault(c.speaker, []).append(c)
+        for same in by_speaker.values():
+            kept.append(min(same, key=lambda c: (-bool(c.period), c.qualifier == "exact", c.start)))
+    return sorted(kept, key=lambda c: c.start)
+
+
+def _categories(article_id: str, lists: list, claims: list[Claim]) -> list[CategoryRow]:
+    rows: dict[tuple[str, str, str], CategoryRow] = {}
+    for _, exporter, importer, items in lists:
+        for item in items:
+            rows.setdefault((exporter, importer, item), CategoryRow(exporter, importer, item, None, "", article_id))
+    for c in claims:
+        if c.metric != "category_share":
+            continue
+        exporter, importer = c.direction.split("->")
+        rows[(exporter, importer, c.category)] = CategoryRow(
+            exporter, importer, c.category, c.value, c.claim_id, article_id
+        )
+    return list(rows.values())

@@ -1,0 +1,184 @@
+"""Find money amounts and percentages in text, as written in wire copy.
+
+Money: "$12 billion", "$12bn", "US$ 1.5 bln", "USD 30 billion", "USD30bn", "€1 billion",
+"20 billion dollars", "twelve billion US dollars", "500 million Iraqi dinars", "$500m".
+Percent: "65%", "30 %", "65 percent", "sixty-five per cent".
+Each figure keeps its exact character span, so `text[start:end]` is the figure as written.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pycountry
+
+REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
+
+_SCALES = {
+    "thousand": 1e3, "k": 1e3,
+    "million": 1e6, "millions": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "mio": 1e6, "mm": 1e6,
+    "billion": 1e9, "billions": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9, "bil": 1e9,
+    "trillion": 1e12, "trillions": 1e12, "tn": 1e12, "trn": 1e12, "tr": 1e12,
+}  # fmt: skip
+_SYMBOLS = {
+    "US$": "USD", "U.S.$": "USD", "$": "USD", "A$": "AUD", "C$": "CAD", "HK$": "HKD",
+    "S$": "SGD", "NZ$": "NZD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB",
+    "₺": "TRY", "₩": "KRW", "RMB": "CNY", "Rs": "INR", "Rs.": "INR",
+}  # fmt: skip
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "a": 1, "an": 1,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+# Currency words that are also ordinary English words: only money when a scale word precedes.
+_AMBIGUOUS_WORDS = frozenset({"won", "real", "rand", "som", "soms", "dram", "lari", "pound"})
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    start: int
+    end: int
+    value: float
+    unit: str  # ISO 4217 code, or "percent"
+    kind: str  # "money" | "percent"
+    range_part: str = ""  # "low"/"high" when the figure is one end of a written range
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def currency_words() -> dict[str, str]:
+    with (REFERENCE / "currencies.csv").open(encoding="utf-8") as f:
+        return {row["word"].lower(): row["iso"] for row in csv.DictReader(f)}
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    codes = sorted({c.alpha_3 for c in pycountry.currencies} - {"XXX", "XTS", "ALL", "TOP"})
+    words = _alternation(list(currency_words()))
+    word_number = (
+        r"(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:" + "|".join(k for k in _UNITS if len(k) > 2)
+        + r"))?|" + "|".join(k for k in _UNITS if len(k) > 2) + r"|an?)"
+    )
+    word_amount = rf"(?:half\s+an?|(?:{word_number})(?:\s+and\s+a\s+half)?|{word_number}\s+hundred)"
+    number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    scale = r"(?:thousand|millions?|billions?|trillions?|mln|bln|bil|mio|mn|bn|trn|tn|tr|[kmbMB]|MM)"
+    symbol = _alternation(list(_SYMBOLS))
+    code = "(?-i:" + "|".join(codes) + ")"
+    # (?![\w$]) stops "5 m" in "5 metres" or "$12bn" inside a longer token.
+    money = rf"""
+      (?P<sym>{symbol}|\b(?:{code})(?![A-Za-z]))\s?(?P<n1>{number})(?:\s?[-–]\s?(?P<n1b>{number}))?
+          (?:[\s-]?(?P<s1>{scale})(?![\w]))?(?:\s(?P<w1>{words})\b)?
+    | \b(?P<n2>{number})(?:\s?[-–]\s?(?P<n2b>{number}))?(?:[\s-]?(?P<s2>{scale})(?!\w))?
+          \s(?:(?P<c2>{code})\b|(?P<w2>{words})\b)
+    | \b(?P<n3>{word_amount})\s(?P<s3>thousand|million|billion|trillion)\s
+          (?:(?P<c3>{code})\b|(?P<w3>{words})\b)
+    """
+    percent = rf"""
+      \b(?P<p1>{number})\s?(?:%|percent\b|per\s?cent\b|pct\b)
+    | \b(?P<p2>{word_number})\s(?:percent|per\s?cent)\b
+    """
+    return (
+        re.compile(money, re.VERBOSE | re.IGNORECASE),
+        re.compile(percent, re.VERBOSE | re.IGNORECASE),
+    )
+
+
+def _digits(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def words_to_number(s: str) -> float:
+    s = s.lower().replace("-", " ").split()
+    if s[:1] == ["half"]:
+        return 0.5
+    total = 0.0
+    for w in s:
+        if w in _UNITS:
+            total += _UNITS[w]
+        elif w in _TENS:
+            total += _TENS[w]
+        elif w == "hundred":
+            total = (total or 1) * 100
+        elif w == "half":
+            total += 0.5
+    return total
+
+
+def _scale(s: str | None) -> float:
+    if not s:
+        return 1.0
+    if s == "MM":
+        return 1e6
+    return _SCALES[s.lower()]
+
+
+def _currency(symbol: str | None, word: str | None, code: str | None) -> str:
+    if word:
+        return currency_words()[" ".join(word.lower().split())]
+    if code:
+        return code.upper()
+    assert symbol is not None
+    return _SYMBOLS.get(symbol) or _SYMBOLS.get(symbol.upper()) or symbol.upper()
+
+
+def _is_year(n: str, scale: str | None) -> bool:
+    return not scale and n.isdigit() and len(n) == 4 and 1800 <= int(n) <= 2200
+
+
+def find_money(text: str) -> list[Figure]:
+    money, _ = _patterns()
+    found: list[Figure] = []
+    for m in money.finditer(text):
+        g = m.groupdict()
+        if g["n1"] is not None:
+            low, high, scale = g["n1"], g["n1b"], g["s1"]
+            unit = _currency(g["sym"], g["w1"], None if g["sym"] in _SYMBOLS else g["sym"])
+            if g["sym"] in ("Rs", "Rs.") and not scale:
+                continue
+            if _is_year(low, scale) and g["sym"] not in _SYMBOLS:
+                continue
+        elif g["n2"] is not None:
+            low, high, scale = g["n2"], g["n2b"], g["s2"]
+            word = g["w2"]
+            if _is_year(low, scale) or (word and word.lower() in _AMBIGUOUS_WORDS and not scale):
+                continue
+            # "5 m dollars" is fine, but a bare single-letter scale needs no space before it.
+            if scale and len(scale) == 1 and text[m.start("s2") - 1].isspace():
+                continue
+            unit = _currency(None, word, g["c2"])
+        else:
+            value = words_to_number(g["n3"]) * _scale(g["s3"])
+            unit = _currency(None, g["w3"], g["c3"])
+            found.append(Figure(m.start(), m.end(), value, unit, "money"))
+            continue
+        factor = _scale(scale)
+        if high is None:
+            found.append(Figure(m.start(), m.end(), _digits(low) * factor, unit, "money"))
+        else:
+            found.append(Figure(m.start(), m.end(), _digits(low) * factor, unit, "money", "low"))
+            found.append(Figure(m.start(), m.end(), _digits(high) * factor, unit, "money", "high"))
+    return [f for f in found if math.isfinite(f.value)]
+
+
+def find_percent(text: str) -> list[Figure]:
+    _, percent = _patterns()
+    found = []
+    for m in percent.finditer(text):
+        raw = m.group("p1")
+        value = _digits(raw) if raw is not None else words_to_number(m.group("p2"))
+        if math.isfinite(value) and 0 <= value <= 100:
+            found.append(Figure(m.start(), m.end(), value, "percent", "percent"))
+    return found

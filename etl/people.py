@@ -1,0 +1,256 @@
+"""Who said a figure: people mentioned in an article, and the speaker of a sentence.
+
+Known people and their spellings come from `data/reference/people.csv` (canonical name, aliases,
+role), so "Nasir Abdulmuhsin" and "Naseer Abdul Mohsen" are one person. People not in that file
+are found by the cues of news copy (a title before a capitalised name, "X said", "according to
+X") and keep the fullest form of their name seen in the article.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from etl.figures import REFERENCE
+from etl.text import Sentence
+
+PEOPLE_CSV = REFERENCE / "people.csv"
+
+_TITLES = (
+    "President|Vice President|Prime Minister|Deputy Prime Minister|Foreign Minister|Minister|"
+    "Ambassador|Governor|Mr|Mrs|Ms|Dr|Chairman|Chairwoman|CEO|Director|Spokesman|Spokeswoman|"
+    "Spokesperson|Secretary|Deputy|King|Prince|Crown Prince|Sheikh|Envoy|Chief|Head|Senator|"
+    "Chancellor|Emir|Sultan|Consul|Commissioner|Mayor|Speaker|Professor|Prof"
+)
+ROLE_NOUNS = (
+    "ambassador|minister|president|official|governor|envoy|spokesman|spokeswoman|spokesperson|"
+    "diplomat|chairman|chairwoman|head|chief|deputy|secretary|premier|ceo|director|executive|"
+    "mayor|emir|king|prince|commissioner|consul|economist|analyst|trader"
+)
+# Organisation words: a capitalised run holding one of these is not a person's name.
+_ORG_WORDS = frozenset(
+    """Ministry Chamber Commerce Organization Organisation Company Bank Council Agency University
+    Province Republic Union Nations Party Forces Steel News Fund Corporation Group Committee
+    Authority Office Association Institute Industries Industry Mines Mining Agriculture Trade
+    Development Customs Administration Department Government State States Kingdom Emirates
+    Islamic Gulf Mobilization Regime Assembly Parliament Majlis Court Ltd Inc Co Corp Shia Sunni
+    Muslim Muslims Imam Prophet Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
+    February March April May June July August September October November December The This
+    That These Those Iranian Iraqi Western Eastern Northern Southern Arab Persian Middle East""".split()
+)
+_SPEECH = (
+    r"said|says|say|told|tells|noted|notes|added|adds|stated|states|announced|announces|declared|"
+    r"stressed|stresses|emphasi[sz]ed|emphasi[sz]es|highlighted|highlights|mentioned|mentions|"
+    r"explained|explains|remarked|acknowledged|acknowledges|described|pointed out|points out|"
+    r"underlined|underscored|affirmed|confirmed|revealed|estimated|asserted|argued|insisted|"
+    r"claimed|observed|commented|welcomed|urged|proposed|reiterated|expressed|hoped|predicted|"
+    r"forecast|projected|wrote|put it|continued|went on"
+)
+_SPEECH_RE = re.compile(rf"\b(?:{_SPEECH})\b")
+_ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
+_ROLE_REF = re.compile(
+    rf"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[A-Z][a-z]+\s+|top\s+|senior\s+|former\s+)*(?P<role>{ROLE_NOUNS})\b"
+    r"|\b(?P<pron>[Hh]e|[Ss]he)\b"
+)
+_NAME_TOKEN = r"(?:[A-Z][\w’'\-]*|(?:al|el|bin|ibn|de|van|von|da|di|bint)[\-\s](?=[A-Z]))"
+_NAME_RUN = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}|(?<=[\-\s]){_NAME_TOKEN})*")
+_TITLE_BEFORE = re.compile(rf"(?:\b(?:{_TITLES})\.?\s+(?:of\s+[A-Z]\w+\s+)?)$")
+_TITLE_WORDS = frozenset(w for t in _TITLES.split("|") for w in t.split())
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMention:
+    start: int
+    end: int
+    name: str  # canonical
+    role: str
+
+
+@dataclass(frozen=True)
+class PeopleIndex:
+    people: tuple[Person, ...]
+    by_alias: dict[str, Person] = field(default_factory=dict)
+    pattern: re.Pattern[str] | None = None
+
+    @staticmethod
+    def build(people: list[Person]) -> PeopleIndex:
+        by_alias: dict[str, Person] = {}
+        for p in people:
+            for alias in (p.name, *p.aliases):
+                by_alias.setdefault(alias, p)
+        words = sorted(by_alias, key=len, reverse=True)
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b") if words else None
+        return PeopleIndex(tuple(people), by_alias, pattern)
+
+
+def read_people(path: Path = PEOPLE_CSV) -> list[Person]:
+    """Rows of people.csv; the caller reports a malformed file by its name."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = {"name", "aliases", "role"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+        people = []
+        for line, row in enumerate(reader, start=2):
+            name = (row["name"] or "").strip()
+            if not name:
+                raise ValueError(f"{path}, line {line}: empty name")
+            aliases = tuple(a.strip() for a in (row["aliases"] or "").split(";") if a.strip())
+            people.append(Person(name, (row["role"] or "").strip(), aliases))
+    return people
+
+
+@cache
+def default_people() -> PeopleIndex:
+    return PeopleIndex.build(read_people())
+
+
+def _is_multiword(alias: str) -> bool:
+    return len(alias.split()) > 1
+
+
+def _strip_titles(words: list[str]) -> list[str]:
+    while words and (words[0].rstrip(".") in _TITLE_WORDS or words[0] in ("of", "the")):
+        words = words[1:]
+    return words
+
+
+def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[PersonMention]:
+    """Every mention of a person in the article, in text order, under one name per person.
+
+    A one-word alias of a known person ("Abdullah") only counts where a longer form of that
+    person's name also appears in the article, so a common surname elsewhere is not misread.
+    """
+    mentions: list[PersonMention] = []
+    if index.pattern is not None:
+        hits = [(m.start(), m.end(), index.by_alias[m.group()]) for m in index.pattern.finditer(text)]
+        present = {p.name for s, e, p in hits if _is_multiword(text[s:e])}
+        for s, e, p in hits:
+            if _is_multiword(text[s:e]) or p.name in present:
+                mentions.append(PersonMention(s, e, p.name, p.role))
+    taken = [(m.start, m.end) for m in mentions]
+    unknown: dict[str, str] = {}  # surname -> full name, for people not in people.csv
+    for m in _NAME_RUN.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        words = _strip_titles(m.group().split())
+        if not words or any(w.strip("’'") in _ORG_WORDS or w in countries for w in words):
+            continue
+        start = m.start() + m.group().find(words[0])
+        name = " ".join(words)
+        before = text[max(0, m.start() - 40) : m.start()]
+        after = text[m.end() : m.end() + 30]
+        titled = bool(_TITLE_BEFORE.search(before)) or len(words) < len(m.group().split())
+        speaking = bool(re.match(rf"\s*(?:,[^,]{{0,60}},\s*)?(?:{_SPEECH})\b", after)) or bool(
+            re.search(rf"(?:\b(?:{_SPEECH})|according to)\s+$", before)
+        )
+        apposed = bool(re.match(rf",\s+(?:[\w’']+\s+){{0,4}}(?:{ROLE_NOUNS})\b", after, re.IGNORECASE))
+        if len(words) >= 2 and (titled or speaking or apposed):
+            role = _role_near(before, after)
+            unknown[words[-1]] = name
+            mentions.append(PersonMention(start, start + len(name), name, role))
+        elif len(words) == 1 and words[0] in unknown:
+            full = unknown[words[0]]
+            role = next((p.role for p in mentions if p.name == full), "")
+            mentions.append(PersonMention(start, start + len(words[0]), full, role))
+    mentions.sort(key=lambda p: p.start)
+    return mentions
+
+
+def _role_near(before: str, after: str) -> str:
+    m = re.search(rf"\b({_TITLES})\.?\s+(?:of\s+\w+\s+)?$", before)
+    if m:
+        return m.group(1)
+    m = re.match(rf",\s+((?:[\w’']+\s+){{0,4}}(?:{ROLE_NOUNS})\b[^,]*)", after, re.IGNORECASE)
+    return m.group(1) if m else ""
+
+
+def _resolve_reference(ref: re.Match[str], mentions: list[PersonMention], before: int) -> str:
+    """'the ambassador' -> the last person with that role; 'he', 'the official' -> last person."""
+    earlier = [p for p in mentions if p.end <= before]
+    role = (ref.group("role") or "").lower()
+    if role and role not in ("official", "diplomat"):
+        for p in reversed(earlier):
+            if role in p.role.lower():
+                return p.name
+        return ""
+    return earlier[-1].name if earlier else ""
+
+
+def _quoted(text: str, s: Sentence) -> bool:
+    body = s.of(text)
+    return body[:1] in "“\"" or body.count("”") > body.count("“")
+
+
+def speaker_of(
+    text: str, sentence: Sentence, mentions: list[PersonMention], sentences: list[Sentence]
+) -> str:
+    """Canonical name of who said `sentence`, or "" when the text does not say."""
+    name = _attributed(text, sentence, mentions)
+    if name:
+        return name
+    # A quotation with no attribution continues the previous speaker in the paragraph.
+    if _quoted(text, sentence):
+        i = sentences.index(sentence)
+        for prev in reversed(sentences[:i]):
+            if prev.paragraph != sentence.paragraph:
+                break
+            name = _attributed(text, prev, mentions)
+            if name:
+                return name
+    return ""
+
+
+def _apposition(text: str, name_end: int, verb_start: int) -> bool:
+    """'X, Iraq's envoy to Iran, said': a short comma-fenced phrase between name and verb."""
+    between = text[name_end:verb_start]
+    return len(between) < 80 and between.startswith(",") and between.rstrip().endswith(",")
+
+
+def _attributed(text: str, s: Sentence, mentions: list[PersonMention]) -> str:
+    inside = [p for p in mentions if s.start <= p.start < s.end]
+    body = s.of(text)
+    m = _ACCORDING.search(body)
+    if m:
+        after = s.start + m.end()
+        named = [p for p in inside if p.start >= after]
+        if named and named[0].start - after < 80:
+            return named[0].name
+        ref = _ROLE_REF.search(text, after, min(s.end, after + 40))
+        if ref:
+            return _resolve_reference(ref, mentions, s.start)
+    for v in _SPEECH_RE.finditer(body):
+        vs, ve = s.start + v.start(), s.start + v.end()
+        # "Hassanzadeh told", "the ambassador added", "he noted", "X, Iraq's envoy, said"
+        near = [p for p in inside if 0 <= vs - p.end <= 3 or _apposition(text, p.end, vs)]
+        if near:
+            return near[-1].name
+        window = text[max(s.start, vs - 40) : vs]
+        refs = list(_ROLE_REF.finditer(window))
+        if refs and len(window) - refs[-1].end() <= 3:
+            return _resolve_reference(refs[-1], mentions, s.start)
+        # "said Hassanzadeh", "said the ambassador"
+        after = [p for p in inside if 0 <= p.start - ve <= 3]
+        if after:
+            return after[0].name
+        ref = _ROLE_REF.match(text, ve + 1) if ve < s.end else None
+        if ref:
+            return _resolve_reference(ref, mentions, s.start)
+        # The sentence's subject: "Ambassador Abdul Mohsen described ... and acknowledged ..."
+        subject = [p for p in inside if p.end <= vs]
+        if subject:
+            return subject[0].name
+        ref = _ROLE_REF.match(body)
+        if ref:
+            return _resolve_reference(ref, mentions, s.start)
+    return ""
