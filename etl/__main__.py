@@ -7,16 +7,20 @@ import sys
 from pathlib import Path
 
 from etl.corpus import CorpusError
-from etl.pipeline import PROCESSED, RAW, run
 from etl.people import PEOPLE_CSV
+from etl.pipeline import PROCESSED, RAW, run
 from etl.tables import TableError
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     ap.add_argument("--articles", type=Path, default=RAW, help="folder of .txt articles (default: data/raw)")
-    ap.add_argument("--out", type=Path, default=PROCESSED, help="folder for the tables (default: data/processed)")
-    ap.add_argument("--metadata", type=Path, help="metadata CSV (default: <articles>/articles.csv if present)")
+    ap.add_argument(
+        "--out", type=Path, default=PROCESSED, help="folder for the tables (default: data/processed)"
+    )
+    ap.add_argument(
+        "--metadata", type=Path, help="metadata CSV (default: <articles>/articles.csv if present)"
+    )
     ap.add_argument("--people", type=Path, default=PEOPLE_CSV, help="people reference CSV")
     args = ap.parse_args(argv)
     try:

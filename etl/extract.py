@@ -10,6 +10,7 @@ share of a country's imports or of an export flow. Pure Python, no I/O: `extract
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import asdict, dataclass
 
@@ -70,7 +71,8 @@ _TRADE = re.compile(
     r"(?!\s+(?:minister|ministry|ministers|fair|fairs|zones?|cent(?:er|re)s?|delegations?|"
     r"organi[sz]ations?|agreements?|deals?|pacts?|unions?|wars?|routes?|corridors?|missions?|"
     r"offices?|representatives?|talks|polic(?:y|ies)|barriers|surplus|deficits?|gaps?|balance|imbalances?|"
-    r"disputes?|sanctions|partners?|bloc|body|chambers?|council|show|expo|tariffs?))",
+    r"disputes?|sanctions|partners?|bloc|body|chambers?|council|show|expo|tariffs?|promotion|"
+    r"development|attach[eé]s?|unions?))",
     re.IGNORECASE,
 )
 _NOT_TRADE_MONEY = re.compile(
@@ -82,7 +84,7 @@ _NOT_TRADE_MONEY = re.compile(
     re.IGNORECASE,
 )
 _TARGET_NOUN = re.compile(
-    r"\b(?:target(?:s|ed|ing)?|goal|goals|aim(?:s|ed|ing)?|objective|ambition|vision|"
+    r"\b(?:target(?:s|ed|ing)?|goal|goals|eye(?:s|ing)?|aim(?:s|ed|ing)?|objective|ambition|vision|"
     r"plan(?:s|ned|ning)?\s+to|seek(?:s|ing)?\s+to|sought\s+to|want(?:s|ed)?\s+to|"
     r"hop(?:e|es|ed|ing)\s+to|intend(?:s|ed)?\s+to|envisag\w+|strive|striving|push\s+to|"
     r"bid\s+to|determined\s+to|ready\s+to|agreed\s+to|efforts?\s+to)\b",
@@ -95,7 +97,7 @@ _TARGET_MODAL = re.compile(
     re.IGNORECASE,
 )
 _ANAPHORA = re.compile(
-    r"\b(?:this|that|the)\s+(?:figure|amount|number|volume|level|sum|value)\b", re.IGNORECASE
+    r"\b(?:(?:this|that|the)\s+(?:figure|amount|number|volume|level|sum|value)|it)\b", re.IGNORECASE
 )
 _FLOW_WORD = re.compile(
     r"\b(?P<word>export(?:s|ed|ing)?|import(?:s|ed|ing)?|shipments?|sales|purchases)\b",
@@ -138,7 +140,9 @@ _SCOPE_WORDS = {"including": "including", "incl.": "including", "excluding": "ex
                 "apart from": "excluding", "without": "excluding"}  # fmt: skip
 _SCOPE_TOPICS = re.compile(
     r"^(?:energy|oil|gas|petroleum|electricity|fuel|crude|hydrocarbons?|services|tourism|"
-    r"transit|re-exports?|goods|gold|condensates?|petrochemicals?|non-oil)", re.IGNORECASE)
+    r"transit|re-exports?|goods|gold|condensates?|petrochemicals?|non-oil)",
+    re.IGNORECASE,
+)
 _PERIODS = [
     (re.compile(r"\b(?:annual(?:ly)?|yearly|per\s+(?:year|annum)|a\s+year|each\s+year|every\s+year)\b",
                 re.IGNORECASE), lambda m: "annual"),
@@ -255,9 +259,10 @@ def _period(text: str, lo: int, hi: int, fig: Figure) -> str:
 def _pair_from(a: _Article, mentions: list[CountryMention], fig: Figure) -> str:
     """The two countries a trade figure is about, preferring the clause, then the article."""
     text = a.text
-    for x, y in zip(mentions, mentions[1:], strict=False):
-        if x.iso3 != y.iso3 and re.fullmatch(r"\s*(?:and|,|-|–|—|&|with)\s*|\s*['’]s\s+\w+\s+with\s+",
-                                              text[x.end : y.start]):
+    for x, y in itertools.pairwise(mentions):
+        if x.iso3 != y.iso3 and re.fullmatch(
+            r"\s*(?:and|,|-|–|—|&|with)\s*|\s*['’]s\s+\w+\s+with\s+", text[x.end : y.start]
+        ):
             return _pair(x.iso3, y.iso3)
     isos: list[str] = []
     for c in sorted(mentions, key=lambda c: abs(c.start - fig.start)):
@@ -279,8 +284,15 @@ def _pair_from(a: _Article, mentions: list[CountryMention], fig: Figure) -> str:
     return _pair(*a.main) if len(a.main) == 2 else ""
 
 
-def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, str, str]]:
-    """One-way flows stated in text[lo:hi]: (position, exporter, importer)."""
+def _gap(flow: tuple[int, int, str, str], fig: Figure) -> int:
+    """Characters between a flow phrase ("Iraq's exports to Iran") and a figure."""
+    if fig.start >= flow[1]:
+        return fig.start - flow[1]
+    return max(0, flow[0] - fig.end)
+
+
+def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
+    """One-way flows stated in text[lo:hi]: (start, end, exporter, importer) of the phrase."""
     text = a.text
     found = []
     for m in _FLOW_WORD.finditer(text, lo, hi):
@@ -293,12 +305,13 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, str, str]]:
             subject = before[-1].iso3
         after = a.countries_in(m.end(), min(hi, m.end() + 90))
         origin = dest = None
+        end = m.end()
         for c in after:
             gap = text[m.end() : c.start]
             if re.search(r"\b(?:from|of)\s+(?:the\s+)?$", gap) and origin is None and dest is None:
-                origin = c.iso3
+                origin, end = c.iso3, c.end
             elif re.search(r"\b(?:to|into)\s+(?:the\s+)?$", gap) and dest is None:
-                dest = c.iso3
+                dest, end = c.iso3, c.end
         if exporting:
             exporter, importer = subject or origin, dest
             if importer is None and origin and subject and origin != subject:
@@ -310,7 +323,8 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, str, str]]:
         if importer is None and exporter is not None and not exporting and exporter in a.main:
             importer = next((c for c in a.main if c != exporter), None)
         if exporter and importer and exporter != importer:
-            found.append((m.start(), exporter, importer))
+            start = before[-1].start if subject else m.start()
+            found.append((start, end, exporter, importer))
     return found
 
 
@@ -318,10 +332,10 @@ def _flow_context(a: _Article, s: Sentence, pos: int) -> tuple[str, str] | None:
     """The flow a share refers to: stated in its sentence, else earlier in the paragraph."""
     here = _flows(a, s.start, s.end)
     if here:
-        return min(here, key=lambda f: abs(f[0] - pos))[1:]
+        return min(here, key=lambda f: abs(f[0] - pos))[2:]
     para_start = next(p.start for p in paragraphs(a.text) if p.start <= s.start < p.end + 1)
     earlier = _flows(a, para_start, s.start)
-    return earlier[-1][1:] if earlier else None
+    return earlier[-1][2:] if earlier else None
 
 
 def _category_lists(a: _Article) -> list[tuple[int, str, str, list[str]]]:
@@ -342,7 +356,7 @@ def _category_lists(a: _Article) -> list[tuple[int, str, str, list[str]]]:
             parts[-1] = re.sub(r"^(?:and|or)\s+", "", parts[-1])
         items = [p for p in parts if 0 < len(p.split()) <= 6]
         if len(items) >= 2:
-            _, exporter, importer = flows[-1]
+            *_, exporter, importer = flows[-1]
             out.append((s.start, exporter, importer, items))
     return out
 
@@ -401,7 +415,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
             claim_id=f"{article_id}:{fig.start}" + (":high" if fig.range_part == "high" else ""),
             article_id=article_id, pair=pair, metric=metric, direction=direction,
             category=category, value=fig.value, unit=fig.unit,
-            qualifier=_qualifier(text, fig, lo) if fig.kind == "money" else "exact",
+            qualifier=_qualifier(text, fig, lo),
             scope=_scope(text, lo, hi, fig), period=_period(text, lo, hi, fig) or _period(text, s.start, s.end, fig),
             speaker=a.speaker(s), quote=s.of(text), start=fig.start, end=fig.end, method=method,
         ))  # fmt: skip
@@ -412,9 +426,9 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         if s is None:
             continue
         lo, hi = clause_bounds(text, s, fig.start)
-        flows = [f for f in _flows(a, lo, hi)]
+        flows = _flows(a, lo, hi)
         d_trade = _nearest(_TRADE, text, lo, hi, fig.start)
-        d_flow = min((abs(f[0] - fig.start) for f in flows), default=None)
+        d_flow = min((_gap(f, fig) for f in flows), default=None)
         d_other = _nearest(_NOT_TRADE_MONEY, text, lo, hi, fig.start)
         window = text[max(lo, fig.start - 110) : fig.start]
         after = re.split(r"[,;]|\$|\d", text[fig.end : hi], maxsplit=1)[0]
@@ -422,32 +436,51 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
             _TARGET_NOUN.search(window) or _TARGET_MODAL.search(window) or _TARGET_NOUN.search(after)
         )
         cues = [d for d in (d_trade, d_flow) if d is not None]
+        context = s  # the sentence whose countries say which pair the figure is about
         inherited = ""
-        if not cues and _ANAPHORA.search(text, lo, hi):
-            i = a.sentences.index(s)
-            for prev in a.sentences[max(0, i - 2) : i]:
-                if prev.paragraph == s.paragraph and prev.start in trade_sentences:
-                    inherited = trade_sentences[prev.start]
-            if not inherited:
+        if not cues:
+            # The clause names no trade, but its sentence or the one before does:
+            # "..., but the goal is to reach $30 billion"; "It now stands at $85 billion."
+            if d_other is not None:
                 continue
-        elif not cues or (d_other is not None and d_other < min(cues)):
+            if _TRADE.search(text, s.start, s.end) is None:
+                if not _ANAPHORA.search(text, lo, hi):
+                    continue
+                i = a.sentences.index(s)
+                earlier = [p for p in a.sentences[max(0, i - 2) : i] if p.paragraph == s.paragraph]
+                context = next((p for p in reversed(earlier) if _TRADE.search(text, p.start, p.end)), None)
+                if context is None:
+                    continue
+                inherited = trade_sentences.get(context.start, "")
+        elif d_other is not None and d_other < min(cues):
             continue
         if d_flow is not None and (d_trade is None or d_flow <= d_trade):
             if is_target:
                 continue  # an export target: no metric for it in the claims contract
-            _, exporter, importer = min(flows, key=lambda f: abs(f[0] - fig.start))
-            add(fig, s, _pair(exporter, importer), "exports", f"{exporter}->{importer}", "",
-                lo, hi, "flow: money + exporter/importer")
+            flow = min(flows, key=lambda f: _gap(f, fig))
+            add(
+                fig,
+                s,
+                _pair(flow[2], flow[3]),
+                "exports",
+                f"{flow[2]}->{flow[3]}",
+                "",
+                lo,
+                hi,
+                "flow: money + exporter/importer",
+            )
             continue
         mentions = a.countries_in(lo, hi)
         if len({c.iso3 for c in mentions}) < 2:
             mentions = a.countries_in(s.start, s.end)
+        if context is not s and len({c.iso3 for c in mentions}) < 2:
+            mentions = a.countries_in(context.start, context.end) + mentions
         pair = inherited or _pair_from(a, mentions, fig)
         if not pair or "-" not in pair:
             continue
         metric = "trade_target" if is_target else "trade_volume"
         rule = "target: money + trade + aim" if is_target else "volume: money + trade"
-        if inherited:
+        if context is not s:
             rule += " (figure refers back to the previous sentence)"
         add(fig, s, pair, metric, "", "", lo, hi, rule)
         trade_sentences[s.start] = pair
@@ -470,7 +503,11 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
             r"\bshare\s+(?:of|in)\s+(?:the\s+)?(?P<c>[\w’' .-]+?)['’]s\s+(?:total\s+)?imports?\b", before
         )
         if imp or imp_before:
-            span = (fig.end, fig.end + (imp.end() if imp else 0)) if imp else (lo + imp_before.start(), lo + imp_before.end())
+            span = (
+                (fig.end, fig.end + (imp.end() if imp else 0))
+                if imp
+                else (lo + imp_before.start(), lo + imp_before.end())
+            )
             importers = a.countries_in(*span)
             if not importers:
                 continue
@@ -483,8 +520,17 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
             if exporter is None and importer in a.main and len(a.main) == 2:
                 exporter = next(c for c in a.main if c != importer)
             if exporter:
-                add(fig, s, _pair(exporter, importer), "import_share", f"{exporter}->{importer}",
-                    "", lo, hi, "share: percent of a country's imports")
+                add(
+                    fig,
+                    s,
+                    _pair(exporter, importer),
+                    "import_share",
+                    f"{exporter}->{importer}",
+                    "",
+                    lo,
+                    hi,
+                    "share: percent of a country's imports",
+                )
             continue
         verb = _SHARE_VERB.search(text, lo, fig.start)
         if verb is None:
@@ -499,8 +545,17 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         if flow is None:
             continue
         exporter, importer = flow
-        add(fig, s, _pair(exporter, importer), "category_share", f"{exporter}->{importer}",
-            _category_name(category, known), lo, hi, "share: category accounting for percent")
+        add(
+            fig,
+            s,
+            _pair(exporter, importer),
+            "category_share",
+            f"{exporter}->{importer}",
+            _category_name(category, known),
+            lo,
+            hi,
+            "share: category accounting for percent",
+        )
 
     # --- save: one claim per statement, and the category table ----------------------------------
     claims = _dedupe(claims)
@@ -535,7 +590,9 @@ def _categories(article_id: str, lists: list, claims: list[Claim]) -> list[Categ
     rows: dict[tuple[str, str, str], CategoryRow] = {}
     for _, exporter, importer, items in lists:
         for item in items:
-            rows.setdefault((exporter, importer, item), CategoryRow(exporter, importer, item, None, "", article_id))
+            rows.setdefault(
+                (exporter, importer, item), CategoryRow(exporter, importer, item, None, "", article_id)
+            )
     for c in claims:
         if c.metric != "category_share":
             continue

@@ -69,8 +69,13 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     codes = sorted({c.alpha_3 for c in pycountry.currencies} - {"XXX", "XTS", "ALL", "TOP"})
     words = _alternation(list(currency_words()))
     word_number = (
-        r"(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:" + "|".join(k for k in _UNITS if len(k) > 2)
-        + r"))?|" + "|".join(k for k in _UNITS if len(k) > 2) + r"|an?)"
+        r"(?:(?:"
+        + "|".join(_TENS)
+        + r")(?:[-\s](?:"
+        + "|".join(k for k in _UNITS if len(k) > 2)
+        + r"))?|"
+        + "|".join(k for k in _UNITS if len(k) > 2)
+        + r"|an?)"
     )
     word_amount = rf"(?:half\s+an?|(?:{word_number})(?:\s+and\s+a\s+half)?|{word_number}\s+hundred)"
     number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"

@@ -55,8 +55,9 @@ _ROLE_REF = re.compile(
     rf"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[A-Z][a-z]+\s+|top\s+|senior\s+|former\s+)*(?P<role>{ROLE_NOUNS})\b"
     r"|\b(?P<pron>[Hh]e|[Ss]he)\b"
 )
-_NAME_TOKEN = r"(?:[A-Z][\w’'\-]*|(?:al|el|bin|ibn|de|van|von|da|di|bint)[\-\s](?=[A-Z]))"
-_NAME_RUN = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}|(?<=[\-\s]){_NAME_TOKEN})*")
+_NAME_RUN = re.compile(
+    r"[A-Z][\w’'\-]*(?:\s+(?:(?:al|el|bin|ibn|bint|de|van|von|da|di)[\s-])?[A-Z][\w’'\-]*)*"
+)
 _TITLE_BEFORE = re.compile(rf"(?:\b(?:{_TITLES})\.?\s+(?:of\s+[A-Z]\w+\s+)?)$")
 _TITLE_WORDS = frozenset(w for t in _TITLES.split("|") for w in t.split())
 
@@ -143,26 +144,31 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
     for m in _NAME_RUN.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
-        words = _strip_titles(m.group().split())
+        tokens = m.group().split()
+        # "Turkish Trade Minister Omer Bolat": the name is what follows the last title word.
+        last_title = max((i for i, t in enumerate(tokens) if t.rstrip(".") in _TITLE_WORDS), default=-1)
+        words = tokens[last_title + 1 :]
+        while words and (words[0] in countries or words[0].strip("’'") in _ORG_WORDS):
+            words = words[1:]
         if not words or any(w.strip("’'") in _ORG_WORDS or w in countries for w in words):
             continue
-        start = m.start() + m.group().find(words[0])
         name = " ".join(words)
+        start = m.end() - len(name)
         before = text[max(0, m.start() - 40) : m.start()]
-        after = text[m.end() : m.end() + 30]
-        titled = bool(_TITLE_BEFORE.search(before)) or len(words) < len(m.group().split())
+        after = text[m.end() : m.end() + 40]
+        titled = last_title >= 0 or bool(_TITLE_BEFORE.search(before))
         speaking = bool(re.match(rf"\s*(?:,[^,]{{0,60}},\s*)?(?:{_SPEECH})\b", after)) or bool(
             re.search(rf"(?:\b(?:{_SPEECH})|according to)\s+$", before)
         )
         apposed = bool(re.match(rf",\s+(?:[\w’']+\s+){{0,4}}(?:{ROLE_NOUNS})\b", after, re.IGNORECASE))
-        if len(words) >= 2 and (titled or speaking or apposed):
-            role = _role_near(before, after)
+        if (titled and len(words) <= 4) or (len(words) >= 2 and (speaking or apposed)):
+            role = " ".join(tokens[: last_title + 1]) if last_title >= 0 else _role_near(before, after)
             unknown[words[-1]] = name
-            mentions.append(PersonMention(start, start + len(name), name, role))
+            mentions.append(PersonMention(start, m.end(), name, role))
         elif len(words) == 1 and words[0] in unknown:
             full = unknown[words[0]]
             role = next((p.role for p in mentions if p.name == full), "")
-            mentions.append(PersonMention(start, start + len(words[0]), full, role))
+            mentions.append(PersonMention(start, m.end(), full, role))
     mentions.sort(key=lambda p: p.start)
     return mentions
 
@@ -189,7 +195,7 @@ def _resolve_reference(ref: re.Match[str], mentions: list[PersonMention], before
 
 def _quoted(text: str, s: Sentence) -> bool:
     body = s.of(text)
-    return body[:1] in "“\"" or body.count("”") > body.count("“")
+    return body[:1] in '“"' or body.count("”") > body.count("“")
 
 
 def speaker_of(
@@ -240,7 +246,11 @@ def _attributed(text: str, s: Sentence, mentions: list[PersonMention]) -> str:
         if refs and len(window) - refs[-1].end() <= 3:
             return _resolve_reference(refs[-1], mentions, s.start)
         # "said Hassanzadeh", "said the ambassador"
-        after = [p for p in inside if 0 <= p.start - ve <= 3]
+        after = [
+            p
+            for p in inside
+            if 0 <= p.start - ve <= 60 and re.fullmatch(r"(?:\s+[A-Z][\w.]*)*\s+", text[ve : p.start])
+        ]
         if after:
             return after[0].name
         ref = _ROLE_REF.match(text, ve + 1) if ve < s.end else None

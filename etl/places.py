@@ -44,7 +44,9 @@ class CountryIndex:
         while i < len(tokens):
             s, e = tokens[i]
             word = text[s:e]
-            if not word[0].isupper() or (word not in self.first_words and word.title() not in self.first_words):
+            if not word[0].isupper() or (
+                word not in self.first_words and word.title() not in self.first_words
+            ):
                 i += 1
                 continue
             matched = 0

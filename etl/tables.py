@@ -88,8 +88,7 @@ def validate(table: str, df: pd.DataFrame, path: Path | str = "") -> pd.DataFram
     except pa.errors.SchemaErrors as e:
         cases = e.failure_cases.head(5)
         detail = "; ".join(
-            f"column {r.column!r} {r.check} (row {r.index}: {r.failure_case!r})"
-            for r in cases.itertuples()
+            f"column {r.column!r} {r.check} (row {r.index}: {r.failure_case!r})" for r in cases.itertuples()
         )
         raise TableError(path or f"{table} table", f"does not match its schema: {detail}") from None
 
@@ -184,7 +183,9 @@ def datapackage(sources: list[dict[str, str]]) -> dict:
     for name, table in meta["tables"].items():
         schema_fields = []
         for f in table["fields"]:
-            constraints = {k: f[k] for k in ("required", "unique", "enum", "pattern", "minimum", "maximum") if k in f}
+            constraints = {
+                k: f[k] for k in ("required", "unique", "enum", "pattern", "minimum", "maximum") if k in f
+            }
             field = {"name": f["name"], "type": f["type"], "description": f["description"]}
             if f["type"] == "boolean":
                 field |= {"trueValues": ["True"], "falseValues": ["False"]}
@@ -208,7 +209,9 @@ def datapackage(sources: list[dict[str, str]]) -> dict:
     }  # fmt: skip
 
 
-def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: Path, sources: list[dict[str, str]]) -> list[Path]:
+def write_tables(
+    tables: Mapping[str, pd.DataFrame], out_dir: Path, sources: list[dict[str, str]]
+) -> list[Path]:
     """Validate every table, then replace the processed files all at once."""
     out_dir = Path(out_dir)
     payload: dict[str, bytes] = {}
