@@ -1,0 +1,39 @@
+"""Overview: one card per country pair: current trade, target, gap, sources."""
+
+import streamlit as st
+
+from charts import summary
+from charts.catalog import article_label
+from charts.figures import pair_name
+from ui import data, view
+
+tables = data.tables()
+view.current()
+
+st.title("How far is each country pair from its trade target?")
+st.caption(
+    "Every figure is a claim made in a news article. Sources disagree, so current trade is shown as the "
+    "range across them; the gap uses the default basis (the exact figure with no stated scope)."
+)
+
+for pair in summary.pairs(tables):
+    s = summary.pair_summary(tables, pair)
+    with st.container(border=True):
+        st.subheader(pair_name(pair), anchor=False)
+        if s.n_current:
+            st.markdown(f"**Current trade:** {s.current_range} ({s.n_current} figures across sources)")
+        else:
+            st.markdown("**Current trade:** no current figure reported")
+        target, gap, pct = st.columns(3)
+        target.metric("Target", s.target)
+        if s.gap:
+            gap.metric("Gap to target", s.gap)
+            pct.metric("Share of target reached", s.pct_of_target)
+            st.caption(f"Basis: {s.basis}")
+        else:
+            gap.metric("Gap to target", "not computable", help="No current figure is reported for this pair")
+            pct.metric("Share of target reached", "not computable", help="No current figure is reported")
+        st.caption(
+            f"Backed by {s.n_articles} article{'s' if s.n_articles != 1 else ''}: "
+            + "; ".join(article_label(a, tables["articles"]) for a in s.articles)
+        )

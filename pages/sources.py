@@ -1,0 +1,126 @@
+"""Sources & data: the articles, a reader with claims marked, the claims table, every download."""
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from charts.catalog import short_id
+from charts.exports import csv_bytes, tables_zip
+from charts.figures import pair_name
+from etl.corpus import decode_article
+from etl.extract import extract
+from etl.pipeline import PROCESSED, RAW
+from etl.tables import TABLE_NAMES
+from etl.transform import claims_table
+from ui import data, view
+from ui.highlight import article_html, legend_html
+
+MAX_UPLOAD_BYTES = 1_000_000
+
+tables = data.tables()
+view.current()
+articles, claims = tables["articles"], tables["claims"]
+
+st.title("Sources & data")
+st.markdown(
+    "Every figure in the dashboard is a claim found in one of these articles. Read any article with its "
+    "claims marked (hover a mark for what was extracted), filter the claims table, and download the tables."
+)
+
+# --- the articles -------------------------------------------------------------------------------
+st.subheader("Articles", anchor=False)
+listing = pd.DataFrame({
+    "Article": articles["article_id"].map(short_id),
+    "Title": articles["title"].replace("", "(untitled)"),
+    "Published": articles["published"].replace("", "date not stated"),
+    "Claims": articles["n_claims"],
+    "File": articles["article_id"] + ".txt",
+})  # fmt: skip
+st.dataframe(listing, hide_index=True, width="stretch")
+
+# --- the reader ---------------------------------------------------------------------------------
+st.subheader("Read an article", anchor=False)
+ids = list(articles["article_id"])
+labels = dict(zip(ids, listing["Article"] + " · " + listing["Title"], strict=True))
+chosen = view.pick("article", "Article", ids, ids[0], lambda i: labels.get(i, i))
+path = RAW / f"{chosen}.txt"
+try:
+    text = data.article_text(str(path), path.stat().st_mtime)
+except (OSError, ValueError) as problem:
+    st.warning(f"The text of {chosen} cannot be shown: {problem}. Rebuild with `python -m etl`.")
+else:
+    mine = claims[claims["article_id"] == chosen]
+    if (articles.set_index("article_id").loc[chosen, "n_claims"] or 0) == 0:
+        st.caption("No trade figures were found in this article.")
+    st.html(legend_html())
+    with st.container(height=420, border=True):
+        st.html(article_html(text, mine))
+
+# --- the claims ---------------------------------------------------------------------------------
+st.subheader("Claims", anchor=False)
+f_pair, f_metric, f_article = st.columns(3)
+pairs = f_pair.multiselect("Pair", sorted(claims["pair"].unique()), format_func=pair_name, key="sources.pair")
+metrics = f_metric.multiselect("Metric", sorted(claims["metric"].unique()), key="sources.metric")
+in_articles = f_article.multiselect(
+    "Article", ids, format_func=lambda i: labels.get(i, i), key="sources.article"
+)
+shown = claims
+if pairs:
+    shown = shown[shown["pair"].isin(pairs)]
+if metrics:
+    shown = shown[shown["metric"].isin(metrics)]
+if in_articles:
+    shown = shown[shown["article_id"].isin(in_articles)]
+st.dataframe(
+    shown, hide_index=True, width="stretch",
+    column_config={"quote": st.column_config.TextColumn("quote", width="large"),
+                   "value": st.column_config.NumberColumn("value", format="%.0f")},
+)  # fmt: skip
+st.download_button(
+    f"Download these {len(shown)} claims (CSV)", csv_bytes(shown), file_name="claims-filtered.csv",
+    mime="text/csv", on_click="ignore", icon=":material/download:", key="download.claims-filtered",
+)  # fmt: skip
+
+# --- the tables -----------------------------------------------------------------------------------
+st.subheader("Download the tables", anchor=False)
+st.caption("CSV, UTF-8, with a Frictionless datapackage.json describing every field and unit.")
+cols = st.columns(3)
+for i, name in enumerate(TABLE_NAMES):
+    cols[i % 3].download_button(
+        f"{name}.csv", csv_bytes(tables[name]), file_name=f"{name}.csv", mime="text/csv",
+        on_click="ignore", icon=":material/table:", key=f"download.{name}", width="stretch",
+    )  # fmt: skip
+st.download_button(
+    "All tables as one zip (with datapackage.json and README)", (lambda: tables_zip(PROCESSED, tables)),
+    file_name="bilateral-trade-tables.zip", mime="application/zip", on_click="ignore", type="primary",
+    icon=":material/folder_zip:", key="download.zip",
+)  # fmt: skip
+
+# --- try an article ------------------------------------------------------------------------------
+st.subheader("Try an article", anchor=False)
+st.markdown(
+    "Paste a news article or upload a `.txt` file (UTF-8, at most 1 MB) to see the claims the ETL would "
+    "extract from it. Nothing is saved."
+)
+upload = st.file_uploader("Upload a .txt article", type=["txt"], max_upload_size=1, key="try.upload")
+pasted = st.text_area("…or paste its text", height=160, key="try.text", max_chars=MAX_UPLOAD_BYTES)
+trial, name = None, ""
+if upload is not None:
+    try:
+        trial, name = decode_article(upload.getvalue(), upload.name, MAX_UPLOAD_BYTES), Path(upload.name).stem
+    except ValueError as problem:
+        st.error(f"That upload cannot be read: {problem}.")
+elif pasted.strip():
+    trial, name = pasted, "pasted"
+if trial:
+    found = claims_table(extract(name or "pasted", trial).claims)
+    st.markdown(f"**{len(found)} claim{'s' if len(found) != 1 else ''} found.**")
+    st.html(legend_html())
+    with st.container(height=360, border=True):
+        st.html(article_html(trial, found))
+    st.dataframe(found, hide_index=True, width="stretch")
+    st.download_button(
+        "Download these claims (CSV)", csv_bytes(found), file_name=f"claims-{name or 'pasted'}.csv",
+        mime="text/csv", on_click="ignore", icon=":material/download:", key="download.try",
+    )  # fmt: skip

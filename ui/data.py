@@ -1,0 +1,64 @@
+"""All cached loaders: the processed tables, read and checked once per process per file change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from etl.pipeline import PROCESSED
+from etl.tables import TABLE_NAMES, TableError, read_tables
+
+Tables = dict[str, pd.DataFrame]
+
+
+def _stamp(directory: Path) -> tuple:
+    """Changes whenever a processed file is rewritten, so the cache refreshes after `python -m etl`."""
+    stamp = []
+    for name in TABLE_NAMES:
+        path = directory / f"{name}.csv"
+        try:
+            st_ = path.stat()
+            stamp.append((name, st_.st_mtime_ns, st_.st_size))
+        except FileNotFoundError:
+            stamp.append((name, None, None))
+    return tuple(stamp)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _load(directory: str, stamp: tuple) -> Tables:
+    # Shared by every session and never mutated: callers filter, which makes new frames.
+    return read_tables(Path(directory))
+
+
+def tables(directory: Path = PROCESSED) -> Tables:
+    """The processed tables; raises TableError naming the file when one is missing or invalid."""
+    return _load(str(directory), _stamp(directory))
+
+
+@st.cache_resource(show_spinner=False)
+def browser_ready() -> bool:
+    """Whether kaleido can draw images here (looked up once per process)."""
+    from charts.exports import browser_available
+
+    return browser_available()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def article_text(path: str, stamp: float) -> str:
+    """An article's text for the reader; ValueError (naming the file) when it is unreadable."""
+    from etl.corpus import decode_article
+
+    return decode_article(Path(path).read_bytes(), path)
+
+
+def rebuild(directory: Path = PROCESSED) -> None:
+    """Run the ETL over data/raw into `directory` and drop the cached tables."""
+    from etl.pipeline import run  # imported here: only needed when a user asks for a rebuild
+
+    run(out_dir=directory)
+    _load.clear()
+
+
+__all__ = ["TableError", "Tables", "article_text", "browser_ready", "rebuild", "tables"]

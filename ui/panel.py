@@ -1,0 +1,57 @@
+"""One chart on a page: the figure (or its table), its description, downloads and citation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.catalog import Chart, citation
+from charts.exports import csv_bytes, images
+from charts.style import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH
+from ui.data import Tables, browser_ready
+
+
+def plotly_config(slug: str) -> dict:
+    """The camera button saves a 1920 x 1080 PNG named after the chart (title and source inside)."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": slug,
+            "width": EXPORT_WIDTH,
+            "height": EXPORT_HEIGHT,
+            "scale": EXPORT_SCALE,
+        },
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+    }
+
+
+def show_chart(chart: Chart, tables: Tables) -> None:
+    mode = st.segmented_control(
+        "Show as", ["Chart", "Table"], default="Chart", key=f"mode.{chart.slug}", label_visibility="collapsed"
+    )
+    if mode == "Table":
+        st.dataframe(chart.data, hide_index=True, width="stretch")
+    else:
+        st.plotly_chart(
+            chart.figure, config=plotly_config(chart.slug), key=f"chart.{chart.slug}", alt=chart.title,
+            theme=None,
+        )  # fmt: skip
+    st.caption(chart.description)
+    data, svg, cite = st.columns([1, 1, 1])
+    data.download_button(
+        "Download data (CSV)", csv_bytes(chart.data), file_name=f"{chart.slug}.csv", mime="text/csv",
+        on_click="ignore", icon=":material/download:", key=f"csv.{chart.slug}", width="stretch",
+        help="Exactly the rows this chart draws, with the table's column names",
+    )  # fmt: skip
+    has_browser = browser_ready()
+    svg.download_button(
+        "Download SVG", (lambda: images([chart], "svg")[0]), file_name=f"{chart.slug}.svg",
+        mime="image/svg+xml", on_click="ignore", icon=":material/image:", key=f"svg.{chart.slug}",
+        width="stretch", disabled=not has_browser,
+        help="Vector image for slides and print" if has_browser
+        else "SVG export needs Chrome or Chromium on the server, and none was found",
+    )  # fmt: skip
+    with cite.popover("Cite this chart", icon=":material/format_quote:", width="stretch"):
+        st.caption("Who said each figure, where and when; copy with the button at the corner.")
+        st.code(citation(chart.claims, tables["articles"], tables["people"]) or "No claims.", language=None,
+                wrap_lines=True)  # fmt: skip
