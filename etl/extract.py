@@ -161,6 +161,7 @@ _PERIODS = [
     (re.compile(r"\b(?:in\s+)?the\s+(first|past|last)\s+(\w+)\s+months\b", re.IGNORECASE),
      lambda m: f"{m.group(1).lower()} {m.group(2)} months"),
 ]  # fmt: skip
+_PERCENT_HINT = re.compile(r"%|\bper\s?cent|\bpct\b", re.IGNORECASE)
 _LIST_INTRO = re.compile(
     r"\b(?:categor(?:y|ies)|groups?|sectors|items|product\s+groups|types)\s*:\s*", re.IGNORECASE
 )
@@ -392,7 +393,7 @@ def _share_subject(text: str, lo: int, verb_start: int) -> str:
 def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Extraction:
     """Every claim in one article's text, and the export categories it lists."""
     money = find_money(text)
-    percents = find_percent(text) if "%" in text or "cent" in text else []
+    percents = find_percent(text) if _PERCENT_HINT.search(text) else []
     has_list = _LIST_INTRO.search(text) is not None
     if not money and not percents and not has_list:
         return Extraction([], [])
@@ -412,7 +413,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
     def add(fig: Figure, s: Sentence, pair: str, metric: str, direction: str, category: str,
             lo: int, hi: int, method: str) -> None:  # fmt: skip
         claims.append(Claim(
-            claim_id=f"{article_id}:{fig.start}" + (":high" if fig.range_part == "high" else ""),
+            claim_id=f"{article_id}:{fig.start}",
             article_id=article_id, pair=pair, metric=metric, direction=direction,
             category=category, value=fig.value, unit=fig.unit,
             qualifier=_qualifier(text, fig, lo),

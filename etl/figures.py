@@ -173,8 +173,10 @@ def find_money(text: str) -> list[Figure]:
         if high is None:
             found.append(Figure(m.start(), m.end(), _digits(low) * factor, unit, "money"))
         else:
+            # "$10-12 billion": two figures; the high one starts at its own number, so ids differ.
+            high_start = m.start("n1b") if g["n1"] is not None else m.start("n2b")
             found.append(Figure(m.start(), m.end(), _digits(low) * factor, unit, "money", "low"))
-            found.append(Figure(m.start(), m.end(), _digits(high) * factor, unit, "money", "high"))
+            found.append(Figure(high_start, m.end(), _digits(high) * factor, unit, "money", "high"))
     return [f for f in found if math.isfinite(f.value)]
 
 

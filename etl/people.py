@@ -41,6 +41,13 @@ _ORG_WORDS = frozenset(
     February March April May June July August September October November December The This
     That These Those Iranian Iraqi Western Eastern Northern Southern Arab Persian Middle East""".split()
 )
+# Capitalised words that open a sentence or clause, not names: "Meanwhile John Smith said".
+_OPENERS = frozenset(
+    """Meanwhile However But And Also On In At During After Before Since Earlier Later Separately
+    Speaking Yesterday Today Tomorrow Last Next Still Yet Moreover Furthermore Elsewhere Instead
+    Overall Currently Now Then Despite Although While When Where As According Addressing
+    Highlighting Referring Noting Citing Asked Both Each Every Several Many Mr Mrs Ms""".split()
+)
 _SPEECH = (
     r"said|says|say|told|tells|noted|notes|added|adds|stated|states|announced|announces|declared|"
     r"stressed|stresses|emphasi[sz]ed|emphasi[sz]es|highlighted|highlights|mentioned|mentions|"
@@ -148,7 +155,7 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
         # "Turkish Trade Minister Omer Bolat": the name is what follows the last title word.
         last_title = max((i for i, t in enumerate(tokens) if t.rstrip(".") in _TITLE_WORDS), default=-1)
         words = tokens[last_title + 1 :]
-        while words and (words[0] in countries or words[0].strip("’'") in _ORG_WORDS):
+        while words and (words[0] in countries or words[0].strip("’'") in _ORG_WORDS or words[0] in _OPENERS):
             words = words[1:]
         if not words or any(w.strip("’'") in _ORG_WORDS or w in countries for w in words):
             continue

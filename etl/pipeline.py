@@ -46,7 +46,10 @@ def run(
         "trade_balance": trade_balance(claims, articles_df),
     }
     sources = [
-        {"title": a.title or a.article_id, "path": f"{a.article_id}.txt", **({"url": a.url} if a.url else {})}
+        {
+            "title": f"{a.article_id}.txt" + (f": {a.title}" if a.title else ""),
+            **({"path": a.url} if a.url else {}),
+        }
         for a in articles
     ]
 

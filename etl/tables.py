@@ -9,6 +9,8 @@ old one only when all of them are written, so a failed run leaves the previous t
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import json
 import os
 import tempfile
@@ -16,6 +18,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import yaml
@@ -88,9 +91,15 @@ def validate(table: str, df: pd.DataFrame, path: Path | str = "") -> pd.DataFram
     except pa.errors.SchemaErrors as e:
         cases = e.failure_cases.head(5)
         detail = "; ".join(
-            f"column {r.column!r} {r.check} (row {r.index}: {r.failure_case!r})" for r in cases.itertuples()
+            f"column {r.column!r} {r.check} (line {_line(r.index)}: {r.failure_case!r})"
+            for r in cases.itertuples()
         )
         raise TableError(path or f"{table} table", f"does not match its schema: {detail}") from None
+
+
+def _line(index: object) -> str:
+    """File line of a data row (header is line 1), as people see it in an editor."""
+    return str(int(index) + 2) if isinstance(index, int | np.integer) else "?"
 
 
 def empty(table: str) -> pd.DataFrame:
@@ -127,8 +136,11 @@ def read_table(table: str, directory: Path) -> pd.DataFrame:
     path = Path(directory) / f"{table}.csv"
     if not path.is_file():
         raise TableError(path, "file is missing")
+    content = path.read_bytes()
+    if content and not content.endswith(b"\n"):
+        raise TableError(path, "is cut short (it does not end with a complete row)")
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        raw = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as e:
         raise TableError(path, f"is not UTF-8 text ({e.reason} at byte {e.start})") from None
     except pd.errors.EmptyDataError:
@@ -157,7 +169,7 @@ def read_table(table: str, directory: Path) -> pd.DataFrame:
             bad = mapped.isna()
         else:
             mapped = pd.to_numeric(col.where(col != ""), errors="coerce")
-            bad = mapped.isna() & (col != "")
+            bad = (mapped.isna() & (col != "")) | mapped.isin([np.inf, -np.inf])
             if kind == "integer":
                 bad |= mapped.isna() | (mapped.notna() & (mapped % 1 != 0))
         if kind != "number" or f.get("required"):
@@ -165,7 +177,7 @@ def read_table(table: str, directory: Path) -> pd.DataFrame:
         if bad.any():
             row = int(bad.idxmax())
             raise TableError(
-                path, f"column {f['name']!r} expects {kind} values, row {row + 2} has {col[row]!r}"
+                path, f"column {f['name']!r} expects {kind} values, line {row + 2} has {col[row]!r}"
             )
         df[f["name"]] = mapped.astype(_DTYPES[kind]) if kind != "number" else mapped.astype(float)
     return validate(table, df, path)
@@ -212,31 +224,58 @@ def datapackage(sources: list[dict[str, str]]) -> dict:
 def write_tables(
     tables: Mapping[str, pd.DataFrame], out_dir: Path, sources: list[dict[str, str]]
 ) -> list[Path]:
-    """Validate every table, then replace the processed files all at once."""
+    """Validate every table, then replace the processed files all at once.
+
+    Everything is written to temporary files first. Only then are they renamed over the old files;
+    if a rename fails part-way, the files already replaced are put back, so the folder holds
+    either the whole old set or the whole new one.
+    """
     out_dir = Path(out_dir)
     payload: dict[str, bytes] = {}
     for name in TABLE_NAMES:
         df = validate(name, tables[name][columns(name)].reset_index(drop=True))
         payload[f"{name}.csv"] = to_csv_bytes(df)
-    payload[DATAPACKAGE] = (json.dumps(datapackage(sources), indent=2, ensure_ascii=False) + "\n").encode()
+    descriptor = datapackage(sources)
+    for resource in descriptor["resources"]:
+        data = payload[resource["path"]]
+        # Frictionless checks these on validate: a truncated or edited file no longer passes.
+        resource["bytes"] = len(data)
+        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    payload[DATAPACKAGE] = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
+    staged: list[tuple[Path, Path]] = []  # (temporary file, final name)
+    backups: list[tuple[Path, Path]] = []  # (backup, final name) of files already replaced
     try:
         for filename, data in payload.items():
             fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=".tmp", dir=out_dir)
-            staged.append((filename, Path(tmp)))
+            staged.append((Path(tmp), out_dir / filename))
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)  # mkstemp makes 0600; the tables are meant to be shared
+        for tmp, final in staged:
+            backup = final.with_name(f".{final.name}.bak")
+            if final.exists():
+                os.replace(final, backup)
+                backups.append((backup, final))
+            else:
+                backups.append((Path(), final))
+            os.replace(tmp, final)
     except BaseException:
-        for _, tmp in staged:
+        for backup, final in reversed(backups):
+            if backup != Path():
+                os.replace(backup, final)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    final.unlink()
+        for tmp, _ in staged:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
         raise
-    written = []
-    for filename, tmp in staged:
-        os.replace(tmp, out_dir / filename)
-        written.append(out_dir / filename)
-    return written
+    for backup, _ in backups:
+        if backup != Path():
+            with contextlib.suppress(FileNotFoundError):
+                backup.unlink()
+    return [final for _, final in staged]

@@ -83,7 +83,10 @@ def target_gaps(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
         best = counts.sort_values(["n", "value"], ascending=[False, False]).iloc[0]
         target, unit = float(best["value"]), best["unit"]
         target_ids = ";".join(targets[(targets["value"] == target) & (targets["unit"] == unit)]["claim_id"])
-        ordered, rule = _basis_order(volumes[volumes["unit"] == unit], articles)
+        same_unit = volumes[volumes["unit"] == unit]
+        if same_unit.empty:
+            continue  # current figures in another currency: no gap without an exchange rate
+        ordered, rule = _basis_order(same_unit, articles)
         for i, c in enumerate(ordered.itertuples()):
             rows.append({
                 "pair": pair, "basis_claim_id": c.claim_id, "current": c.value,

@@ -132,11 +132,6 @@ def test_bad_metadata_is_refused_and_named(capsys, corpus, out, previous, case):
     _assert_refused(code, err, out, previous, meta, *words)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="corpus._DATE only checks the shape \\d{4}-\\d{2}-\\d{2}: "
-    "2025-02-30 is accepted and written, and frictionless then rejects the package",
-)
 def test_impossible_calendar_date_is_refused(capsys, corpus, out, previous):
     meta = corpus / "articles.csv"
     meta.write_text(META_HEADER + f"{article_id('001')},,,2025-02-30,\n", encoding="utf-8")
@@ -230,18 +225,12 @@ def test_interrupted_write_into_new_folder_leaves_no_temp_files(monkeypatch, cor
     assert not dest.exists() or snapshot(dest) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="write_tables renames the staged files one by one outside "
-    "its try/except: a failure on the 3rd os.replace leaves 2 new + 5 old tables "
-    "and 5 .tmp files behind",
-)
 def test_failed_rename_on_third_file_keeps_previous_tables(monkeypatch, corpus, out, previous):
     wrapper, calls = _fail_on_call(3, os.replace)
     monkeypatch.setattr(etl.tables.os, "replace", wrapper)
     with pytest.raises(OSError):
         run(corpus, out)
-    assert calls["n"] == 3
+    assert calls["n"] >= 3  # the 3rd rename failed; the roll-back renames come after it
     assert snapshot(out) == previous[1], "tables are a mix of two runs, or temp files left behind"
 
 
@@ -337,22 +326,13 @@ def _last_line_cut(table, marker: str, offset: int = 0):
     return cut
 
 
-_TRUNCATION_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="read_table accepts a file cut inside its last row when the lost cells are optional "
-    "or a partly kept string: nothing checks the file ends with a newline (or its size/hash)",
-)
 TRUNCATIONS = {
     # cut inside a number: the later required cells are empty
-    "claims_mid_value": (_last_line_cut("claims", ",20000", 0), ("claims.csv", "start")),
+    "claims_mid_value": (_last_line_cut("claims", ",20000", 0), ("claims.csv", "cut short")),
     # cut inside a quoted sentence: the CSV is not well formed
-    "claims_mid_quote": (_last_line_cut("claims", "“Trade between"), ("claims.csv", "CSV")),
-    "claims_mid_last_field": pytest.param(
-        _last_line_cut("claims", "money + trade + a"), ("claims.csv",), marks=_TRUNCATION_BUG
-    ),
-    "people_after_name": pytest.param(
-        _last_line_cut("people", "Hiyam Al-Yasiri"), ("people.csv",), marks=_TRUNCATION_BUG
-    ),
+    "claims_mid_quote": (_last_line_cut("claims", "“Trade between"), ("claims.csv", "cut short")),
+    "claims_mid_last_field": (_last_line_cut("claims", "money + trade + a"), ("claims.csv", "cut short")),
+    "people_after_name": (_last_line_cut("people", "Hiyam Al-Yasiri"), ("people.csv", "cut short")),
 }
 
 
