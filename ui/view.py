@@ -33,9 +33,13 @@ def notice(message: str) -> None:
     st.info(message, icon=":material/link_off:")
 
 
-def _remember(key: str, value: str) -> None:
+def _remember(key: str, value: str, default: str | None = None) -> None:
+    """Keep a choice in the session and in the link (a default that needs no saying is left out)."""
     st.session_state[f"view.{key}"] = value
-    if st.query_params.get(key) != value:
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
         st.query_params[key] = value
 
 
@@ -83,7 +87,7 @@ def presentation() -> View:
     else:
         value = "0"
         notice(f"The link's present=“{raw[:20]}” is not on or off; presentation mode is off.")
-    _remember("present", value)
+    _remember("present", value, default="0")
     return View(presentation=value == "1")
 
 
@@ -93,4 +97,4 @@ def current() -> View:
 
 
 def set_presentation(on: bool) -> None:
-    _remember("present", "1" if on else "0")
+    _remember("present", "1" if on else "0", default="0")
