@@ -31,26 +31,9 @@ PAGES = [
 ]
 
 current = view.presentation()
+# Before navigation, so the "build the tables" guard is the same page on every run.
+tables = data.require_tables()
 page = st.navigation(PAGES, position="hidden" if current.presentation else "sidebar")
-
-try:
-    tables = data.tables()
-except data.TableError as problem:
-    st.title("The data tables need to be built")
-    st.warning(
-        f"The dashboard reads the tables in `data/processed`, and one is not usable: {problem}. "
-        "Build them from the articles in `data/raw` with the button below, or run `python -m etl` "
-        "in the project folder."
-    )
-    if st.button("Build the tables now", type="primary", icon=":material/build:"):
-        with st.spinner("Extracting claims from the articles…"):
-            try:
-                data.rebuild()
-            except Exception as failure:  # shown to the user in words, never as a traceback
-                st.warning(f"The build did not finish: {failure}")
-                st.stop()
-        st.rerun()
-    st.stop()
 
 if current.presentation:
     # Presenting: no sidebar or toolbar, larger type. Our own CSS; no article text in it.

@@ -10,7 +10,7 @@ from charts.figures import basis_label, pair_name
 from ui import data, view
 from ui.panel import show_chart
 
-tables = data.tables()
+tables = data.require_tables()
 look = view.current().look
 gaps = tables["target_gaps"]
 

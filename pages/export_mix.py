@@ -9,7 +9,7 @@ from etl.places import country_name
 from ui import data, view
 from ui.panel import show_chart
 
-tables = data.tables()
+tables = data.require_tables()
 look = view.current().look
 
 st.title("Iran's export mix to Iraq")

@@ -8,7 +8,7 @@ from charts.figures import direction_name, pair_name
 from ui import data, view
 from ui.panel import show_chart
 
-tables = data.tables()
+tables = data.require_tables()
 look = view.current().look
 balance = tables["trade_balance"]
 

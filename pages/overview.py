@@ -7,7 +7,7 @@ from charts.catalog import article_label
 from charts.figures import pair_name
 from ui import data, view
 
-tables = data.tables()
+tables = data.require_tables()
 view.current()
 
 st.title("How far is each country pair from its trade target?")

@@ -10,7 +10,7 @@ from charts.exports import csv_bytes, tables_zip
 from charts.figures import pair_name
 from etl.corpus import decode_article
 from etl.extract import extract
-from etl.pipeline import PROCESSED, RAW
+from etl.pipeline import RAW
 from etl.tables import TABLE_NAMES
 from etl.transform import claims_table
 from ui import data, view
@@ -18,7 +18,7 @@ from ui.highlight import article_html, legend_html
 
 MAX_UPLOAD_BYTES = 1_000_000
 
-tables = data.tables()
+tables = data.require_tables()
 view.current()
 articles, claims = tables["articles"], tables["claims"]
 
@@ -92,7 +92,7 @@ for i, name in enumerate(TABLE_NAMES):
         on_click="ignore", icon=":material/table:", key=f"download.{name}", width="stretch",
     )  # fmt: skip
 st.download_button(
-    "All tables as one zip (with datapackage.json and README)", (lambda: tables_zip(PROCESSED, tables)),
+    "All tables as one zip (with datapackage.json and README)", (lambda: tables_zip(data.processed_dir(), tables)),
     file_name="bilateral-trade-tables.zip", mime="application/zip", on_click="ignore", type="primary",
     icon=":material/folder_zip:", key="download.zip",
 )  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -32,8 +33,14 @@ def _load(directory: str, stamp: tuple) -> Tables:
     return read_tables(Path(directory))
 
 
-def tables(directory: Path = PROCESSED) -> Tables:
+def processed_dir() -> Path:
+    """data/processed, or the folder named by TRADE_PROCESSED_DIR (a deployment's own tables)."""
+    return Path(os.environ.get("TRADE_PROCESSED_DIR") or PROCESSED)
+
+
+def tables() -> Tables:
     """The processed tables; raises TableError naming the file when one is missing or invalid."""
+    directory = processed_dir()
     return _load(str(directory), _stamp(directory))
 
 
@@ -53,12 +60,45 @@ def article_text(path: str, stamp: float) -> str:
     return decode_article(Path(path).read_bytes(), path)
 
 
-def rebuild(directory: Path = PROCESSED) -> None:
-    """Run the ETL over data/raw into `directory` and drop the cached tables."""
+def rebuild() -> None:
+    """Run the ETL over data/raw into the processed folder and drop the cached tables."""
     from etl.pipeline import run  # imported here: only needed when a user asks for a rebuild
 
-    run(out_dir=directory)
+    run(out_dir=processed_dir())
     _load.clear()
 
 
-__all__ = ["TableError", "Tables", "article_text", "browser_ready", "rebuild", "tables"]
+def require_tables() -> Tables:
+    """The tables for a page; when they are missing or damaged, say so in plain words and offer to
+    rebuild them, then stop the page. Never a traceback."""
+    try:
+        return tables()
+    except TableError as problem:
+        st.title("The data tables need to be built")
+        st.warning(
+            f"The dashboard reads the tables in `{processed_dir()}`, and one is not usable: {problem}. "
+            "Build them from the articles in `data/raw` with the button below, or run `python -m etl` "
+            "in the project folder."
+        )
+        if st.button("Build the tables now", type="primary", icon=":material/build:", key="rebuild-tables"):
+            with st.spinner("Extracting claims from the articles…"):
+                try:
+                    rebuild()
+                except Exception as failure:  # shown to the user in words, never as a traceback
+                    st.warning(f"The build did not finish: {failure}")
+                    st.stop()
+            st.rerun()
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
+
+
+__all__ = [
+    "TableError",
+    "Tables",
+    "article_text",
+    "browser_ready",
+    "processed_dir",
+    "rebuild",
+    "require_tables",
+    "tables",
+]

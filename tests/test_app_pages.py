@@ -1,0 +1,216 @@
+"""Every page, run headless with Streamlit's AppTest: no exception, and the right numbers shown."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard.py")
+PAGES = ["pages/overview.py", "pages/current_vs_target.py", "pages/imbalance.py", "pages/export_mix.py",
+         "pages/sources.py"]  # fmt: skip
+BASIS_18B = "000_f31fa2dc3060489f:1510"
+
+
+def run_page(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    return at
+
+
+def text_of(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    parts += [f"{m.label}: {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_without_exception(page: str) -> None:
+    at = run_page(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert at.title, "every page has a title"
+
+
+def test_overview_cards() -> None:
+    at = run_page(PAGES[0])
+    text = text_of(at)
+    assert [s.value for s in at.subheader] == ["Iran–Iraq", "Iran–Tajikistan"]
+    assert "over $10.0B to about $18.0B incl. energy" in text
+    values = [m.value for m in at.metric]
+    assert values[:3] == ["$20.0B", "$8.0B", "60 %"]
+    # Iran–Tajikistan: target but no current figure: never a zero
+    assert values[3] == "$1.0B"
+    assert "no current figure reported" in text
+    assert "$0" not in " ".join(values[3:])
+    assert "Backed by 3 articles" in text and "Backed by 1 article" in text
+
+
+def test_current_vs_target_default_basis_and_growth() -> None:
+    at = run_page(PAGES[1])
+    assert at.selectbox(key="widget.basis").value == "000_f31fa2dc3060489f:701"
+    assert "exact figure with no stated scope" in text_of(at)
+    growth = next(m for m in at.metric if m.label.startswith("Annual growth needed"))
+    # $12.0B to $20.0B in five years: (20/12) ** (1/5) - 1 = 10.76 %
+    assert growth.value == "10.8 %"
+    at.slider[0].set_value(at.slider[0].value + 5).run()
+    growth = next(m for m in at.metric if m.label.startswith("Annual growth needed"))
+    assert growth.value == "5.2 %"
+
+
+def test_current_vs_target_basis_from_link() -> None:
+    at = run_page(PAGES[1], pair="IRN-IRQ", basis=BASIS_18B)
+    assert at.selectbox(key="widget.basis").value == BASIS_18B
+    assert at.query_params["basis"] == [BASIS_18B] or at.query_params["basis"] == BASIS_18B
+    assert not at.info, "a valid link gives no notice"
+
+
+def test_pair_without_current_figure_says_so() -> None:
+    at = run_page(PAGES[1], pair="IRN-TJK")
+    assert not at.exception
+    assert "no current trade figure is reported" in text_of(at)
+    assert "$1.0B" in text_of(at)
+
+
+@pytest.mark.parametrize(
+    ("params", "word"),
+    [({"pair": "NOPE"}, "NOPE"), ({"basis": "garbage"}, "garbage"),
+     ({"pair": "<script>alert(1)</script>"}, "script")],
+)  # fmt: skip
+def test_bad_link_values_fall_back_with_a_notice(params: dict[str, str], word: str) -> None:
+    at = run_page(PAGES[1], **params)
+    assert not at.exception
+    assert any(word in i.value for i in at.info), [i.value for i in at.info]
+    assert at.selectbox(key="widget.pair").value == "IRN-IRQ"
+    assert at.selectbox(key="widget.basis").value == "000_f31fa2dc3060489f:701"
+
+
+def test_bad_presentation_flag_falls_back_with_a_notice() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["present"] = "maybe"
+    at.run()
+    assert not at.exception
+    assert any("maybe" in i.value for i in at.info)
+    assert "present" not in at.query_params  # off, the default, needs no saying in the link
+
+
+def test_presentation_mode_from_link() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception
+    assert any(b.label == "Exit presentation" for b in at.button)
+    assert not at.sidebar.toggle, "no sidebar controls while presenting"
+
+
+def test_imbalance_ratio_and_share() -> None:
+    at = run_page(PAGES[2])
+    m = metrics(at)
+    assert m["Iraq → Iran"] == "$500M"
+    assert m["Iran → Iraq (derived)"] == "$11.5B"
+    assert m["Ratio"] == "23 : 1"
+    assert "4.2 %" in text_of(at)
+
+
+def test_imbalance_other_basis() -> None:
+    at = run_page(PAGES[2], basis=BASIS_18B)
+    m = metrics(at)
+    assert m["Iran → Iraq (derived)"] == "$17.5B"
+    assert m["Ratio"] == "35 : 1"
+
+
+def test_export_mix_keeps_the_remainder_whole() -> None:
+    at = run_page(PAGES[3])
+    text = text_of(at)
+    assert "**10 categories**" in text
+    assert "**67 %**" in text
+    assert "**65 %**" in text
+    assert "agricultural products 30 %" in text and "leather 3 %" in text
+
+
+def test_export_mix_dollar_estimate() -> None:
+    at = run_page(PAGES[3])
+    at.toggle(key="export_mix.dollars").set_value(True).run()
+    assert not at.exception
+    assert any("estimates" in c.value for c in at.caption)
+
+
+def test_sources_lists_every_article_and_filters_claims() -> None:
+    at = run_page(PAGES[4])
+    articles = at.dataframe[0].value
+    assert len(articles) == 5
+    assert "date not stated" in set(articles["Published"])
+    assert articles.loc[articles["Article"] == "003", "Claims"].item() == 0
+    claims = at.dataframe[1].value
+    assert len(claims) == 11
+    at.multiselect(key="sources.metric").set_value(["trade_target"]).run()
+    assert len(at.dataframe[1].value) == 4
+
+
+def test_sources_try_an_article_escapes_and_extracts() -> None:
+    at = run_page(PAGES[4])
+    hostile = '<script>alert(1)</script>\n=HYPERLINK("x")\nTrade between Iran and Iraq reached $12 billion last year.'
+    at.text_area(key="try.text").input(hostile).run()
+    assert not at.exception
+    assert any("1 claim found" in m.value for m in at.markdown)
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<mark" in html
+
+
+def _damage_missing(folder: Path) -> None:
+    (folder / "claims.csv").unlink()
+
+
+def _damage_truncated(folder: Path) -> None:
+    data = (folder / "claims.csv").read_bytes()
+    (folder / "claims.csv").write_bytes(data[: len(data) // 2])
+
+
+def _damage_column(folder: Path) -> None:
+    path = folder / "target_gaps.csv"
+    path.write_text(path.read_text("utf-8").replace("pct_of_target", "pct"), "utf-8")
+
+
+def _damage_type(folder: Path) -> None:
+    path = folder / "trade_balance.csv"
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",12000000000,", ",twelve billion,", 1)
+    path.write_text("".join(lines), "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [(_damage_missing, ("claims.csv", "file is missing")), (_damage_truncated, ("claims.csv", "cut short")),
+     (_damage_column, ("target_gaps.csv", "pct_of_target")), (_damage_type, ("trade_balance.csv", "total"))],
+    ids=["deleted", "truncated", "missing-column", "wrong-type"],
+)  # fmt: skip
+def test_damaged_tables_explained_and_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage, words
+) -> None:
+    """A damaged table: plain words naming it, and a button that rebuilds; never a traceback."""
+    folder = tmp_path / "processed"
+    shutil.copytree(ROOT / "data" / "processed", folder)
+    damage(folder)
+    monkeypatch.setenv("TRADE_PROCESSED_DIR", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert all(w in warning for w in words), warning
+    assert "python -m etl" in warning
+    at.button[0].click().run()
+    assert not at.exception and not at.warning
+    assert at.title[0].value == "How far is each country pair from its trade target?"
+    assert (folder / "claims.csv").read_bytes() == (ROOT / "data" / "processed" / "claims.csv").read_bytes()
