@@ -9,6 +9,7 @@ old one only when all of them are written, so a failed run leaves the previous t
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import io
 import json
@@ -128,7 +129,18 @@ def formula_unsafe(series: pd.Series) -> pd.Series:
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """The CSV form used everywhere: processed files, downloads and the zip."""
-    return formula_safe(df).to_csv(index=False, lineterminator="\n", float_format=_NUMBER_FORMAT).encode()
+    safe = formula_safe(df)
+    # Python's csv module does not quote a lone carriage return when rows end in "\n"; a table
+    # holding one gets every text cell quoted instead, so it still reads back as written.
+    has_cr = any(
+        safe[c].astype(str).str.contains("\r", regex=False).any()
+        for c in safe.columns
+        if safe[c].dtype == object or pd.api.types.is_string_dtype(safe[c])
+    )
+    quoting = csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL
+    return safe.to_csv(
+        index=False, lineterminator="\n", float_format=_NUMBER_FORMAT, quoting=quoting
+    ).encode()
 
 
 # --- reading -------------------------------------------------------------------------------------
