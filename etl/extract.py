@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from etl.figures import Figure, find_money, find_percent
 from etl.people import PeopleIndex, PersonMention, default_people, people_in, speaker_of
@@ -87,7 +87,9 @@ _TARGET_NOUN = re.compile(
     r"\b(?:target(?:s|ed|ing)?|goal|goals|eye(?:s|ing)?|aim(?:s|ed|ing)?|objective|ambition|vision|"
     r"plan(?:s|ned|ning)?\s+to|seek(?:s|ing)?\s+to|sought\s+to|want(?:s|ed)?\s+to|"
     r"hop(?:e|es|ed|ing)\s+to|intend(?:s|ed)?\s+to|envisag\w+|strive|striving|push\s+to|"
-    r"bid\s+to|determined\s+to|ready\s+to|agreed\s+to|efforts?\s+to)\b",
+    r"bid\s+to|determined\s+to|ready\s+to|agreed\s+to|efforts?\s+to|committed\s+to|commitment\s+to|"
+    r"pledged?\s+to|resolved\s+to|reaffirm\w*|(?:raising|increasing|boosting|lifting|doubling|tripling|"
+    r"bringing|taking|expanding|pushing)\b[^.;]{0,60}?\bto(?=\s+(?:\$|[A-Z]{3}|\d|€|£)))\b",
     re.IGNORECASE,
 )
 _TARGET_MODAL = re.compile(
@@ -96,8 +98,20 @@ _TARGET_MODAL = re.compile(
     r"boost|hit|double|triple|lift|grow|expand|bring|take|push|elevate|enhance|achieve))\b",
     re.IGNORECASE,
 )
+_WORLD_TRADE = re.compile(
+    r"\b(?:(?:total|overall|global|external|foreign)\s+(?:non-oil\s+)?(?:foreign\s+)?trade|foreign\s+trade|"
+    r"external\s+trade|(?:total|overall)\s+(?:non-oil\s+)?(?:imports|exports))\b",
+    re.IGNORECASE,
+)
+# "trade with the Eurasian Economic Union", "between Iran and the European Union": a partner that
+# is not a country. Checked against the country index before the figure is kept.
+_PARTNER = re.compile(
+    r"\b(?:trade\s+with|between(?:\s+\w+){1,3}\s+and)\s+(?:the\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*)"
+)
 _ANAPHORA = re.compile(
-    r"\b(?:(?:this|that|the)\s+(?:figure|amount|number|volume|level|sum|value)|it)\b", re.IGNORECASE
+    r"\b(?:(?:this|that|the)\s+(?:figure|amount|number|volume|level|sum|value)|"
+    r"(?:this|that|the|a|an|our|their|its)\s+(?:\w+\s+)?(?:target|goal|objective)|it)\b",
+    re.IGNORECASE,
 )
 _FLOW_WORD = re.compile(
     r"\b(?P<word>export(?:s|ed|ing)?|import(?:s|ed|ing)?|shipments?|sales|purchases)\b",
@@ -229,8 +243,15 @@ def _nearest(pattern: re.Pattern[str], text: str, lo: int, hi: int, pos: int) ->
 
 
 def _scope(text: str, lo: int, hi: int, fig: Figure) -> str:
+    """What the figure includes, said next to it: "trade, including energy, stands at $20bn",
+    "non-oil trade reached $5bn", "$17bn in non-oil trade". A scope word elsewhere in the clause
+    (a headline's "non-oil goal in sight") belongs to something else."""
+    trade = _TRADE.search(text, lo, fig.start)
+    start = max(lo, trade.start() - 25) if trade else max(lo, fig.start - 60)
+    after = re.match(r"\s+(?:of|in|worth\s+of)\s+", text[fig.end : hi])
+    end = fig.end + after.end() + 25 if after else fig.end
     best, best_d = "", None
-    for m in _SCOPE.finditer(text, lo, hi):
+    for m in _SCOPE.finditer(text, start, min(hi, end)):
         if m.group("non"):
             label = m.group("non").lower()
         else:
@@ -285,6 +306,25 @@ def _pair_from(a: _Article, mentions: list[CountryMention], fig: Figure) -> str:
     return _pair(*a.main) if len(a.main) == 2 else ""
 
 
+def _world_trade(a: _Article, lo: int, hi: int) -> bool:
+    """ "China's total foreign trade reached ...", "trade with the Eurasian Economic Union": the
+    clause's trade is not between two countries."""
+    text = a.text
+    partner = _PARTNER.search(text, lo, hi)
+    if partner:
+        name = partner.group("name")
+        named = a.countries_in(partner.start("name"), partner.end("name"))
+        if not named or named[0].start != partner.start("name"):
+            return not name.startswith(("Two", "Both"))
+    world = _WORLD_TRADE.search(text, lo, hi)
+    if world is None:
+        return False
+    # "total trade between Iran and Iraq" is still a pair's figure
+    return len({c.iso3 for c in a.countries_in(lo, hi)}) < 2 or not re.search(
+        r"\b(?:between|with)\b", text[lo:hi]
+    )
+
+
 def _gap(flow: tuple[int, int, str, str], fig: Figure) -> int:
     """Characters between a flow phrase ("Iraq's exports to Iran") and a figure."""
     if fig.start >= flow[1]:
@@ -304,6 +344,12 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
         subject = None
         if before and re.fullmatch(r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+", text[before[-1].end : m.start()]):
             subject = before[-1].iso3
+        elif re.search(
+            r"\b(?:its|their)\s+(?:[a-z][\w-]*\s+){0,2}$", text[max(lo, m.start() - 30) : m.start()]
+        ):
+            # "China's exports to Iran ..., while its imports from Iran": the clause's subject.
+            earlier = a.countries_in(lo, m.start())
+            subject = earlier[0].iso3 if earlier else None
         after = a.countries_in(m.end(), min(hi, m.end() + 90))
         origin = dest = None
         end = m.end()
@@ -319,10 +365,18 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
                 exporter, importer = origin, None
         else:
             importer, exporter = subject or dest, origin
-        if exporter is None and importer is not None and importer in a.main and len(a.main) == 2:
-            exporter = next(c for c in a.main if c != importer)
-        if importer is None and exporter is not None and not exporting and exporter in a.main:
-            importer = next((c for c in a.main if c != exporter), None)
+        # "exports to Iraq" in an article about Iran and Iraq: the exporter is the other one. Only
+        # a partner named with to/from is completed so; "Iran's total exports" has no partner.
+        if exporter is None and dest is not None and dest in a.main and len(a.main) == 2:
+            exporter = next(c for c in a.main if c != dest)
+        if (
+            importer is None
+            and origin is not None
+            and not exporting
+            and origin in a.main
+            and len(a.main) == 2
+        ):
+            importer = next(c for c in a.main if c != origin)
         if exporter and importer and exporter != importer:
             start = before[-1].start if subject else m.start()
             found.append((start, end, exporter, importer))
@@ -332,8 +386,11 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
 def _flow_context(a: _Article, s: Sentence, pos: int) -> tuple[str, str] | None:
     """The flow a share refers to: stated in its sentence, else earlier in the paragraph."""
     here = _flows(a, s.start, s.end)
+    before = [f for f in here if f[0] < pos]
+    if before:
+        return before[-1][2:]  # "Iran's exports to Iraq ..., with X accounting for 30 %"
     if here:
-        return min(here, key=lambda f: abs(f[0] - pos))[2:]
+        return min(here, key=lambda f: abs(f[0] - pos))[2:]  # "30 % of Iran's exports to Iraq"
     para_start = next(p.start for p in paragraphs(a.text) if p.start <= s.start < p.end + 1)
     earlier = _flows(a, para_start, s.start)
     return earlier[-1][2:] if earlier else None
@@ -378,8 +435,11 @@ def _category_name(phrase: str, known: list[str]) -> str:
 def _share_subject(text: str, lo: int, verb_start: int) -> str:
     """The noun phrase before 'accounting for' / 'account for': the category."""
     before = text[lo:verb_start]
+    lead = re.match(r"[\s“\"‘']*([A-Z])(?=[a-z])", before)
+    if lead:  # a sentence starting with the category: "Machinery accounts for 40 percent"
+        before = before[: lead.start(1)] + lead.group(1).lower() + before[lead.end(1) :]
     m = re.search(
-        r"(?:^\s*|\bwith\s+|\bwhile\s+|\band\s+|,\s*)((?:[a-z][\w-]*\s+){0,4}?[a-z][\w-]*)\s*$", before
+        r"(?:^[\s“\"‘']*|\bwith\s+|\bwhile\s+|\band\s+|,\s*)((?:[a-z][\w-]*\s+){0,4}?[a-z][\w-]*)\s*$", before
     )
     if not m:
         return ""
@@ -404,6 +464,9 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
     countries: list[CountryMention] = []
     for para in paragraphs(text):
         countries.extend(index.find(text, dateline_end(text, para), para.end))
+    # "500 million U.S. dollars": the country named inside a figure is its currency, not a party.
+    spans = [(f.start, f.end) for f in money]
+    countries = [c for c in countries if not any(s <= c.start < e for s, e in spans)]
     a = _Article(article_id, text, sents, [s.start for s in sents], countries,
                  main_pair(countries), None, people or default_people())  # fmt: skip
 
@@ -437,8 +500,19 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
             _TARGET_NOUN.search(window) or _TARGET_MODAL.search(window) or _TARGET_NOUN.search(after)
         )
         cues = [d for d in (d_trade, d_flow) if d is not None]
+        if d_flow is None and _world_trade(a, lo, hi):
+            continue  # one country's trade with the world, or with a bloc: not a pair's figure
         context = s  # the sentence whose countries say which pair the figure is about
         inherited = ""
+        # "the $10 billion target", "a target of $20 billion": a target in a trade story, even where
+        # its sentence does not say "trade" again.
+        named_target = bool(
+            re.match(r"\s*(?:trade\s+)?(?:target|goal)\b", text[fig.end : fig.end + 20])
+        ) or bool(
+            re.search(r"\b(?:target|goal|objective)\s+of\s+$", text[max(lo, fig.start - 25) : fig.start])
+        )
+        if not cues and named_target and d_other is None and _TRADE.search(text):
+            cues = [0]
         if not cues:
             # The clause names no trade, but its sentence or the one before does:
             # "..., but the goal is to reach $30 billion"; "It now stands at $85 billion."
@@ -533,10 +607,19 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
                     "share: percent of a country's imports",
                 )
             continue
+        # "with soybeans accounting for 33% and crude oil for 21%": the second share's category is
+        # the phrase just before it.
+        elliptical = re.search(
+            r"(?:\band\s+|,\s*)((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)\s+(?:for|at)\s+(?:about\s+|around\s+|some\s+)?$",
+            text[lo : fig.start],
+        )
         verb = _SHARE_VERB.search(text, lo, fig.start)
-        if verb is None:
+        if elliptical and verb and verb.end() < lo + elliptical.start():
+            category = elliptical.group(1)
+        elif verb is not None:
+            category = _share_subject(text, lo, verb.start())
+        else:
             continue
-        category = _share_subject(text, lo, verb.start())
         if not category:
             continue
         flow = _flow_context(a, s, fig.start)
@@ -582,8 +665,11 @@ def _dedupe(claims: list[Claim]) -> list[Claim]:
         by_speaker: dict[str, list[Claim]] = {}
         for c in candidates:
             by_speaker.setdefault(c.speaker, []).append(c)
+        period = next((c.period for c in group if c.period), "")
         for same in by_speaker.values():
-            kept.append(min(same, key=lambda c: (-bool(c.period), c.qualifier == "exact", c.start)))
+            best = min(same, key=lambda c: (-bool(c.period), c.qualifier == "exact", c.start))
+            # The restatement that names the speaker may drop "annual"; the figure is the same.
+            kept.append(best if best.period or not period else replace(best, period=period))
     return sorted(kept, key=lambda c: c.start)
 
 

@@ -12,6 +12,7 @@ import csv
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -105,6 +106,11 @@ def _digits(s: str) -> float:
     return float(s.replace(",", ""))
 
 
+def _times(number: str, factor: float) -> float:
+    """ "66.6" x 1e9 = 66600000000 exactly (float arithmetic would give 66599999999.99999)."""
+    return float(Decimal(number.replace(",", "")) * Decimal(repr(factor)))
+
+
 def words_to_number(s: str) -> float:
     s = s.lower().replace("-", " ").split()
     if s[:1] == ["half"]:
@@ -171,12 +177,12 @@ def find_money(text: str) -> list[Figure]:
             continue
         factor = _scale(scale)
         if high is None:
-            found.append(Figure(m.start(), m.end(), _digits(low) * factor, unit, "money"))
+            found.append(Figure(m.start(), m.end(), _times(low, factor), unit, "money"))
         else:
             # "$10-12 billion": two figures; the high one starts at its own number, so ids differ.
             high_start = m.start("n1b") if g["n1"] is not None else m.start("n2b")
-            found.append(Figure(m.start(), m.end(), _digits(low) * factor, unit, "money", "low"))
-            found.append(Figure(high_start, m.end(), _digits(high) * factor, unit, "money", "high"))
+            found.append(Figure(m.start(), m.end(), _times(low, factor), unit, "money", "low"))
+            found.append(Figure(high_start, m.end(), _times(high, factor), unit, "money", "high"))
     return [f for f in found if math.isfinite(f.value)]
 
 

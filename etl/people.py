@@ -39,7 +39,13 @@ _ORG_WORDS = frozenset(
     Islamic Gulf Mobilization Regime Assembly Parliament Majlis Court Ltd Inc Co Corp Shia Sunni
     Muslim Muslims Imam Prophet Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
     February March April May June July August September October November December The This
-    That These Those Iranian Iraqi Western Eastern Northern Southern Arab Persian Middle East""".split()
+    That These Those Iranian Iraqi Western Eastern Northern Southern Arab Persian Middle East
+    Economy Economic Affairs Finance Investment Promotion Integration Planning Energy Oil Petroleum
+    Transport Communications Communication Information Technology Foreign Interior Defence Defense
+    Health Culture Tourism Labour Labor Welfare Services Infrastructure Roads Housing Water Power
+    Statistics Statistical Exporters Importers Business Council Bureau Federation Board Centre Center
+    Port Ports Free Zone Railway Railways Airlines Airways Media Times Press Radio Commission
+    Secretariat Embassy Consulate Exchange Treasury Presidency Cabinet Road Corridor""".split()
 )
 # Capitalised words that open a sentence or clause, not names: "Meanwhile John Smith said".
 _OPENERS = frozenset(
@@ -57,15 +63,23 @@ _SPEECH = (
     r"forecast|projected|wrote|put it|continued|went on"
 )
 _SPEECH_RE = re.compile(rf"\b(?:{_SPEECH})\b")
+_SPEAKING_AFTER = re.compile(rf"\s*(?:,[^,]{{0,60}},\s*|,\s*)?(?:{_SPEECH})\b")
+_SPEAKING_BEFORE = re.compile(rf"(?:\b(?:{_SPEECH})|according to)\s+$")
+_SAID_BEFORE = re.compile(rf"\b(?:{_SPEECH})\s+$")
+_APPOSED_AFTER = re.compile(rf",\s+(?:[\w’']+\s+){{0,5}}(?:{ROLE_NOUNS})\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
 _ROLE_REF = re.compile(
     rf"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[A-Z][a-z]+\s+|top\s+|senior\s+|former\s+)*(?P<role>{ROLE_NOUNS})\b"
     r"|\b(?P<pron>[Hh]e|[Ss]he)\b"
 )
 _NAME_RUN = re.compile(
-    r"[A-Z][\w’'\-]*(?:\s+(?:(?:al|el|bin|ibn|bint|de|van|von|da|di)[\s-])?[A-Z][\w’'\-]*)*"
+    r"(?<![\w’'-])(?:(?:al|el)-)?[A-Z][\w’'\-]*(?:\s+(?:(?:al|el|bin|ibn|bint|de|van|von|da|di)[\s-])?[A-Z][\w’'\-]*)*"
 )
-_TITLE_BEFORE = re.compile(rf"(?:\b(?:{_TITLES})\.?\s+(?:of\s+[A-Z]\w+\s+)?)$")
+_TITLE_BEFORE = re.compile(
+    rf"(?:\b(?:{_TITLES})\.?\s+(?:(?:of|to|in|for)\s+(?:the\s+)?[A-Z][\w’']*\s+)?(?:(?:al|el)-)?)$"
+)
+# "... Minister of Economic Affairs and Finance, Ali Asghar Nouri": a role, a comma, then the name.
+_ROLE_THEN_NAME = re.compile(rf"\b(?:{_TITLES}|{ROLE_NOUNS})\b[^.;“”,]{{0,70}},\s*$", re.IGNORECASE)
 _TITLE_WORDS = frozenset(w for t in _TITLES.split("|") for w in t.split())
 
 
@@ -147,7 +161,7 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
             if _is_multiword(text[s:e]) or p.name in present:
                 mentions.append(PersonMention(s, e, p.name, p.role))
     taken = [(m.start, m.end) for m in mentions]
-    unknown: dict[str, str] = {}  # surname -> full name, for people not in people.csv
+    full_names: list[tuple[str, str]] = []  # (name, role) of people found by cue, in text order
     for m in _NAME_RUN.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
@@ -157,33 +171,62 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
         words = tokens[last_title + 1 :]
         while words and (words[0] in countries or words[0].strip("’'") in _ORG_WORDS or words[0] in _OPENERS):
             words = words[1:]
-        if not words or any(w.strip("’'") in _ORG_WORDS or w in countries for w in words):
-            continue
+        if not words or any(
+            w.strip("’'") in _ORG_WORDS or w in countries or (w.isupper() and len(w) > 1) for w in words
+        ):
+            continue  # organisations, places and acronyms (IRNA, IMIDRO) are not people
         name = " ".join(words)
         start = m.end() - len(name)
-        before = text[max(0, m.start() - 40) : m.start()]
+        before = text[max(0, start - 90) : start]
         after = text[m.end() : m.end() + 40]
+        known = _known_as(words, full_names)
+        if known:
+            mentions.append(PersonMention(start, m.end(), *known))
+            continue
         titled = last_title >= 0 or bool(_TITLE_BEFORE.search(before))
-        speaking = bool(re.match(rf"\s*(?:,[^,]{{0,60}},\s*)?(?:{_SPEECH})\b", after)) or bool(
-            re.search(rf"(?:\b(?:{_SPEECH})|according to)\s+$", before)
-        )
-        apposed = bool(re.match(rf",\s+(?:[\w’']+\s+){{0,4}}(?:{ROLE_NOUNS})\b", after, re.IGNORECASE))
-        if (titled and len(words) <= 4) or (len(words) >= 2 and (speaking or apposed)):
+        speaking = bool(_SPEAKING_AFTER.match(after)) or bool(_SPEAKING_BEFORE.search(before))
+        said_by = bool(_SPEAKING_AFTER.match(after)) or bool(_SAID_BEFORE.search(before))
+        apposed = bool(_APPOSED_AFTER.match(after)) or bool(_ROLE_THEN_NAME.search(before))
+        if (
+            (titled and len(words) <= 4)
+            or (len(words) >= 2 and (speaking or apposed))
+            or (len(words) == 1 and said_by and len(name) > 2)
+        ):  # a lone name only as "Nouri said" / "said Nouri" ("according to Eurostat" is a body)
             role = " ".join(tokens[: last_title + 1]) if last_title >= 0 else _role_near(before, after)
-            unknown[words[-1]] = name
+            full_names.append((name, role))
             mentions.append(PersonMention(start, m.end(), name, role))
-        elif len(words) == 1 and words[0] in unknown:
-            full = unknown[words[0]]
-            role = next((p.role for p in mentions if p.name == full), "")
-            mentions.append(PersonMention(start, m.end(), full, role))
     mentions.sort(key=lambda p: p.start)
     return mentions
 
 
+def _surname(word: str) -> str:
+    return re.sub(r"^(?:al|el)[\s-]", "", word, flags=re.IGNORECASE).casefold()
+
+
+def _known_as(words: list[str], people: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """A later, shorter mention of someone already named in full: "Al Habsi", "al-Saadi", "Nouri"."""
+    key = [_surname(w) for w in words if w.casefold() not in ("al", "el", "bin", "ibn")]
+    if not key:
+        return None
+    for name, role in reversed(people):
+        full = [_surname(w) for w in name.split() if w.casefold() not in ("al", "el", "bin", "ibn")]
+        if len(key) < len(full) and full[-len(key) :] == key:
+            return name, role
+        if key == full:
+            return name, role
+    return None
+
+
 def _role_near(before: str, after: str) -> str:
-    m = re.search(rf"\b({_TITLES})\.?\s+(?:of\s+\w+\s+)?$", before)
+    m = re.search(
+        rf"\b((?:{_TITLES})\.?\s+(?:(?:of|to|in|for)\s+(?:the\s+)?[A-Z][\w’']*)?)[\s,]*(?:(?:al|el)-)?$",
+        before,
+    )
     if m:
-        return m.group(1)
+        return m.group(1).strip()
+    m = _ROLE_THEN_NAME.search(before)
+    if m:
+        return m.group(0).rstrip(", ")
     m = re.match(rf",\s+((?:[\w’']+\s+){{0,4}}(?:{ROLE_NOUNS})\b[^,]*)", after, re.IGNORECASE)
     return m.group(1) if m else ""
 
@@ -227,7 +270,7 @@ def speaker_of(
 def _apposition(text: str, name_end: int, verb_start: int) -> bool:
     """'X, Iraq's envoy to Iran, said': a short comma-fenced phrase between name and verb."""
     between = text[name_end:verb_start]
-    return len(between) < 80 and between.startswith(",") and between.rstrip().endswith(",")
+    return len(between) < 160 and between.startswith(",") and between.rstrip().endswith(",")
 
 
 def _attributed(text: str, s: Sentence, mentions: list[PersonMention]) -> str:

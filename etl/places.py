@@ -58,6 +58,8 @@ class CountryIndex:
                     continue
                 key = text[s:last]
                 hit = self.aliases.get(key) or (self.aliases.get(key.title()) if key.isupper() else None)
+                if hit and text[last : last + 1] == "$":
+                    hit = None  # "US$17 billion": a currency, not the country
                 if hit:
                     found.append(CountryMention(s, last, hit[0], hit[1]))
                     matched = n

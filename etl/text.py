@@ -23,7 +23,7 @@ _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,40}\s*(?:,\s*[A-Z][a-z]+\.? \d{1,2}\s*)?[–—-]\s*")
 # Clause breaks inside a sentence: figures on either side of these are separate statements.
 _CLAUSE_BREAK = re.compile(
-    r";|:\s|,\s+(?:but|while|whereas|although|though|with|and while|yet)\b|\s+(?:but|while|whereas)\s"
+    r";|:\s|,\s+(?:but|while|whereas|although|though|with|and|yet)\b|\s+(?:but|while|whereas)\s"
 )
 
 

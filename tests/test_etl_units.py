@@ -219,7 +219,8 @@ def test_one_word_alias_alone_is_not_the_ambassador():
     text = "Ahmed Abdullah, a farmer, said prices rose. Abdullah added that trade is slow."
     assert AMBASSADOR not in {m.name for m in _people(text)}
     assert _speakers(text) == ["Ahmed Abdullah", "Ahmed Abdullah"]
-    assert _people("Abdullah said trade with Iraq is slow.", {"Iraq"}) == []
+    # Alone, "Abdullah said" is someone called Abdullah, never the ambassador.
+    assert [m.name for m in _people("Abdullah said trade with Iraq is slow.", {"Iraq"})] == ["Abdullah"]
 
 
 def test_one_word_alias_counts_when_full_name_present():
