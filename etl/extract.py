@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 
 from etl.figures import Figure, find_money, find_percent
 from etl.people import PeopleIndex, PersonMention, default_people, people_in, speaker_of
@@ -197,6 +197,10 @@ class _Article:
     main: tuple[str, ...]
     people: list[PersonMention] | None
     people_index: PeopleIndex
+    paragraph_starts: list[int]
+    country_starts: list[int] = field(default_factory=list)
+    _spans: dict = field(default_factory=dict)
+    _periods: list[tuple[int, int, str]] | None = None
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -205,13 +209,38 @@ class _Article:
         return None
 
     def countries_in(self, start: int, end: int) -> list[CountryMention]:
-        return [c for c in self.countries if start <= c.start and c.end <= end]
+        i = bisect.bisect_left(self.country_starts, start)
+        out = []
+        for c in self.countries[i:]:
+            if c.start >= end:
+                break
+            if c.end <= end:
+                out.append(c)
+        return out
+
+    def spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        """Every match of `pattern` in the article, found once and reused by every figure."""
+        found = self._spans.get(pattern)
+        if found is None:
+            found = self._spans[pattern] = [m.span() for m in pattern.finditer(self.text)]
+        return found
+
+    def periods(self) -> list[tuple[int, int, str]]:
+        if self._periods is None:
+            self._periods = sorted(
+                (m.start(), m.end(), label(m))
+                for pattern, label in _PERIODS
+                for m in pattern.finditer(self.text)
+            )
+        return self._periods
 
     def speaker(self, s: Sentence) -> str:
         if self.people is None:
             isos = {c.iso3 for c in self.countries}
             names = {self.text[c.start : c.end] for c in self.countries} | isos
-            self.people = people_in(self.text, self.people_index, names)
+            # People named after the last sentence with a figure cannot have said one.
+            upto = self.sentences[-1].end if self.sentences else 0
+            self.people = people_in(self.text[:upto], self.people_index, names)
         return speaker_of(self.text, s, self.people, self.sentences)
 
 
@@ -233,11 +262,16 @@ def _qualifier(text: str, fig: Figure, clause_start: int) -> str:
     return "exact"
 
 
-def _nearest(pattern: re.Pattern[str], text: str, lo: int, hi: int, pos: int) -> int | None:
+def _nearest(a: _Article, pattern: re.Pattern[str], lo: int, hi: int, pos: int) -> int | None:
     """Distance from `pos` to the nearest match of `pattern` within text[lo:hi]."""
+    spans = a.spans(pattern)
     best = None
-    for m in pattern.finditer(text, lo, hi):
-        d = pos - m.end() if m.end() <= pos else m.start() - pos
+    for start, end in spans[bisect.bisect_left(spans, (lo, -1)) :]:
+        if start >= hi:
+            break
+        if end > hi:
+            continue
+        d = pos - end if end <= pos else start - pos
         best = d if best is None or d < best else best
     return best
 
@@ -266,15 +300,18 @@ def _scope(text: str, lo: int, hi: int, fig: Figure) -> str:
     return best
 
 
-def _period(text: str, lo: int, hi: int, fig: Figure) -> str:
+def _period(a: _Article, lo: int, hi: int, fig: Figure) -> str:
+    """When the figure holds, as said nearest to it in text[lo:hi]: "annual", "2024", "by 2030"."""
+    periods = a.periods()
     best, best_d = "", None
-    for pattern, label in _PERIODS:
-        for m in pattern.finditer(text, lo, hi):
-            if m.start() < fig.end and m.end() > fig.start:
-                continue
-            d = abs(m.start() - fig.start)
-            if best_d is None or d < best_d:
-                best, best_d = label(m), d
+    for start, end, label in periods[bisect.bisect_left(periods, (lo, -1, "")) :]:
+        if start >= hi:
+            break
+        if end > hi or (start < fig.end and end > fig.start):
+            continue
+        d = abs(start - fig.start)
+        if best_d is None or d < best_d:
+            best, best_d = label, d
     return best
 
 
@@ -391,7 +428,7 @@ def _flow_context(a: _Article, s: Sentence, pos: int) -> tuple[str, str] | None:
         return before[-1][2:]  # "Iran's exports to Iraq ..., with X accounting for 30 %"
     if here:
         return min(here, key=lambda f: abs(f[0] - pos))[2:]  # "30 % of Iran's exports to Iraq"
-    para_start = next(p.start for p in paragraphs(a.text) if p.start <= s.start < p.end + 1)
+    para_start = a.paragraph_starts[s.paragraph]
     earlier = _flows(a, para_start, s.start)
     return earlier[-1][2:] if earlier else None
 
@@ -459,16 +496,29 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         return Extraction([], [])
 
     # --- load: the article's structure -------------------------------------------------------
-    sents = sentences(text)
-    index = country_index()
-    countries: list[CountryMention] = []
-    for para in paragraphs(text):
-        countries.extend(index.find(text, dateline_end(text, para), para.end))
+    paras = paragraphs(text)
+    para_starts = [p.start for p in paras]
+    # Only paragraphs holding a figure (or a list of categories) need splitting into sentences.
+    anchors = [f.start for f in money] + [f.start for f in percents]
+    anchors += [m.start() for m in _LIST_INTRO.finditer(text)] if has_list else []
+    wanted = {bisect.bisect_right(para_starts, pos) - 1 for pos in anchors}
+    sents = sentences(text, paras, wanted)
+    body_starts = [dateline_end(text, p) for p in paras]  # where each paragraph's text begins
+    countries = [
+        c for c in country_index().find(text)
+        if c.start >= body_starts[bisect.bisect_right(para_starts, c.start) - 1]
+    ]  # fmt: skip
     # "500 million U.S. dollars": the country named inside a figure is its currency, not a party.
-    spans = [(f.start, f.end) for f in money]
-    countries = [c for c in countries if not any(s <= c.start < e for s, e in spans)]
+    money_starts = [f.start for f in money]
+
+    def inside_figure(pos: int) -> bool:
+        i = bisect.bisect_right(money_starts, pos) - 1
+        return i >= 0 and pos < money[i].end
+
+    countries = [c for c in countries if not inside_figure(c.start)]
     a = _Article(article_id, text, sents, [s.start for s in sents], countries,
-                 main_pair(countries), None, people or default_people())  # fmt: skip
+                 main_pair(countries), None, people or default_people(), para_starts,
+                 [c.start for c in countries])  # fmt: skip
 
     claims: list[Claim] = []
     trade_sentences: dict[int, str] = {}  # sentence start -> pair of a trade claim there
@@ -480,7 +530,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
             article_id=article_id, pair=pair, metric=metric, direction=direction,
             category=category, value=fig.value, unit=fig.unit,
             qualifier=_qualifier(text, fig, lo),
-            scope=_scope(text, lo, hi, fig), period=_period(text, lo, hi, fig) or _period(text, s.start, s.end, fig),
+            scope=_scope(text, lo, hi, fig), period=_period(a, lo, hi, fig) or _period(a, s.start, s.end, fig),
             speaker=a.speaker(s), quote=s.of(text), start=fig.start, end=fig.end, method=method,
         ))  # fmt: skip
 
@@ -491,9 +541,9 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
             continue
         lo, hi = clause_bounds(text, s, fig.start)
         flows = _flows(a, lo, hi)
-        d_trade = _nearest(_TRADE, text, lo, hi, fig.start)
+        d_trade = _nearest(a, _TRADE, lo, hi, fig.start)
         d_flow = min((_gap(f, fig) for f in flows), default=None)
-        d_other = _nearest(_NOT_TRADE_MONEY, text, lo, hi, fig.start)
+        d_other = _nearest(a, _NOT_TRADE_MONEY, lo, hi, fig.start)
         window = text[max(lo, fig.start - 110) : fig.start]
         after = re.split(r"[,;]|\$|\d", text[fig.end : hi], maxsplit=1)[0]
         is_target = bool(

@@ -8,6 +8,7 @@ X") and keep the fullest form of their name seen in the article.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass, field
@@ -160,11 +161,15 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
         for s, e, p in hits:
             if _is_multiword(text[s:e]) or p.name in present:
                 mentions.append(PersonMention(s, e, p.name, p.role))
-    taken = [(m.start, m.end) for m in mentions]
+    taken = sorted((m.start, m.end) for m in mentions)
+    taken_starts = [t[0] for t in taken]
     full_names: list[tuple[str, str]] = []  # (name, role) of people found by cue, in text order
+    by_suffix: dict[tuple[str, ...], tuple[str, str]] = {}  # surname(s) -> (name, role)
     for m in _NAME_RUN.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in taken):
-            continue
+        ms, me = m.span()
+        i = bisect.bisect_left(taken_starts, me)
+        if i and taken[i - 1][1] > ms:
+            continue  # already a known person's alias
         tokens = m.group().split()
         # "Turkish Trade Minister Omer Bolat": the name is what follows the last title word.
         last_title = max((i for i, t in enumerate(tokens) if t.rstrip(".") in _TITLE_WORDS), default=-1)
@@ -176,25 +181,39 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
         ):
             continue  # organisations, places and acronyms (IRNA, IMIDRO) are not people
         name = " ".join(words)
-        start = m.end() - len(name)
-        before = text[max(0, start - 90) : start]
-        after = text[m.end() : m.end() + 40]
-        known = _known_as(words, full_names)
+        start = me - len(name)
+        key = _name_key(words)
+        known = by_suffix.get(key) if key else None
         if known:
-            mentions.append(PersonMention(start, m.end(), *known))
+            mentions.append(PersonMention(start, me, *known))
             continue
-        titled = last_title >= 0 or bool(_TITLE_BEFORE.search(before))
-        speaking = bool(_SPEAKING_AFTER.match(after)) or bool(_SPEAKING_BEFORE.search(before))
-        said_by = bool(_SPEAKING_AFTER.match(after)) or bool(_SAID_BEFORE.search(before))
-        apposed = bool(_APPOSED_AFTER.match(after)) or bool(_ROLE_THEN_NAME.search(before))
-        if (
-            (titled and len(words) <= 4)
-            or (len(words) >= 2 and (speaking or apposed))
-            or (len(words) == 1 and said_by and len(name) > 2)
-        ):  # a lone name only as "Nouri said" / "said Nouri" ("according to Eurostat" is a body)
-            role = " ".join(tokens[: last_title + 1]) if last_title >= 0 else _role_near(before, after)
-            full_names.append((name, role))
-            mentions.append(PersonMention(start, m.end(), name, role))
+        after = text[me : me + 40]
+        before = text[max(0, start - 90) : start]
+        said_after = bool(_SPEAKING_AFTER.match(after))
+        if len(words) == 1:
+            # A lone name only as "Nouri said" / "said Nouri", or after a title ("President
+            # Putin"); "according to Eurostat" is a body, and most lone capitals are not names.
+            if last_title < 0 and not (
+                said_after or _SAID_BEFORE.search(before[-30:]) or _TITLE_BEFORE.search(before)
+            ):
+                continue
+            if last_title < 0 and not _TITLE_BEFORE.search(before) and len(name) <= 2:
+                continue
+        else:
+            titled = last_title >= 0 or _TITLE_BEFORE.search(before)
+            if not (
+                (titled and len(words) <= 4)
+                or said_after
+                or _SPEAKING_BEFORE.search(before)
+                or _APPOSED_AFTER.match(after)
+                or _ROLE_THEN_NAME.search(before)
+            ):
+                continue
+        role = " ".join(tokens[: last_title + 1]) if last_title >= 0 else _role_near(before, after)
+        full_names.append((name, role))
+        for n in range(1, len(key) + 1):
+            by_suffix[key[-n:]] = (name, role)
+        mentions.append(PersonMention(start, me, name, role))
     mentions.sort(key=lambda p: p.start)
     return mentions
 
@@ -203,18 +222,13 @@ def _surname(word: str) -> str:
     return re.sub(r"^(?:al|el)[\s-]", "", word, flags=re.IGNORECASE).casefold()
 
 
-def _known_as(words: list[str], people: list[tuple[str, str]]) -> tuple[str, str] | None:
-    """A later, shorter mention of someone already named in full: "Al Habsi", "al-Saadi", "Nouri"."""
-    key = [_surname(w) for w in words if w.casefold() not in ("al", "el", "bin", "ibn")]
-    if not key:
-        return None
-    for name, role in reversed(people):
-        full = [_surname(w) for w in name.split() if w.casefold() not in ("al", "el", "bin", "ibn")]
-        if len(key) < len(full) and full[-len(key) :] == key:
-            return name, role
-        if key == full:
-            return name, role
-    return None
+def _name_key(words: list[str]) -> tuple[str, ...]:
+    """Comparable form of a name: "Al Habsi", "al-Habsi" and "Habsi" all end in ("habsi",).
+
+    A later, shorter mention of someone already named in full ("Al Habsi", "al-Saadi",
+    "Nouri") is found by looking up the tail of this key.
+    """
+    return tuple(_surname(w) for w in words if w.casefold() not in ("al", "el", "bin", "ibn"))
 
 
 def _role_near(before: str, after: str) -> str:

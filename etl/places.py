@@ -19,8 +19,10 @@ import pycountry
 from etl.figures import REFERENCE
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+")
-_JOINERS = frozenset({" ", "-", "’", "'", "‘"})
-_MAX_WORDS = 5
+# Words that may start a country name: ASCII capitals, and letters beyond ASCII (Ü, Ş, Å ...),
+# whose case is checked in Python. Lower-case words are skipped by the regex itself.
+_CAPITALISED = re.compile(r"(?:[A-Z]\.){2,}|(?<!\w)[A-Z\u00c0-\u024f\u0370-\u052f]\w*")
+_NEXT_WORD = re.compile(r"[ \-’'‘](?:(?:[A-Z]\.){2,}|\w+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,36 +37,41 @@ class CountryMention:
 class CountryIndex:
     aliases: dict[str, tuple[str, str]]
     first_words: frozenset[str]
+    longest: dict[str, int]  # first word -> most words in an alias starting with it
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[CountryMention]:
         end = len(text) if end is None else end
-        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
         found: list[CountryMention] = []
-        i = 0
-        while i < len(tokens):
-            s, e = tokens[i]
-            word = text[s:e]
-            if not word[0].isupper() or (
-                word not in self.first_words and word.title() not in self.first_words
-            ):
-                i += 1
+        resume = start
+        for m in _CAPITALISED.finditer(text, start, end):
+            s = m.start()
+            if s < resume:
                 continue
-            matched = 0
-            for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
-                last = tokens[i + n - 1][1]
-                if n > 1 and any(
-                    text[tokens[j][1] : tokens[j + 1][0]] not in _JOINERS for j in range(i, i + n - 1)
-                ):
-                    continue
+            word = m.group()
+            if not word[0].isupper():
+                continue
+            first = word if word in self.first_words else word.title()
+            if first not in self.first_words:
+                continue
+            # Candidate ends: this word, then each following word joined by a space, hyphen or
+            # apostrophe ("Bosnia and Herzegovina", "Côte d’Ivoire"), longest first.
+            ends = [m.end()]
+            pos = m.end()
+            for _ in range(self.longest.get(first, 1) - 1):
+                nxt = _NEXT_WORD.match(text, pos, end)
+                if not nxt:
+                    break
+                pos = nxt.end()
+                ends.append(pos)
+            for last in reversed(ends):
                 key = text[s:last]
                 hit = self.aliases.get(key) or (self.aliases.get(key.title()) if key.isupper() else None)
                 if hit and text[last : last + 1] == "$":
                     hit = None  # "US$17 billion": a currency, not the country
                 if hit:
                     found.append(CountryMention(s, last, hit[0], hit[1]))
-                    matched = n
+                    resume = last
                     break
-            i += matched or 1
         return found
 
 
@@ -80,8 +87,12 @@ def country_index() -> CountryIndex:
     with path.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             aliases[row["alias"]] = (row["iso3"], row["kind"])
-    first = frozenset(_TOKEN.match(a).group() for a in aliases if _TOKEN.match(a))
-    return CountryIndex(aliases, first)
+    longest: dict[str, int] = {}
+    for alias in aliases:
+        words = _TOKEN.findall(alias)
+        if words:
+            longest[words[0]] = max(longest.get(words[0], 1), len(words))
+    return CountryIndex(aliases, frozenset(longest), longest)
 
 
 def country_name(iso3: str) -> str:
