@@ -80,7 +80,8 @@ _NOT_TRADE_MONEY = re.compile(
     r"projects?|budgets?|funds?|funding|aid|grants?|debts?|reserves|revenues?|income|GDP|"
     r"capital|assets|costs?|prices?|spending|subsid\w+|remittances|deposits|bonds?|surplus|"
     r"deficits?|valuation|fines?|salar\w+|wages?|tourism|tourists|donations?|bailout|"
-    r"market value|capitali[sz]ation|output|production)\b",
+    r"market value|capitali[sz]ation|output|production|owes|owed|owing|arrears|"
+    r"agreements?|accords?|memorand\w+|settlements?)\b",
     re.IGNORECASE,
 )
 _TARGET_NOUN = re.compile(
@@ -100,7 +101,8 @@ _TARGET_MODAL = re.compile(
 )
 _WORLD_TRADE = re.compile(
     r"\b(?:(?:total|overall|global|external|foreign)\s+(?:non-oil\s+)?(?:foreign\s+)?trade|foreign\s+trade|"
-    r"external\s+trade|(?:total|overall)\s+(?:non-oil\s+)?(?:imports|exports))\b",
+    r"external\s+trade|(?:total|overall)\s+(?:non-oil\s+)?(?:imports|exports)|"
+    r"(?:total|overall|global)\s+(?:export|import)s?\s+(?:turnover|revenues?|earnings|receipts|bill))\b",
     re.IGNORECASE,
 )
 # "trade with the Eurasian Economic Union", "between Iran and the European Union": a partner that
@@ -108,14 +110,23 @@ _WORLD_TRADE = re.compile(
 _PARTNER = re.compile(
     r"\b(?:trade\s+with|between(?:\s+\w+){1,3}\s+and)\s+(?:the\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*)"
 )
+_BILATERAL = re.compile(
+    r"\b(?:bilateral|two-way|between\s+the\s+two\s+(?:countries|neighbou?rs|nations|sides|states|economies))\b",
+    re.IGNORECASE,
+)
 _ANAPHORA = re.compile(
     r"\b(?:(?:this|that|the)\s+(?:figure|amount|number|volume|level|sum|value)|"
     r"(?:this|that|the|a|an|our|their|its)\s+(?:\w+\s+)?(?:target|goal|objective)|it)\b",
     re.IGNORECASE,
 )
 _FLOW_WORD = re.compile(
-    r"\b(?P<word>export(?:s|ed|ing)?|import(?:s|ed|ing)?|shipments?|sales|purchases)\b",
+    r"\b(?P<word>export(?:s|ed|ing)?|import(?:s|ed|ing)?|shipments?|sales|purchases|shipped|ships|sold|sells|"
+    r"bought|buys|purchased|import\s+bill)\b",
     re.IGNORECASE,
+)
+_PARTNER_WORDS = re.compile(
+    r"\b(?P<prep>to|into|from)\s+(?:the|its|their)\s+(?:neighbouring\s+|neighboring\s+)?"
+    r"(?:kingdom|emirates?|republic|country|neighbou?r|sultanate|island|nation)\b"
 )
 _SHARE_VERB = re.compile(
     r"\b(?:account(?:s|ed|ing)?\s+for|make\s+up|makes\s+up|made\s+up|making\s+up|"
@@ -170,10 +181,17 @@ _PERIODS = [
     (re.compile(r"\b(?:in\s+)?(?:the\s+)?(last|this|next|past|previous|current|coming)\s+"
                 r"((?:fiscal\s+|calendar\s+|Iranian\s+)?(?:year|month|quarter|decade))\b",
                 re.IGNORECASE), lambda m: f"{m.group(1).lower()} {m.group(2)}"),
-    (re.compile(r"\bwithin\s+(?:the\s+next\s+)?(\w+)\s+(years?|months?)\b", re.IGNORECASE),
-     lambda m: f"within {m.group(1)} {m.group(2)}"),
-    (re.compile(r"\b(?:in\s+)?the\s+(first|past|last)\s+(\w+)\s+months\b", re.IGNORECASE),
-     lambda m: f"{m.group(1).lower()} {m.group(2)} months"),
+    (re.compile(r"\b(?:within|over|in)\s+the\s+(?:next|coming)\s+\w+\s+(?:years?|months?)\b|"
+                r"\bwithin\s+\w+\s+(?:years?|months?)\b", re.IGNORECASE),
+     lambda m: " ".join(m.group().split())),
+    (re.compile(r"\b(FY\s?\d{2,4}(?:[-/]\d{2,4})?)\b"), lambda m: m.group(1).replace(" ", "")),
+    (re.compile(r"\bthe\s+((?:(?:past|last|previous|current)\s+)?Iranian\s+(?:calendar\s+)?(?:fiscal\s+)?year"
+                r"(?:\s+(?:to|ending|ended|that\s+ended)\s+[A-Z][a-z]+\s+\d{1,2})?)"),
+     lambda m: " ".join(m.group(1).split())),
+    (re.compile(r"\b(?:in\s+)?the\s+(first|past|last)\s+(\w+)\s+months"
+                r"(\s+of\s+(?:the\s+)?(?:(?:current|last|this|previous|past)\s+)?(?:fiscal\s+|calendar\s+)?year)?\b",
+                re.IGNORECASE),
+     lambda m: f"{m.group(1).lower()} {m.group(2)} months" + (" " + " ".join(m.group(3).split()) if m.group(3) else "")),
 ]  # fmt: skip
 _PERCENT_HINT = re.compile(r"%|\bper\s?cent|\bpct\b", re.IGNORECASE)
 _LIST_INTRO = re.compile(
@@ -222,8 +240,23 @@ class _Article:
         """Every match of `pattern` in the article, found once and reused by every figure."""
         found = self._spans.get(pattern)
         if found is None:
-            found = self._spans[pattern] = [m.span() for m in pattern.finditer(self.text)]
+            found = [m.span() for m in pattern.finditer(self.text)]
+            if pattern is _TRADE:
+                found = [sp for sp in found if not _in_a_name(self.text, sp[0])]
+            self._spans[pattern] = found
         return found
+
+    def has_trade(self, lo: int = 0, hi: int | None = None) -> bool:
+        """Whether text[lo:hi] talks about trade ("Trade Bank of Iraq" does not)."""
+        hi = len(self.text) if hi is None else hi
+        spans = self.spans(_TRADE)
+        i = bisect.bisect_left(spans, (lo, -1))
+        return i < len(spans) and spans[i][1] <= hi
+
+    def first_trade(self, lo: int, hi: int) -> int | None:
+        spans = self.spans(_TRADE)
+        i = bisect.bisect_left(spans, (lo, -1))
+        return spans[i][0] if i < len(spans) and spans[i][1] <= hi else None
 
     def periods(self) -> list[tuple[int, int, str]]:
         if self._periods is None:
@@ -242,6 +275,37 @@ class _Article:
             upto = self.sentences[-1].end if self.sentences else 0
             self.people = people_in(self.text[:upto], self.people_index, names)
         return speaker_of(self.text, s, self.people, self.sentences)
+
+
+# "Rs" and "rupees" are India's unless the figure is about a country with rupees of its own.
+_RUPEES = {"PAK": "PKR", "LKA": "LKR", "NPL": "NPR", "MUS": "MUR", "SYC": "SCR"}
+
+
+def _unit(text: str, fig: Figure, pair: str) -> str:
+    if (
+        fig.unit == "INR"
+        and "Indian" not in text[fig.start : fig.end]
+        and "₹" not in text[fig.start : fig.end]
+    ):
+        for country in pair.split("-"):
+            if country in _RUPEES:
+                return _RUPEES[country]
+    return fig.unit
+
+
+def _in_a_name(text: str, start: int) -> bool:
+    """ "Trade Bank of Iraq", "Ministry of Industry, Mining and Trade": "Trade" inside a name."""
+    word = text[start : start + 5]
+    if (
+        word != "Trade"
+        or start == 0
+        or text[start - 1] in "“\"'‘\n"
+        or text[max(0, start - 2) : start] in (". ", "— ", "– ")
+    ):
+        return False
+    nxt = re.match(r"\s+([A-Z])", text[start + 5 : start + 8])
+    prev = re.search(r"(?:[A-Z][\w’']*,?\s+(?:and\s+)?|of\s+)$", text[max(0, start - 30) : start])
+    return bool(nxt or prev)
 
 
 def _pair(*isos: str) -> str:
@@ -276,12 +340,15 @@ def _nearest(a: _Article, pattern: re.Pattern[str], lo: int, hi: int, pos: int) 
     return best
 
 
-def _scope(text: str, lo: int, hi: int, fig: Figure) -> str:
+def _scope(a: _Article, lo: int, hi: int, fig: Figure) -> str:
     """What the figure includes, said next to it: "trade, including energy, stands at $20bn",
     "non-oil trade reached $5bn", "$17bn in non-oil trade". A scope word elsewhere in the clause
     (a headline's "non-oil goal in sight") belongs to something else."""
-    trade = _TRADE.search(text, lo, fig.start)
-    start = max(lo, trade.start() - 25) if trade else max(lo, fig.start - 60)
+    text = a.text
+    trade = a.first_trade(lo, fig.start)
+    start = max(lo, trade - 25) if trade is not None else max(lo, fig.start - 60)
+    if re.match(r"[\s“\"‘']*(?:including|excluding)\b", text[lo : lo + 20], re.IGNORECASE):
+        start = lo  # "Including gas and electricity, total trade ... exceeds $12 billion"
     after = re.match(r"\s+(?:of|in|worth\s+of)\s+", text[fig.end : hi])
     end = fig.end + after.end() + 25 if after else fig.end
     best, best_d = "", None
@@ -292,12 +359,35 @@ def _scope(text: str, lo: int, hi: int, fig: Figure) -> str:
             what = m.group("what")
             if not _SCOPE_TOPICS.match(what):
                 continue
-            what = re.sub(r"-(?:related|based)$", "", what.lower())
-            label = f"{_SCOPE_WORDS[' '.join(m.group('word').lower().split())]} {what}"
+            label = f"{_SCOPE_WORDS[' '.join(m.group('word').lower().split())]} {_scope_phrase(text, m.start('what'))}"
         d = abs(m.start() - fig.start)
         if best_d is None or d < best_d:
             best, best_d = label, d
     return best
+
+
+_SCOPE_STOP = frozenset(
+    """reached reach reaches stood stands stand totals totalled totaled total is was were are has had have
+    exceeded exceeds amounted amounts rose rise fell hit topped of in at with to from for by last this
+    which that currently now alone combined""".split()
+)
+_SCOPE_GENERIC = frozenset(
+    {"exchanges", "exchange", "trade", "flows", "goods", "products", "items", "supplies"}
+)
+
+
+def _scope_phrase(text: str, start: int) -> str:
+    """The thing included or excluded, as said: "energy" (from "energy-related exchanges"),
+    "energy swaps", "gas and electricity", "oil"."""
+    words = []
+    for w in re.findall(r"[\w-]+", re.split(r"[,;:—–()\"“”.]", text[start : start + 60], maxsplit=1)[0])[:4]:
+        if w.lower() in _SCOPE_STOP:
+            break
+        words.append(w.lower())
+    while words and (words[-1] in _SCOPE_GENERIC or words[-1] == "and") and len(words) > 1:
+        words.pop()
+    phrase = " ".join(words)
+    return re.sub(r"-(?:related|based)$", "", phrase)
 
 
 def _period(a: _Article, lo: int, hi: int, fig: Figure) -> str:
@@ -313,6 +403,19 @@ def _period(a: _Article, lo: int, hi: int, fig: Figure) -> str:
         if best_d is None or d < best_d:
             best, best_d = label, d
     return best
+
+
+def _heading_period(text: str, s: Sentence) -> str:
+    """A bullet ("- UAE exports to Kenya: $2.7bn") holds for the period in its list's heading."""
+    if not re.match(r"[-•*–]\s", text[s.start : s.start + 2]):
+        return ""
+    for line in reversed(text[: s.start].splitlines()[-12:]):
+        line = line.strip()
+        if not line or re.match(r"[-•*–]\s", line):
+            continue
+        heading = re.search(r"\((?:in\s+)?((?:19|20)\d{2}|FY\s?\d{2,4})\)\s*:?\s*$", line)
+        return heading.group(1).replace(" ", "") if heading and line.endswith(":") else ""
+    return ""
 
 
 def _pair_from(a: _Article, mentions: list[CountryMention], fig: Figure) -> str:
@@ -356,7 +459,9 @@ def _world_trade(a: _Article, lo: int, hi: int) -> bool:
     world = _WORLD_TRADE.search(text, lo, hi)
     if world is None:
         return False
-    # "total trade between Iran and Iraq" is still a pair's figure
+    # "total trade between Iran and Iraq", "between the two neighbours": still a pair's figure
+    if _BILATERAL.search(text, lo, hi):
+        return False
     return len({c.iso3 for c in a.countries_in(lo, hi)}) < 2 or not re.search(
         r"\b(?:between|with)\b", text[lo:hi]
     )
@@ -375,17 +480,18 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
     found = []
     for m in _FLOW_WORD.finditer(text, lo, hi):
         word = m.group("word").lower()
-        exporting = not word.startswith(("import", "purchase"))
+        exporting = not word.startswith(("import", "purchase", "bought", "buys"))
         before = [c for c in a.countries_in(max(lo, m.start() - 40), m.start())]
         # "Iran's non-oil exports", "Iranian exports": the country right before the word.
-        subject = None
+        subject, subject_start = None, m.start()
         if before and re.fullmatch(r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+", text[before[-1].end : m.start()]):
-            subject = before[-1].iso3
+            subject, subject_start = before[-1].iso3, before[-1].start
         elif re.search(
             r"\b(?:its|their)\s+(?:[a-z][\w-]*\s+){0,2}$", text[max(lo, m.start() - 30) : m.start()]
         ):
-            # "China's exports to Iran ..., while its imports from Iran": the clause's subject.
-            earlier = a.countries_in(lo, m.start())
+            # "China's exports to Iran ..., while its imports from Iran": the sentence's subject.
+            sentence = a.sentence_at(m.start())
+            earlier = a.countries_in(sentence.start if sentence else lo, m.start())
             subject = earlier[0].iso3 if earlier else None
         after = a.countries_in(m.end(), min(hi, m.end() + 90))
         origin = dest = None
@@ -396,6 +502,17 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
                 origin, end = c.iso3, c.end
             elif re.search(r"\b(?:to|into)\s+(?:the\s+)?$", gap) and dest is None:
                 dest, end = c.iso3, c.end
+        if origin is None and dest is None and len(a.main) == 2:
+            # "shipments to the kingdom", "exports to the neighbouring country": the other one.
+            other = _PARTNER_WORDS.search(text, m.end(), min(hi, m.end() + 60))
+            known = subject or next((c.iso3 for c in a.countries_in(lo, m.start())), None)
+            if other and known in a.main:
+                partner = next(c for c in a.main if c != known)
+                if other.group("prep") in ("to", "into"):
+                    dest = partner
+                else:
+                    origin = partner
+                end = other.end()
         if exporting:
             exporter, importer = subject or origin, dest
             if importer is None and origin and subject and origin != subject:
@@ -415,8 +532,7 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
         ):
             importer = next(c for c in a.main if c != origin)
         if exporter and importer and exporter != importer:
-            start = before[-1].start if subject else m.start()
-            found.append((start, end, exporter, importer))
+            found.append((subject_start, end, exporter, importer))
     return found
 
 
@@ -472,17 +588,28 @@ def _category_name(phrase: str, known: list[str]) -> str:
 def _share_subject(text: str, lo: int, verb_start: int) -> str:
     """The noun phrase before 'accounting for' / 'account for': the category."""
     before = text[lo:verb_start]
+    # "Vehicles and auto parts, long the backbone of the relationship, made up 30 percent"
+    before = re.sub(r",[^,]{3,90},\s*$", " ", before)
+    # "agricultural products now account for", "tea alone accounts for"
+    before = re.sub(
+        r"\s+(?:now|alone|currently|together|still|already|also|just|combined|each)\s*$", " ", before
+    )
     lead = re.match(r"[\s“\"‘']*([A-Z])(?=[a-z])", before)
     if lead:  # a sentence starting with the category: "Machinery accounts for 40 percent"
         before = before[: lead.start(1)] + lead.group(1).lower() + before[lead.end(1) :]
+    # A category is a short lower-case phrase, maybe a list ("electronics, computers and
+    # components"), or an acronym ("LNG"), starting the clause or after with/while/and.
+    word = r"(?:(?!(?:of|those|these|the|in|for|by|from|to|on|at|as|than|its|their|our|this|that)\b)[a-z][\w-]*|[A-Z]{2,6})"
     m = re.search(
-        r"(?:^[\s“\"‘']*|\bwith\s+|\bwhile\s+|\band\s+|,\s*)((?:[a-z][\w-]*\s+){0,4}?[a-z][\w-]*)\s*$", before
+        rf"(?:^[\s“\"‘']*|\bwith\s+|\bwhile\s+|\band\s+(?=(?:{word}\s+){{0,3}}{word}\s*$)|,\s*(?=(?:{word}\s+){{0,3}}{word}\s*$))"
+        rf"((?:{word}(?:,?\s+(?:and\s+)?|\s+)){{0,5}}?{word})\s*$",
+        before,
     )
     if not m:
         return ""
     phrase = m.group(1)
     phrase = re.sub(r"^(?:the|its|their|iran's|iraq's)\s+", "", phrase)
-    if _VAGUE_SUBJECT.match(phrase) or phrase in ("share", "which", "that"):
+    if _VAGUE_SUBJECT.match(phrase) or phrase in ("share", "which", "that") or len(phrase.split()) > 6:
         return ""
     return phrase
 
@@ -528,9 +655,9 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         claims.append(Claim(
             claim_id=f"{article_id}:{fig.start}",
             article_id=article_id, pair=pair, metric=metric, direction=direction,
-            category=category, value=fig.value, unit=fig.unit,
+            category=category, value=fig.value, unit=_unit(text, fig, pair),
             qualifier=_qualifier(text, fig, lo),
-            scope=_scope(text, lo, hi, fig), period=_period(a, lo, hi, fig) or _period(a, s.start, s.end, fig),
+            scope=_scope(a, lo, hi, fig), period=_period(a, lo, hi, fig) or _period(a, s.start, s.end, fig) or _heading_period(text, s),
             speaker=a.speaker(s), quote=s.of(text), start=fig.start, end=fig.end, method=method,
         ))  # fmt: skip
 
@@ -561,19 +688,23 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         ) or bool(
             re.search(r"\b(?:target|goal|objective)\s+of\s+$", text[max(lo, fig.start - 25) : fig.start])
         )
-        if not cues and named_target and d_other is None and _TRADE.search(text):
+        if not cues and named_target and d_other is None and a.has_trade():
             cues = [0]
+        if not cues and _FLOW_WORD.search(text, lo, hi):
+            continue  # "imports rose to $380bn": one country's total, no partner named
         if not cues:
             # The clause names no trade, but its sentence or the one before does:
             # "..., but the goal is to reach $30 billion"; "It now stands at $85 billion."
             if d_other is not None:
                 continue
-            if _TRADE.search(text, s.start, s.end) is None:
+            if not a.has_trade(s.start, s.end):
                 if not _ANAPHORA.search(text, lo, hi):
                     continue
                 i = a.sentences.index(s)
-                earlier = [p for p in a.sentences[max(0, i - 2) : i] if p.paragraph == s.paragraph]
-                context = next((p for p in reversed(earlier) if _TRADE.search(text, p.start, p.end)), None)
+                # The sentence before, in this paragraph or closing the one before it: a quote
+                # paragraph often follows the figure it talks about ("double this figure to ...").
+                earlier = [p for p in a.sentences[max(0, i - 2) : i] if s.paragraph - p.paragraph <= 1]
+                context = next((p for p in reversed(earlier) if a.has_trade(p.start, p.end)), None)
                 if context is None:
                     continue
                 inherited = trade_sentences.get(context.start, "")
@@ -627,7 +758,8 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         imp_before = re.search(
             r"\bshare\s+(?:of|in)\s+(?:the\s+)?(?P<c>[\w’' .-]+?)['’]s\s+(?:total\s+)?imports?\b", before
         )
-        if imp or imp_before:
+        flow_share = imp is not None and re.match(r"\s+from\b", after[imp.end() :]) is not None
+        if (imp or imp_before) and not flow_share:
             span = (
                 (fig.end, fig.end + (imp.end() if imp else 0))
                 if imp
@@ -660,12 +792,13 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         # "with soybeans accounting for 33% and crude oil for 21%": the second share's category is
         # the phrase just before it.
         elliptical = re.search(
-            r"(?:\band\s+|,\s*)((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)\s+(?:for|at)\s+(?:about\s+|around\s+|some\s+)?$",
+            r"(?:\bfollowed\s+by\s+((?:[a-z][\w-]*\s+){0,4}[a-z][\w-]*)|(?:\band\s+|,\s*)((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*))"
+            r"\s+(?:for|at|with)\s+(?:about\s+|around\s+|some\s+)?$",
             text[lo : fig.start],
         )
         verb = _SHARE_VERB.search(text, lo, fig.start)
         if elliptical and verb and verb.end() < lo + elliptical.start():
-            category = elliptical.group(1)
+            category = elliptical.group(1) or elliptical.group(2)
         elif verb is not None:
             category = _share_subject(text, lo, verb.start())
         else:

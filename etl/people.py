@@ -24,7 +24,7 @@ _TITLES = (
     "President|Vice President|Prime Minister|Deputy Prime Minister|Foreign Minister|Minister|"
     "Ambassador|Governor|Mr|Mrs|Ms|Dr|Chairman|Chairwoman|CEO|Director|Spokesman|Spokeswoman|"
     "Spokesperson|Secretary|Deputy|King|Prince|Crown Prince|Sheikh|Envoy|Chief|Head|Senator|"
-    "Chancellor|Emir|Sultan|Consul|Commissioner|Mayor|Speaker|Professor|Prof"
+    "Chancellor|Emir|Sultan|Consul|Consul General|Commissioner|Mayor|Speaker|Professor|Prof|General"
 )
 ROLE_NOUNS = (
     "ambassador|minister|president|official|governor|envoy|spokesman|spokeswoman|spokesperson|"
@@ -46,7 +46,9 @@ _ORG_WORDS = frozenset(
     Health Culture Tourism Labour Labor Welfare Services Infrastructure Roads Housing Water Power
     Statistics Statistical Exporters Importers Business Council Bureau Federation Board Centre Center
     Port Ports Free Zone Railway Railways Airlines Airways Media Times Press Radio Commission
-    Secretariat Embassy Consulate Exchange Treasury Presidency Cabinet Road Corridor""".split()
+    Secretariat Embassy Consulate Exchange Treasury Presidency Cabinet Road Corridor Ministers
+    Enterprise Enterprises Trading Holding Holdings Industries Partners Diplomacy Relations Cooperation
+    Security Justice Education Science Environment Climate Digital Innovation Trade""".split()
 )
 # Capitalised words that open a sentence or clause, not names: "Meanwhile John Smith said".
 _OPENERS = frozenset(
@@ -61,7 +63,7 @@ _SPEECH = (
     r"explained|explains|remarked|acknowledged|acknowledges|described|pointed out|points out|"
     r"underlined|underscored|affirmed|confirmed|revealed|estimated|asserted|argued|insisted|"
     r"claimed|observed|commented|welcomed|urged|proposed|reiterated|expressed|hoped|predicted|"
-    r"forecast|projected|wrote|put it|continued|went on"
+    r"forecast|projected|wrote|put it|continued|went on|saying|put the figure|puts the figure|told reporters"
 )
 _SPEECH_RE = re.compile(rf"\b(?:{_SPEECH})\b")
 _SPEAKING_AFTER = re.compile(rf"\s*(?:,[^,]{{0,60}},\s*|,\s*)?(?:{_SPEECH})\b")
@@ -76,6 +78,7 @@ _ROLE_REF = re.compile(
 _NAME_RUN = re.compile(
     r"(?<![\w’'-])(?:(?:al|el)-)?[A-Z][\w’'\-]*(?:\s+(?:(?:al|el|bin|ibn|bint|de|van|von|da|di)[\s-])?[A-Z][\w’'\-]*)*"
 )
+_TITLE_IN_PLACE = re.compile(rf"\b(?:{_TITLES})\s+(?:in|of|to|for|at)\s+(?:the\s+)?$")
 _TITLE_BEFORE = re.compile(
     rf"(?:\b(?:{_TITLES})\.?\s+(?:(?:of|to|in|for)\s+(?:the\s+)?[A-Z][\w’']*\s+)?(?:(?:al|el)-)?)$"
 )
@@ -180,6 +183,10 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
             w.strip("’'") in _ORG_WORDS or w in countries or (w.isupper() and len(w) > 1) for w in words
         ):
             continue  # organisations, places and acronyms (IRNA, IMIDRO) are not people
+        lead_in = text[max(0, ms - 40) : ms]
+        if len(words) > 2 and _TITLE_IN_PLACE.search(lead_in) and words[0] == tokens[0]:
+            words = words[1:]  # "Consul General in Lagos Zhou Minghua": Lagos is where, not who
+            last_title = max(last_title, 0) if last_title >= 0 else -2
         name = " ".join(words)
         start = me - len(name)
         key = _name_key(words)
@@ -200,7 +207,7 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
             if last_title < 0 and not _TITLE_BEFORE.search(before) and len(name) <= 2:
                 continue
         else:
-            titled = last_title >= 0 or _TITLE_BEFORE.search(before)
+            titled = last_title >= 0 or last_title == -2 or _TITLE_BEFORE.search(before)
             if not (
                 (titled and len(words) <= 4)
                 or said_after
@@ -213,6 +220,8 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
         full_names.append((name, role))
         for n in range(1, len(key) + 1):
             by_suffix[key[-n:]] = (name, role)
+        for word in key[:-1]:  # "Zhou" of Zhou Minghua, "Montoro" of Elena Montoro Vidal
+            by_suffix.setdefault((word,), (name, role))
         mentions.append(PersonMention(start, me, name, role))
     mentions.sort(key=lambda p: p.start)
     return mentions
@@ -245,13 +254,24 @@ def _role_near(before: str, after: str) -> str:
     return m.group(1) if m else ""
 
 
+# "the envoy" is usually the ambassador named earlier; "the premier", the prime minister.
+_ROLE_SYNONYMS = {
+    "envoy": ("envoy", "ambassador", "consul"),
+    "diplomat": ("diplomat", "ambassador", "envoy", "consul", "foreign minister"),
+    "premier": ("premier", "prime minister"),
+    "ceo": ("ceo", "chief executive"),
+    "chief": ("chief", "ceo", "head"),
+}
+
+
 def _resolve_reference(ref: re.Match[str], mentions: list[PersonMention], before: int) -> str:
     """'the ambassador' -> the last person with that role; 'he', 'the official' -> last person."""
     earlier = [p for p in mentions if p.end <= before]
     role = (ref.group("role") or "").lower()
-    if role and role not in ("official", "diplomat"):
+    if role and role not in ("official",):
+        names = _ROLE_SYNONYMS.get(role, (role,))
         for p in reversed(earlier):
-            if role in p.role.lower():
+            if any(n in p.role.lower() for n in names):
                 return p.name
         return ""
     return earlier[-1].name if earlier else ""
@@ -269,7 +289,8 @@ def speaker_of(
     name = _attributed(text, sentence, mentions)
     if name:
         return name
-    # A quotation with no attribution continues the previous speaker in the paragraph.
+    # A quotation with no attribution continues the previous speaker in the paragraph, or is
+    # attributed at its end: “We will double it. The rest is ready,” Karimi told reporters.
     if _quoted(text, sentence):
         i = sentences.index(sentence)
         for prev in reversed(sentences[:i]):
@@ -278,6 +299,13 @@ def speaker_of(
             name = _attributed(text, prev, mentions)
             if name:
                 return name
+        for nxt in sentences[i + 1 : i + 3]:
+            if nxt.paragraph != sentence.paragraph:
+                break
+            if re.search(r"[”\"]", nxt.of(text)):
+                name = _attributed(text, nxt, mentions)
+                if name:
+                    return name
     return ""
 
 

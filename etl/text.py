@@ -23,7 +23,8 @@ _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,40}\s*(?:,\s*[A-Z][a-z]+\.? \d{1,2}\s*)?[–—-]\s*")
 # Clause breaks inside a sentence: figures on either side of these are separate statements.
 _CLAUSE_BREAK = re.compile(
-    r";|:\s|,\s+(?:but|while|whereas|although|though|with|and|yet)\b|\s+(?:but|while|whereas)\s"
+    r";|:\s(?![$€£¥₹]|\d|[A-Z]{3}\s?\d|(?:about|around|some|over|nearly)\s)|"
+    r",\s+(?:but|while|whereas|although|though|with|and|yet)\b|\s+(?:but|while|whereas)\s"
 )
 
 
