@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from charts import figures
 from charts import format as fmt
-from charts.style import Look
+from charts.style import SCREEN, Look
 from etl.places import country_name
 
 Tables = Mapping[str, pd.DataFrame]
@@ -83,6 +83,16 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().strip('“”"')
 
 
+def short_names(people: pd.DataFrame) -> dict[str, str]:
+    """A short form of each speaker's name for chart labels: the shortest spelling of two words or
+    more ("Abdul Mohsen" for Naseer Abdul Mohsen Abdullah), else the name itself."""
+    out = {}
+    for row in people.itertuples():
+        options = [a for a in str(row.aliases).split(";") if len(a.split()) >= 2] + [row.name]
+        out[row.name] = min(options, key=len) if len(row.name) > 18 else row.name
+    return out
+
+
 def _claims(tables: Tables, ids: list[str]) -> pd.DataFrame:
     claims = tables["claims"]
     wanted = [i for i in dict.fromkeys(ids) if i]
@@ -90,7 +100,7 @@ def _claims(tables: Tables, ids: list[str]) -> pd.DataFrame:
 
 
 # --- the charts ------------------------------------------------------------------------------------
-def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = Look()) -> Chart | None:
+def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN) -> Chart | None:
     gaps = tables["target_gaps"]
     rows = gaps[gaps["pair"] == pair].reset_index(drop=True)
     if rows.empty:
@@ -98,7 +108,9 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = Look()
     ids = list(rows["basis_claim_id"]) + rows["target_claim_ids"].iloc[0].split(";")
     claims = _claims(tables, ids)
     sources = tuple(sorted(set(claims["article_id"])))
-    fig = figures.current_vs_target(rows, basis, source_line(sources, tables["articles"]), look)
+    fig = figures.current_vs_target(
+        rows, basis, source_line(sources, tables["articles"]), look, short_names(tables["people"])
+    )
     unit = rows["unit"].iloc[0]
     parts = [
         f"{figures.basis_label(r)}: gap {fmt.money(r['gap'], unit)}, {fmt.percent(r['pct_of_target'])} of target"
@@ -112,7 +124,7 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = Look()
     return Chart(f"current-vs-target-{pair}", "Current vs target", fig, rows, description, claims, sources)
 
 
-def imbalance(tables: Tables, pair: str, minor: str, look: Look = Look()) -> Chart | None:
+def imbalance(tables: Tables, pair: str, minor: str, look: Look = SCREEN) -> Chart | None:
     balance = tables["trade_balance"]
     rows = balance[balance["pair"] == pair].reset_index(drop=True)
     if rows.empty:
@@ -137,7 +149,7 @@ def imbalance(tables: Tables, pair: str, minor: str, look: Look = Look()) -> Cha
 
 
 def export_mix(tables: Tables, exporter: str, importer: str, base_basis: str | None = None,
-               look: Look = Look()) -> Chart | None:  # fmt: skip
+               look: Look = SCREEN) -> Chart | None:  # fmt: skip
     cats = tables["export_categories"]
     rows = cats[(cats["exporter"] == exporter) & (cats["importer"] == importer)].reset_index(drop=True)
     if rows.empty:
@@ -169,7 +181,7 @@ def export_mix(tables: Tables, exporter: str, importer: str, base_basis: str | N
     return Chart(slug, "Export mix", fig, rows, description, claims, sources)
 
 
-def import_share(tables: Tables, exporter: str, importer: str, look: Look = Look()) -> Chart | None:
+def import_share(tables: Tables, exporter: str, importer: str, look: Look = SCREEN) -> Chart | None:
     claims = tables["claims"]
     rows = claims[(claims["metric"] == "import_share") & (claims["direction"] == f"{exporter}->{importer}")]
     rows = rows.reset_index(drop=True)
@@ -186,7 +198,7 @@ def import_share(tables: Tables, exporter: str, importer: str, look: Look = Look
                  rows.head(1), sources)  # fmt: skip
 
 
-def all_charts(tables: Tables, pair: str, basis: str, look: Look = Look()) -> list[Chart]:
+def all_charts(tables: Tables, pair: str, basis: str, look: Look = SCREEN) -> list[Chart]:
     """Every chart for one view, in page order: what the slide deck holds."""
     charts: list[Chart | None] = [current_vs_target(tables, pair, basis, look)]
     a, b = pair.split("-")

@@ -7,11 +7,13 @@ number the rows do not hold.
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from charts import format as fmt
-from charts.style import BLUE, GREEN, GREY, INK, ORANGE, SKY, VERMILLION, Look, finish
+from charts.style import BLUE, GREEN, GREY, INK, ORANGE, SCREEN, SKY, VERMILLION, Look, finish
 from etl.places import country_name
 
 
@@ -42,106 +44,123 @@ def _empty(title: str, subtitle: str, source: str, message: str, look: Look) -> 
     return finish(fig, title, subtitle, source, look)
 
 
-def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look = Look()) -> go.Figure:
+def _label_rows(fig: go.Figure, labels: list[str], look: Look, offset: float) -> None:
+    """Row labels written above each bar, left-aligned, instead of a y axis: on a phone the bars
+    keep the full width, and the source line lines up with the labels."""
+    for i, label in enumerate(labels):
+        fig.add_annotation(x=0, y=i - offset, xref="x", yref="y", xanchor="left", yanchor="bottom",
+                           showarrow=False, align="left", text=label, font={"size": look.base, "color": INK})  # fmt: skip
+    fig.update_yaxes(visible=False, autorange=False, range=[len(labels) - 0.5, -0.5 - offset - 0.35])
+
+
+def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look = SCREEN,
+                      names: dict[str, str] | None = None) -> go.Figure:  # fmt: skip
     """Every current-volume claim of one pair as its own bar, topped up to the target by its gap.
 
-    `gaps` holds target_gaps rows of one pair; `chosen` is the basis claim drawn in full colour.
+    `gaps` holds target_gaps rows of one pair; `chosen` is the basis claim drawn in full colour;
+    `names` maps a speaker to the short name shown (default: the name as in the table).
     """
     if gaps.empty:
         return _empty(
             "Current trade against target", "US dollars", source, "No current figure reported", look
         )
+    names = names or {}
     pair = gaps["pair"].iloc[0]
     unit = gaps["unit"].iloc[0]
     target = float(gaps["target"].iloc[0])
-    labels = [basis_label(r).replace(": ", "<br>", 1) for _, r in gaps.iterrows()]
+    rows = list(range(len(gaps)))
+    labels = [
+        f"<b>{names.get(r['current_speaker'], r['current_speaker']) or 'unattributed'}</b>: "
+        + fmt.hedged(r["current"], unit, r["current_qualifier"], r["current_scope"])
+        for _, r in gaps.iterrows()
+    ]
     is_chosen = gaps["basis_claim_id"] == chosen
     hedge = gaps["current_qualifier"].map(
         {"exact": "", "approx": ".", "lower_bound": "/", "upper_bound": "\\"}
     )
     fig = go.Figure()
     fig.add_bar(
-        x=labels, y=gaps["current"], name="Current trade (as stated)",
+        y=rows, x=gaps["current"], orientation="h", width=0.5, name="Current trade, as stated",
         marker={"color": [BLUE if c else SKY for c in is_chosen], "pattern": {"shape": list(hedge), "fgcolor": "white"},
                 "line": {"color": INK, "width": [2 if c else 0 for c in is_chosen]}},
-        text=[fmt.hedged(r.current, r.unit, r.current_qualifier) for r in gaps.itertuples()],
-        textposition="inside", insidetextanchor="middle", textfont={"color": "white", "size": look.base + 1},
-        hovertemplate="%{x}<br>current %{text}<extra></extra>",
+        customdata=labels, hovertemplate="%{customdata}<extra></extra>",
     )  # fmt: skip
     gap = gaps["gap"].clip(lower=0)
     fig.add_bar(
-        x=labels, y=gap, name="Gap to target",
-        marker={"color": "rgba(0,0,0,0)", "line": {"color": VERMILLION, "width": 2}, "pattern": {"shape": "x", "fgcolor": VERMILLION, "size": 6, "solidity": 0.15}},
-        text=[f"gap {fmt.money(g, unit)}<br>{fmt.percent(p)} of target" if g > 0 else f"above target by {fmt.money(-g, unit)}"
-              for g, p in zip(gaps["gap"], gaps["pct_of_target"], strict=True)],
-        textposition="inside", insidetextanchor="middle", textfont={"color": INK, "size": look.base},
-        hovertemplate="%{x}<br>%{text}<extra></extra>",
+        y=rows, x=gap, orientation="h", width=0.5, name="Gap to target",
+        marker={"color": "rgba(0,0,0,0)", "line": {"color": VERMILLION, "width": 2},
+                "pattern": {"shape": "x", "fgcolor": VERMILLION, "size": 6, "solidity": 0.15}},
+        customdata=[f"gap {fmt.money(g, unit)}" for g in gap], hovertemplate="%{customdata}<extra></extra>",
     )  # fmt: skip
-    fig.add_hline(
-        y=target, line={"color": INK, "dash": "dash", "width": 2},
-        annotation_text=f"Target {fmt.money(target, unit)}", annotation_position="top left",
-        annotation_font={"size": look.base, "color": INK},
-    )  # fmt: skip
-    fig.update_layout(barmode="stack", bargap=0.35)
-    fig.update_yaxes(title_text=f"Two-way trade ({unit})", tickprefix="$" if unit == "USD" else "",
-                     range=[0, max(target, float(gaps["current"].max())) * 1.15])  # fmt: skip
+    top = max(target, float(gaps["current"].max()))
+    for i, (g, pct, cur) in enumerate(zip(gaps["gap"], gaps["pct_of_target"], gaps["current"], strict=True)):
+        text = (
+            f"gap {fmt.money(g, unit)}<br>{fmt.percent(pct)} reached"
+            if g > 0
+            else f"above by<br>{fmt.money(-g, unit)}"
+        )
+        fig.add_annotation(y=i, x=max(target, float(cur)), xshift=8, xanchor="left", showarrow=False, text=text,
+                           align="left", font={"size": look.base - 1, "color": INK})  # fmt: skip
+    fig.add_vline(x=target, line={"color": INK, "dash": "dash", "width": 2})
+    _label_rows(fig, labels, look, offset=0.3)
+    fig.add_annotation(x=target, y=-0.3 - 0.35, yanchor="bottom", xanchor="center", showarrow=False,
+                       text=f"target {fmt.money(target, unit)}", font={"size": look.base, "color": INK},
+                       bgcolor="white")  # fmt: skip
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_xaxes(tickprefix="$" if unit == "USD" else "", range=[0, top * 1.55], nticks=4, tickangle=0,
+                     ticksuffix="" if unit == "USD" else f" {unit}")  # fmt: skip
     n = len(gaps)
     return finish(
         fig,
-        f"{pair_name(pair)}: {n} reported figure{'s' if n != 1 else ''} for current trade against the {fmt.money(target, unit)} target",
-        f"Annual two-way trade, {unit}; each bar is one claim, the dashed line the stated target, the hatched box the gap",
+        f"{pair_name(pair)}: current trade against the {fmt.money(target, unit)} target",
+        f"Annual two-way trade, {unit}: {n} reported figure{'s' if n != 1 else ''}, one bar each; "
+        "dashed line: the stated target; hatched: the gap, and how much of the target is reached",
         source,
         look,
     )
 
 
-def imbalance(balance: pd.DataFrame, minor: str, source: str, look: Look = Look()) -> go.Figure:
+def imbalance(balance: pd.DataFrame, minor: str, source: str, look: Look = SCREEN) -> go.Figure:
     """Both directions of a pair's trade on each basis; the derived side drawn hatched.
 
     `balance` holds trade_balance rows of one pair; `minor` is the direction the story is about
-    (e.g. "IRQ->IRN"), drawn first.
+    (e.g. "IRQ->IRN"), drawn first. One group of two bars per reported two-way total.
     """
     if balance.empty:
         return _empty("Export imbalance", "US dollars", source, "No one-way figure reported", look)
-    pair = balance["pair"].iloc[0]
     unit = balance["unit"].iloc[0]
     order = list(dict.fromkeys(balance["basis_claim_id"]))
-    x_labels = {
-        b: f"on {fmt.money(balance[balance.basis_claim_id == b]['total'].iloc[0], unit)} total" for b in order
-    }
+    labels = []
+    for b in order:
+        rows_b = balance[balance.basis_claim_id == b]
+        ratio = float(rows_b[rows_b.direction != minor]["ratio_to_other"].iloc[0])
+        labels.append(f"On a {fmt.money(rows_b['total'].iloc[0], unit)} total: <b>{fmt.ratio(ratio)}</b>")
     fig = go.Figure()
     directions = [minor] + [d for d in balance["direction"].unique() if d != minor]
-    for direction, colour in zip(directions, (ORANGE, BLUE), strict=False):
+    for k, (direction, colour) in enumerate(zip(directions, (ORANGE, BLUE), strict=False)):
         rows = balance[balance["direction"] == direction].set_index("basis_claim_id").loc[order]
         derived = rows["derived"].astype(bool)
         fig.add_bar(
-            x=[x_labels[b] for b in order], y=rows["exports"], name=direction_name(direction),
-            marker={"color": [_tint(colour) if d else colour for d in derived],
-                    "line": {"color": colour, "width": 2},
+            y=[i + (k - 0.5) * 0.3 for i in range(len(order))], x=rows["exports"], orientation="h", width=0.28,
+            name=direction_name(direction) + (" (derived)" if derived.all() else ""),
+            marker={"color": [_tint(colour) if d else colour for d in derived], "line": {"color": colour, "width": 2},
                     "pattern": {"shape": ["/" if d else "" for d in derived], "fgcolor": colour, "solidity": 0.3,
                                 "fillmode": "overlay"}},
-            text=[f"{fmt.money(v, unit)}{' derived' if d else ''}<br>{fmt.percent(s, 1)} of trade"
+            text=[f"{fmt.money(v, unit)}{' derived' if d else ''} · {fmt.percent(s, 1)}"
                   for v, d, s in zip(rows["exports"], derived, rows["share_of_total"], strict=True)],
-            textposition="outside", textfont={"size": look.base, "color": INK}, cliponaxis=False,
-            hovertemplate="%{fullData.name}<br>%{text}<extra></extra>",
+            textposition="outside", textfont={"size": look.base - 1, "color": INK}, cliponaxis=False,
+            hovertemplate="%{fullData.name}: %{text} of trade<extra></extra>",
         )  # fmt: skip
-    for b in order:
-        r = balance[(balance.basis_claim_id == b) & (balance.direction != minor)].iloc[0]
-        fig.add_annotation(
-            x=x_labels[b], y=float(r["exports"]), yshift=58, showarrow=False,
-            text=f"<b>{fmt.ratio(float(r['ratio_to_other']))}</b>", font={"size": look.base + 3, "color": INK},
-        )  # fmt: skip
+    _label_rows(fig, labels, look, offset=0.35)
     top = float(balance["exports"].max())
-    fig.update_yaxes(
-        title_text=f"Exports ({unit})", tickprefix="$" if unit == "USD" else "", range=[0, top * 1.35]
-    )
-    fig.update_layout(barmode="group", bargap=0.3)
-    minor_name = direction_name(minor)
+    fig.update_xaxes(tickprefix="$" if unit == "USD" else "", range=[0, top * 1.75], nticks=4, tickangle=0)
+    fig.update_layout(barmode="overlay", legend_traceorder="normal")
+    small, big = (country_name(c) for c in minor.split("->"))
     return finish(
         fig,
-        f"{minor_name.split(' → ')[0]} sells far less to {minor_name.split(' → ')[1]} than it buys",
-        f"Exports each way, {unit}, on each reported two-way total; hatched = derived as total minus the reported side; "
-        "bold = ratio",
+        f"{small} sells far less to {big} than it buys",
+        f"Exports each way, {unit}, and share of two-way trade, on each reported total; hatched: derived as "
+        "the total minus the reported side; bold: the ratio",
         source,
         look,
     )
@@ -151,7 +170,7 @@ UNITEMISED = "other categories, split not reported"
 
 
 def export_mix(categories: pd.DataFrame, source: str, base: float | None = None, unit: str = "USD",
-               look: Look = Look()) -> go.Figure:  # fmt: skip
+               look: Look = SCREEN) -> go.Figure:  # fmt: skip
     """Shares of one export flow by category; categories without a stated share stay one block.
 
     `categories` holds export_categories rows of one exporter/importer. With `base` (the flow in
@@ -181,28 +200,30 @@ def export_mix(categories: pd.DataFrame, source: str, base: float | None = None,
     hover = [""] * len(shared) + (["<br>".join(unshared["category"])] if len(names) > len(shared) else [])
     fig = go.Figure(
         go.Bar(
-            y=names, x=values, orientation="h", text=text, textposition="outside", cliponaxis=False,
+            y=list(range(len(names))), x=values, orientation="h", width=0.5, text=text, textposition="outside",
+            cliponaxis=False,
             marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": GREY}, "line": {"color": INK, "width": 1}},
-            customdata=hover, hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>",
-            textfont={"size": look.base + 1, "color": INK}, showlegend=False,
+            customdata=[f"{n}<br>{h}" if h else n for n, h in zip(names, hover, strict=True)],
+            hovertemplate="%{customdata}: %{text}<extra></extra>", textfont={"size": look.base, "color": INK},
+            showlegend=False,
         )
     )  # fmt: skip
-    fig.update_yaxes(autorange="reversed", title_text="")
-    fig.update_xaxes(title_text="Share of exports (percent)", ticksuffix=" %", range=[0, 118])
+    _label_rows(fig, names, look, offset=0.3)
+    fig.update_xaxes(ticksuffix=" %", range=[0, 150 if base else 118], dtick=25, tickangle=0)
     subtitle = f"Percent of {country_name(exporter)}'s exports to {country_name(importer)}, by category"
     if base:
         subtitle += f"; amounts are estimates on {fmt.money(base, unit)} of exports"
     return finish(
         fig,
-        f"What {country_name(exporter)} sells to {country_name(importer)}: {len(categories)} categories, "
-        f"{len(shared)} with a stated share",
+        f"What {country_name(exporter)} sells to {country_name(importer)}: {len(shared)} of "
+        f"{len(categories)} categories have a stated share",
         subtitle,
         source,
         look,
     )
 
 
-def import_share(share: pd.DataFrame, source: str, look: Look = Look()) -> go.Figure:
+def import_share(share: pd.DataFrame, source: str, look: Look = SCREEN) -> go.Figure:
     """An exporter's share of the importer's total imports, against the rest (100 minus it)."""
     if share.empty:
         return _empty("Share of imports", "percent", source, "No import share reported", look)
@@ -230,6 +251,10 @@ def import_share(share: pd.DataFrame, source: str, look: Look = Look()) -> go.Fi
     )
     fig.update_layout(height=300 if not look.presentation else 540)
     return fig
+
+
+def _wrap_label(text: str, width: int = 22) -> str:
+    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 def _tint(hex_colour: str, alpha: float = 0.18) -> str:

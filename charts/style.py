@@ -53,47 +53,53 @@ class Look:
         return "#000000" if self.presentation else INK
 
 
-def _wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(text, width)) if text else ""
+SCREEN = Look()
+PRESENTING = Look(presentation=True)
 
 
-def finish(fig: go.Figure, title: str, subtitle: str, source: str, look: Look = Look()) -> go.Figure:
-    """Title, subtitle (with units) and source line inside the figure, so any export carries them."""
-    wrap = 70 if look.presentation else 95
-    source_lines = _wrap(source, wrap + 20)
-    n_source = source_lines.count("<br>") + 1
+def finish(fig: go.Figure, title: str, subtitle: str, source: str, look: Look = SCREEN) -> go.Figure:
+    """Title, subtitle (with units) and source line inside the figure, so any export carries them.
+
+    Text is wrapped for a narrow screen (a phone shows about 40 characters of title), and the
+    top and bottom margins grow with the number of lines, so nothing overlaps the plot.
+    """
+    title_lines = textwrap.wrap(title, 52 if look.presentation else 40)
+    subtitle_lines = textwrap.wrap(subtitle, 80 if look.presentation else 60)
+    source_lines = textwrap.wrap(source, 95 if look.presentation else 70)
+    legend = 34 if fig.layout.showlegend is not False and len(fig.data) > 1 else 6
+    top = int(12 + len(title_lines) * look.title * 1.3 + len(subtitle_lines) * look.base * 1.4 + legend + 8)
+    bottom = int(60 + len(source_lines) * (look.base + 2) * 1.3)
     fig.update_layout(
         title={
-            "text": f"<b>{title}</b>",
-            "subtitle": {"text": subtitle, "font": {"size": look.base, "color": "#444444"}},
+            "text": "<br>".join(f"<b>{line}</b>" for line in title_lines),
+            "subtitle": {
+                "text": "<br>".join(subtitle_lines),
+                "font": {"size": look.base, "color": "#444444"},
+            },
             "x": 0.01,
             "xanchor": "left",
-            "y": 0.98,
+            "y": 0.975,  # nearer 1 clips the first line of a multi-line title
             "yanchor": "top",
+            "pad": {"t": 6},
             "font": {"size": look.title, "color": look.ink},
         },
         font={"family": FONT, "size": look.base, "color": look.ink},
         colorway=SEQUENCE,
         template="plotly_white",
-        height=look.height,
-        margin={
-            "l": 10,
-            "r": 20,
-            "t": 105 if not look.presentation else 150,
-            "b": 70 + (look.base + 4) * n_source,
-        },
+        # Presenting: a fixed 16 : 9 stage. On screen: room for however many title lines there are.
+        height=look.height if look.presentation else look.height + top - 105,
+        margin={"l": 10, "r": 24, "t": top, "b": bottom},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        showlegend=fig.layout.showlegend if fig.layout.showlegend is not None else True,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
     )
     fig.add_annotation(
-        text=f"<i>{source_lines}</i>",
+        text="<i>" + "<br>".join(source_lines) + "</i>",
         xref="paper",
         yref="paper",
         x=0,
         y=0,
-        yshift=-50,
+        yshift=-52,
         xanchor="left",
         yanchor="top",
         showarrow=False,

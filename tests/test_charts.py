@@ -84,7 +84,7 @@ def test_current_vs_target_single_row() -> None:
     gaps = _gaps([{"basis_claim_id": "a:5", "current": 3e9, "target": 4e9}])
     fig = figures.current_vs_target(gaps, "a:5", "Source: x")
     text = _texts(fig)
-    assert "Target $4.0B" in text and "gap $1.0B" in text and "75 %" in text
+    assert "target $4.0B" in text and "gap $1.0B" in text and "75 % reached" in text
     assert fig.layout.title.subtitle.text and "USD" in fig.layout.title.subtitle.text
     assert any("Source: x" in a.text for a in fig.layout.annotations)
 
@@ -93,7 +93,7 @@ def test_current_vs_target_above_target_draws_no_negative_gap() -> None:
     gaps = _gaps([{"basis_claim_id": "a:5", "current": 6e9, "target": 4e9}])
     fig = figures.current_vs_target(gaps, "a:5", "Source: x")
     assert min(fig.data[1].y) == 0
-    assert "above target by $2.0B" in _texts(fig)
+    assert "above by<br>$2.0B" in _texts(fig)
 
 
 def test_builders_on_empty_tables_say_so() -> None:
@@ -111,7 +111,7 @@ def test_export_mix_never_divides_the_remainder() -> None:
     fig = figures.export_mix(cats, "s")
     bar = fig.data[0]
     assert list(bar.x) == [40.0, 60.0]
-    assert list(bar.y) == ["A", "Three other categories, split not reported"]
+    assert "Three other categories, split not reported" in _texts(fig)
     with_dollars = figures.export_mix(cats, "s", base=10e9)
     assert "≈ $4.0B (estimate)" in _texts(with_dollars)
 
@@ -130,7 +130,7 @@ def test_current_vs_target_chart_plots_exactly_the_gap_rows(tables: dict[str, pd
     assert chart is not None
     assert list(chart.data.columns) == list(tables["target_gaps"].columns)
     assert sorted(chart.data["current"]) == [10e9, 12e9, 18e9]
-    assert list(chart.figure.data[0].y) == list(chart.data["current"])
+    assert list(chart.figure.data[0].x) == list(chart.data["current"])
     assert "gap $8.0B" in chart.description and "60 %" in chart.description
     assert set(chart.sources) == {"000_f31fa2dc3060489f", "001_a16e215cca9023c3", "004_b14702c3159b6398"}
     assert "000" in chart.figure.layout.annotations[-1].text or any(
@@ -142,7 +142,7 @@ def test_imbalance_chart_ratio_and_derived(tables: dict[str, pd.DataFrame]) -> N
     chart = catalog.imbalance(tables, "IRN-IRQ", "IRQ->IRN")
     assert chart is not None
     text = _texts(chart.figure)
-    assert "23 : 1" in text and "$11.5B derived" in text and "4.2 % of trade" in text
+    assert "23 : 1" in text and "$11.5B derived" in text and "$500M · 4.2 %" in text
     assert "ratio 23 : 1" in chart.description
 
 
@@ -150,7 +150,7 @@ def test_export_mix_chart_on_real_tables(tables: dict[str, pd.DataFrame]) -> Non
     chart = catalog.export_mix(tables, "IRN", "IRQ")
     assert chart is not None and len(chart.data) == 10
     assert list(chart.figure.data[0].x) == [30.0, 3.0, 67.0]
-    assert "Eight other categories, split not reported" in list(chart.figure.data[0].y)
+    assert "Eight other categories, split not reported" in _texts(chart.figure)
     dollars = catalog.export_mix(tables, "IRN", "IRQ", BASIS_12B)
     assert dollars is not None and "≈ $3.5B (estimate)" in _texts(dollars.figure)  # 30 % of $11.5B
 
