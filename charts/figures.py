@@ -49,7 +49,8 @@ def _label_rows(fig: go.Figure, labels: list[str], look: Look, offset: float) ->
     keep the full width, and the source line lines up with the labels."""
     for i, label in enumerate(labels):
         fig.add_annotation(x=0, y=i - offset, xref="x", yref="y", xanchor="left", yanchor="bottom",
-                           showarrow=False, align="left", text=label, font={"size": look.base, "color": INK})  # fmt: skip
+                           showarrow=False, align="left", text=label, font={"size": look.base, "color": INK},
+                           bgcolor="rgba(255,255,255,0.85)")  # fmt: skip
     fig.update_yaxes(visible=False, autorange=False, range=[len(labels) - 0.5, -0.5 - offset - 0.35])
 
 
