@@ -8,6 +8,7 @@ from charts import catalog, summary
 from charts.exports import slides
 from charts.figures import pair_name
 from ui import data, view
+from ui.shell import running_page
 
 st.set_page_config(page_title="Bilateral trade dashboard", page_icon=":material/handshake:", layout="wide")
 
@@ -16,7 +17,7 @@ PAGES = [
         "pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True
     ),
     st.Page(
-        "pages/current_vs_target.py",
+        "pages/current-vs-target.py",
         title="Current vs target",
         icon=":material/flag:",
         url_path="current-vs-target",
@@ -25,7 +26,7 @@ PAGES = [
         "pages/imbalance.py", title="Iraq's export imbalance", icon=":material/balance:", url_path="imbalance"
     ),
     st.Page(
-        "pages/export_mix.py", title="Iran's export mix", icon=":material/category:", url_path="export-mix"
+        "pages/export-mix.py", title="Iran's export mix", icon=":material/category:", url_path="export-mix"
     ),
     st.Page("pages/sources.py", title="Sources & data", icon=":material/description:", url_path="sources"),
 ]
@@ -76,4 +77,5 @@ else:
         )
         st.caption("Figures are claims made in news articles, each kept with its sentence.")
 
-page.run()
+with running_page():
+    page.run()

@@ -67,7 +67,11 @@ def citation(claims: pd.DataFrame, articles: pd.DataFrame, people: pd.DataFrame)
         who = c.speaker or "Unattributed"
         if c.speaker and roles.get(c.speaker):
             who += f" ({roles[c.speaker]})"
-        title = f"“{a['title']}”" if a is not None and a["title"] else f"article {c.article_id}"
+        title = (
+            f"“{a['title']}” (article {c.article_id})"
+            if a is not None and a["title"]
+            else f"article {c.article_id}"
+        )
         publisher = f", {a['publisher']}" if a is not None and a["publisher"] else ""
         when = a["published"] if a is not None and a["published"] else "date not stated"
         url = f", {a['url']}" if a is not None and a["url"] else ""

@@ -6,7 +6,9 @@ from charts import summary
 from charts.catalog import article_label
 from charts.figures import pair_name
 from ui import data, view
+from ui.shell import ensure_app
 
+ensure_app()
 tables = data.require_tables()
 view.current()
 

@@ -15,9 +15,11 @@ from etl.tables import TABLE_NAMES
 from etl.transform import claims_table
 from ui import data, view
 from ui.highlight import article_html, legend_html
+from ui.shell import ensure_app
 
 MAX_UPLOAD_BYTES = 1_000_000
 
+ensure_app()
 tables = data.require_tables()
 view.current()
 articles, claims = tables["articles"], tables["claims"]

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
-PAGES = ["pages/overview.py", "pages/current_vs_target.py", "pages/imbalance.py", "pages/export_mix.py",
+PAGES = ["pages/overview.py", "pages/current-vs-target.py", "pages/imbalance.py", "pages/export-mix.py",
          "pages/sources.py"]  # fmt: skip
 BASIS_18B = "000_f31fa2dc3060489f:1510"
 

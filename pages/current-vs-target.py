@@ -9,7 +9,9 @@ from charts import format as fmt
 from charts.figures import basis_label, pair_name
 from ui import data, view
 from ui.panel import show_chart
+from ui.shell import ensure_app
 
+ensure_app()
 tables = data.require_tables()
 look = view.current().look
 gaps = tables["target_gaps"]

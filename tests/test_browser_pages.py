@@ -1,0 +1,114 @@
+"""Every page in a real browser: it loads (from a cold server too), draws its charts, shows no error,
+fits a phone, and shows the key numbers. Screenshots of each page and chart go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import re
+
+import browser_support as bs
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PHONE = (390, 844)
+
+
+def slug(path: str) -> str:
+    return path or "overview"
+
+
+def test_every_page_loads_from_a_cold_server(app) -> None:
+    """The first sessions of a fresh server (see browser_support.cold_loads) all drew their page."""
+    assert [r["path"] for r in app.cold] == list(bs.COLD_ORDER)
+    for r in app.cold:
+        title, charts = bs.PAGES[r["path"]]
+        assert r["error"] is None, r
+        assert r["title"] == title, r
+        assert r["charts"] == charts, r
+        assert not r["exceptions"] and not r["errors"], r
+
+
+def test_no_page_not_found_dialog_on_a_cold_server(app) -> None:
+    dialogs = {r["path"]: r["dialogs"] for r in app.cold if r["dialogs"]}
+    assert not dialogs, dialogs
+
+
+@pytest.mark.parametrize("path", list(bs.PAGES), ids=slug)
+def test_page_draws_every_chart(page, app, path: str) -> None:
+    title, n_charts = bs.PAGES[path]
+    bs.goto(page, app.url, path)
+    bs.assert_clean(page)
+    assert page.locator('[data-testid="stMain"] h1').first.inner_text() == title
+    charts = page.locator(bs.CHART)
+    assert charts.count() == n_charts
+    bs.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for i in range(n_charts):
+        chart = charts.nth(i)
+        # Drawn: plotly's SVG is there with its title and axes, and the chart has a real size.
+        assert chart.locator(".main-svg").count() >= 1
+        assert chart.locator(".gtitle").count() == 1, "the title is drawn inside the figure"
+        box = chart.bounding_box()
+        assert box and box["width"] > 300 and box["height"] >= 200, box
+        chart.screenshot(path=bs.ARTIFACTS / f"{slug(path)}-{i + 1}.png")
+    bs.full_page_screenshot(page, bs.ARTIFACTS / f"{slug(path)}.png")
+    assert (bs.ARTIFACTS / f"{slug(path)}.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("path", list(bs.PAGES), ids=slug)
+def test_page_fits_a_phone(new_page, app, path: str) -> None:
+    title, n_charts = bs.PAGES[path]
+    page = new_page(*PHONE)
+    bs.goto(page, app.url, path)
+    bs.assert_clean(page)
+    assert page.locator('[data-testid="stMain"] h1').first.inner_text() == title
+    assert page.locator(bs.CHART).count() == n_charts
+    widths = page.evaluate(
+        """() => { const m = document.querySelector('[data-testid="stMain"]');
+                   return {document: document.scrollingElement.scrollWidth,
+                           main: m.scrollWidth, mainVisible: m.clientWidth, viewport: innerWidth}; }"""
+    )
+    assert widths["viewport"] == PHONE[0]
+    assert widths["document"] <= PHONE[0] + 2, widths
+    assert widths["main"] <= widths["mainVisible"] + 2, widths
+    for i in range(n_charts):
+        box = page.locator(bs.CHART).nth(i).bounding_box()
+        assert box and box["x"] >= -1 and box["x"] + box["width"] <= PHONE[0] + 2, box
+    bs.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    bs.full_page_screenshot(page, bs.ARTIFACTS / f"{slug(path)}-phone.png")
+
+
+def metric(page, label: str, scope=None) -> str:
+    """The value of the one metric labelled exactly `label` (inside `scope`, default the page)."""
+    exact = re.compile(rf"^\s*{re.escape(label)}\s*$")
+    box = (
+        (scope or page)
+        .locator('[data-testid="stMetric"]')
+        .filter(has=page.locator('[data-testid="stMetricLabel"]', has_text=exact))
+    )
+    assert box.count() == 1, f"{box.count()} metrics labelled {label!r}"
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_overview_shows_gap_and_share_of_target(page, app) -> None:
+    bs.goto(page, app.url, "")
+    card = page.locator(
+        '[data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVerticalBlock"]'
+    ).filter(has=page.get_by_role("heading", name="Iran–Iraq", exact=True))
+    assert card.count() >= 1
+    assert metric(page, "Target", card.last) == "$20.0B"
+    assert metric(page, "Gap to target", card.last) == "$8.0B"
+    assert metric(page, "Share of target reached", card.last) == "60 %"
+
+
+def test_imbalance_shows_the_ratio(page, app) -> None:
+    bs.goto(page, app.url, "imbalance")
+    assert metric(page, "Ratio") == "23 : 1"
+    assert "23 : 1" in bs.chart_svg_text(page.locator(bs.CHART).first)
+
+
+def test_export_mix_shows_the_unitemised_rest(page, app) -> None:
+    bs.goto(page, app.url, "export-mix")
+    drawn = bs.chart_svg_text(page.locator(bs.CHART).first)
+    assert "67 %" in drawn
+    assert "30 %" in drawn and "3 %" in drawn
+    assert "65 %" in bs.chart_svg_text(page.locator(bs.CHART).nth(1))
