@@ -33,8 +33,9 @@ for pair in summary.pairs(tables):
             pct.metric("Share of target reached", s.pct_of_target)
             st.caption(f"Basis: {s.basis}")
         else:
-            gap.metric("Gap to target", "not computable", help="No current figure is reported for this pair")
-            pct.metric("Share of target reached", "not computable", help="No current figure is reported")
+            gap.metric("Gap to target", "—", help="No current figure is reported for this pair")
+            pct.metric("Share of target reached", "—", help="No current figure is reported for this pair")
+            st.caption("No article gives a current figure for this pair, so the gap cannot be measured.")
         st.caption(
             f"Backed by {s.n_articles} article{'s' if s.n_articles != 1 else ''}: "
             + "; ".join(article_label(a, tables["articles"]) for a in s.articles)
