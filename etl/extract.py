@@ -193,6 +193,19 @@ _PERIODS = [
                 re.IGNORECASE),
      lambda m: f"{m.group(1).lower()} {m.group(2)} months" + (" " + " ".join(m.group(3).split()) if m.group(3) else "")),
 ]  # fmt: skip
+_ANY_PERIOD = re.compile(
+    "|".join(
+        f"(?P<p{i}>"
+        + ("(?i:" if p.flags & re.IGNORECASE else "(?:")
+        + re.sub(r"\((?!\?)", "(?:", p.pattern)
+        + "))"
+        for i, (p, _) in enumerate(_PERIODS)
+    )
+)
+_JOINED_PAIR = re.compile(r"\s*(?:and|,|-|–|—|&|with)\s*|\s*['’]s\s+\w+\s+with\s+")
+_SUBJECT_GAP = re.compile(r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+")
+_FROM_END = re.compile(r"\b(?:from|of)\s+(?:the\s+)?$")
+_TO_END = re.compile(r"\b(?:to|into)\s+(?:the\s+)?$")
 _PERCENT_HINT = re.compile(r"%|\bper\s?cent|\bpct\b", re.IGNORECASE)
 _LIST_INTRO = re.compile(
     r"\b(?:categor(?:y|ies)|groups?|sectors|items|product\s+groups|types)\s*:\s*", re.IGNORECASE
@@ -219,6 +232,7 @@ class _Article:
     country_starts: list[int] = field(default_factory=list)
     _spans: dict = field(default_factory=dict)
     _periods: list[tuple[int, int, str]] | None = None
+    _speakers: dict[int, str] = field(default_factory=dict)  # sentence start -> who said it
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -268,6 +282,12 @@ class _Article:
         return self._periods
 
     def speaker(self, s: Sentence) -> str:
+        said = self._speakers.get(s.start)
+        if said is None:
+            said = self._speakers[s.start] = self._speaker(s)
+        return said
+
+    def _speaker(self, s: Sentence) -> str:
         if self.people is None:
             isos = {c.iso3 for c in self.countries}
             names = {self.text[c.start : c.end] for c in self.countries} | isos
@@ -422,9 +442,7 @@ def _pair_from(a: _Article, mentions: list[CountryMention], fig: Figure) -> str:
     """The two countries a trade figure is about, preferring the clause, then the article."""
     text = a.text
     for x, y in itertools.pairwise(mentions):
-        if x.iso3 != y.iso3 and re.fullmatch(
-            r"\s*(?:and|,|-|–|—|&|with)\s*|\s*['’]s\s+\w+\s+with\s+", text[x.end : y.start]
-        ):
+        if x.iso3 != y.iso3 and _JOINED_PAIR.fullmatch(text, x.end, y.start):
             return _pair(x.iso3, y.iso3)
     isos: list[str] = []
     for c in sorted(mentions, key=lambda c: abs(c.start - fig.start)):
@@ -484,7 +502,7 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
         before = [c for c in a.countries_in(max(lo, m.start() - 40), m.start())]
         # "Iran's non-oil exports", "Iranian exports": the country right before the word.
         subject, subject_start = None, m.start()
-        if before and re.fullmatch(r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+", text[before[-1].end : m.start()]):
+        if before and _SUBJECT_GAP.fullmatch(text, before[-1].end, m.start()):
             subject, subject_start = before[-1].iso3, before[-1].start
         elif re.search(
             r"\b(?:its|their)\s+(?:[a-z][\w-]*\s+){0,2}$", text[max(lo, m.start() - 30) : m.start()]
@@ -498,9 +516,9 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
         end = m.end()
         for c in after:
             gap = text[m.end() : c.start]
-            if re.search(r"\b(?:from|of)\s+(?:the\s+)?$", gap) and origin is None and dest is None:
+            if _FROM_END.search(gap) and origin is None and dest is None:
                 origin, end = c.iso3, c.end
-            elif re.search(r"\b(?:to|into)\s+(?:the\s+)?$", gap) and dest is None:
+            elif _TO_END.search(gap) and dest is None:
                 dest, end = c.iso3, c.end
         if origin is None and dest is None and len(a.main) == 2:
             # "shipments to the kingdom", "exports to the neighbouring country": the other one.

@@ -157,6 +157,8 @@ _SCALE_WORD = re.compile(r"\b(?:thousand|million|billion|trillion)\b", re.IGNORE
 _WORD_START = re.compile(r"\b\w")
 _PERCENT_WORD = re.compile(r"%|per\s?cent|\bpct\b", re.IGNORECASE)
 _PREFIX_CHARS = frozenset("$€£¥₹₽₺₩.")
+_WORD_BEFORE_SCALE = re.compile(r"(?:^|[\s-])([A-Za-z]+)\s+$")
+_NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "half", "hundred"])
 
 
 def _money_starts(text: str) -> list[int]:
@@ -172,8 +174,11 @@ def _money_starts(text: str) -> list[int]:
             if c in _PREFIX_CHARS or c.isupper():
                 starts.add(q)
     for m in _SCALE_WORD.finditer(text):
-        window = max(0, m.start() - 45)
-        starts.update(w.start() for w in _WORD_START.finditer(text, window, m.start()))
+        # Only "twelve billion", "a billion", "half a billion": a number word just before.
+        before = _WORD_BEFORE_SCALE.search(text, max(0, m.start() - 25), m.start())
+        if before and before.group(1).lower() in _NUMBER_WORDS:
+            window = max(0, m.start() - 45)
+            starts.update(w.start() for w in _WORD_START.finditer(text, window, m.start()))
     return sorted(starts)
 
 
