@@ -14,7 +14,7 @@ from etl.pipeline import RAW
 from etl.tables import TABLE_NAMES
 from etl.transform import claims_table
 from ui import data, view
-from ui.highlight import article_html, legend_html
+from ui.highlight import article_html, explain, legend_html
 from ui.shell import ensure_app
 
 MAX_UPLOAD_BYTES = 1_000_000
@@ -58,6 +58,13 @@ else:
     st.html(legend_html())
     with st.container(height=420, border=True):
         st.html(article_html(text, mine))
+    if len(mine):
+        # The same explanations as the marks' hover text, for touch screens and screen readers.
+        st.dataframe(
+            pd.DataFrame({"figure": [text[s:e] for s, e in zip(mine["start"], mine["end"], strict=True)],
+                          "what was extracted": [explain(c) for _, c in mine.iterrows()]}),
+            hide_index=True, width="stretch",
+        )  # fmt: skip
 
 # --- the claims ---------------------------------------------------------------------------------
 st.subheader("Claims", anchor=False)
@@ -76,6 +83,8 @@ if in_articles:
     shown = shown[shown["article_id"].isin(in_articles)]
 st.dataframe(
     shown, hide_index=True, width="stretch",
+    column_order=["pair", "metric", "direction", "category", "value", "unit", "qualifier", "scope", "period",
+                  "speaker", "quote", "article_id", "claim_id", "start", "end", "method"],
     column_config={"quote": st.column_config.TextColumn("quote", width="large"),
                    "value": st.column_config.NumberColumn("value", format="%.0f")},
 )  # fmt: skip

@@ -152,10 +152,17 @@ def test_sources_lists_every_article_and_filters_claims() -> None:
     assert len(articles) == 5
     assert "date not stated" in set(articles["Published"])
     assert articles.loc[articles["Article"] == "003", "Claims"].item() == 0
-    claims = at.dataframe[1].value
+    claims = _claims_table(at)
     assert len(claims) == 11
     at.multiselect(key="sources.metric").set_value(["trade_target"]).run()
-    assert len(at.dataframe[1].value) == 4
+    assert len(_claims_table(at)) == 4
+    reader = next(d.value for d in at.dataframe if "what was extracted" in d.value.columns)
+    assert list(reader["figure"]) == ["$12 billion", "$20 billion", "$18 billion", "$500 million"]
+    assert "said by Samad Hassanzadeh" in reader["what was extracted"].iloc[0]
+
+
+def _claims_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "claim_id" in d.value.columns and "quote" in d.value.columns)
 
 
 def test_sources_try_an_article_escapes_and_extracts() -> None:
