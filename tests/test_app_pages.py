@@ -221,3 +221,22 @@ def test_damaged_tables_explained_and_rebuilt(
     assert not at.exception and not at.warning
     assert at.title[0].value == "How far is each country pair from its trade target?"
     assert (folder / "claims.csv").read_bytes() == (ROOT / "data" / "processed" / "claims.csv").read_bytes()
+
+
+def test_without_a_browser_the_image_buttons_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Chrome/Chromium on the server: slides and SVG buttons are disabled and say why."""
+    import charts.exports
+    from ui import data
+
+    monkeypatch.setattr(charts.exports, "browser_available", lambda: False)
+    data.browser_ready.clear()
+    try:
+        at = run_page(PAGES[1])
+    finally:
+        data.browser_ready.clear()
+    assert not at.exception
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert buttons["Download all charts as slides"].disabled
+    assert "none was found" in buttons["Download all charts as slides"].help
+    assert buttons["Download SVG"].disabled and "Chrome or Chromium" in buttons["Download SVG"].help
+    assert not buttons["Download data (CSV)"].disabled
