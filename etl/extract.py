@@ -233,6 +233,7 @@ class _Article:
     _spans: dict = field(default_factory=dict)
     _periods: list[tuple[int, int, str]] | None = None
     _speakers: dict[int, str] = field(default_factory=dict)  # sentence start -> who said it
+    figure_paragraphs: list[tuple[int, int]] = field(default_factory=list)
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -254,15 +255,18 @@ class _Article:
         """Every match of `pattern` in the article, found once and reused by every figure."""
         found = self._spans.get(pattern)
         if found is None:
-            found = [m.span() for m in pattern.finditer(self.text)]
+            # Figures' clauses and sentences lie in the paragraphs with figures: only those are read.
+            found = [
+                m.span() for lo, hi in self.figure_paragraphs for m in pattern.finditer(self.text, lo, hi)
+            ]
             if pattern is _TRADE:
                 found = [sp for sp in found if not _in_a_name(self.text, sp[0])]
             self._spans[pattern] = found
         return found
 
-    def has_trade(self, lo: int = 0, hi: int | None = None) -> bool:
-        """Whether text[lo:hi] talks about trade ("Trade Bank of Iraq" does not)."""
-        hi = len(self.text) if hi is None else hi
+    def has_trade(self, lo: int, hi: int) -> bool:
+        """Whether text[lo:hi] (within a paragraph with figures) talks about trade ("Trade Bank of
+        Iraq" does not)."""
         spans = self.spans(_TRADE)
         i = bisect.bisect_left(spans, (lo, -1))
         return i < len(spans) and spans[i][1] <= hi
@@ -274,11 +278,16 @@ class _Article:
 
     def periods(self) -> list[tuple[int, int, str]]:
         if self._periods is None:
-            self._periods = sorted(
-                (m.start(), m.end(), label(m))
-                for pattern, label in _PERIODS
-                for m in pattern.finditer(self.text)
-            )
+            found = []
+            # One scan over the paragraphs with figures finds every period phrase; each hit is
+            # then labelled by its own pattern.
+            for lo, hi in self.figure_paragraphs:
+                for m in _ANY_PERIOD.finditer(self.text, lo, hi):
+                    pattern, label = _PERIODS[int(m.lastgroup[1:])]
+                    own = pattern.match(self.text, m.start(), hi)
+                    if own:
+                        found.append((own.start(), own.end(), label(own)))
+            self._periods = sorted(found)
         return self._periods
 
     def speaker(self, s: Sentence) -> str:
@@ -663,7 +672,8 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
     countries = [c for c in countries if not inside_figure(c.start)]
     a = _Article(article_id, text, sents, [s.start for s in sents], countries,
                  main_pair(countries), None, people or default_people(), para_starts,
-                 [c.start for c in countries])  # fmt: skip
+                 [c.start for c in countries],
+                 figure_paragraphs=[(paras[i].start, paras[i].end) for i in sorted(wanted)])  # fmt: skip
 
     claims: list[Claim] = []
     trade_sentences: dict[int, str] = {}  # sentence start -> pair of a trade claim there
@@ -706,7 +716,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         ) or bool(
             re.search(r"\b(?:target|goal|objective)\s+of\s+$", text[max(lo, fig.start - 25) : fig.start])
         )
-        if not cues and named_target and d_other is None and a.has_trade():
+        if not cues and named_target and d_other is None and _TRADE.search(text):
             cues = [0]
         if not cues and _FLOW_WORD.search(text, lo, hi):
             continue  # "imports rose to $380bn": one country's total, no partner named

@@ -200,18 +200,18 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
         if len(words) == 1:
             # A lone name only as "Nouri said" / "said Nouri", or after a title ("President
             # Putin"); "according to Eurostat" is a body, and most lone capitals are not names.
-            if last_title < 0 and not (
-                said_after or _SAID_BEFORE.search(before[-30:]) or _TITLE_BEFORE.search(before)
-            ):
-                continue
-            if last_title < 0 and not _TITLE_BEFORE.search(before) and len(name) <= 2:
-                continue
+            if last_title < 0:
+                titled_before = _TITLE_BEFORE.search(before[-60:])
+                if not (said_after or titled_before or _SAID_BEFORE.search(before[-30:])):
+                    continue
+                if not titled_before and len(name) <= 2:
+                    continue
         else:
-            titled = last_title >= 0 or last_title == -2 or _TITLE_BEFORE.search(before)
+            titled = last_title >= 0 or last_title == -2 or _TITLE_BEFORE.search(before[-60:])
             if not (
                 (titled and len(words) <= 4)
                 or said_after
-                or _SPEAKING_BEFORE.search(before)
+                or _SPEAKING_BEFORE.search(before[-40:])
                 or _APPOSED_AFTER.match(after)
                 or _ROLE_THEN_NAME.search(before)
             ):
