@@ -26,10 +26,10 @@ def plotly_config(slug: str) -> dict:
 
 
 def show_chart(chart: Chart, tables: Tables) -> None:
-    mode = st.segmented_control(
-        "Show as", ["Chart", "Table"], default="Chart", key=f"mode.{chart.slug}", label_visibility="collapsed"
-    )
-    if mode == "Table":
+    # The figure goes first, so the browser starts fetching plotly's script as early as it can;
+    # the Chart/Table switch below it is read from its state before it is drawn.
+    switch = f"mode.{chart.slug}"
+    if st.session_state.get(switch) == "Table":
         st.dataframe(chart.data, hide_index=True, width="stretch")
     else:
         st.plotly_chart(
@@ -37,9 +37,18 @@ def show_chart(chart: Chart, tables: Tables) -> None:
             theme=None,
         )  # fmt: skip
     st.caption(chart.description)
-    data, svg, cite = st.columns([1, 1, 1])
+    mode, data, svg, cite = st.columns([1.1, 1, 1, 1])
+    mode.segmented_control(
+        "Show as",
+        ["Chart", "Table"],
+        default="Chart",
+        key=switch,
+        label_visibility="collapsed",
+        required=True,
+    )
+    # Made when clicked, not on every run (and the click does not rerun the page).
     data.download_button(
-        "Download data (CSV)", csv_bytes(chart.data), file_name=f"{chart.slug}.csv", mime="text/csv",
+        "Download data (CSV)", (lambda: csv_bytes(chart.data)), file_name=f"{chart.slug}.csv", mime="text/csv",
         on_click="ignore", icon=":material/download:", key=f"csv.{chart.slug}", width="stretch",
         help="Exactly the rows this chart draws, with the table's column names",
     )  # fmt: skip
