@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from charts import catalog, summary
 from charts import format as fmt
+from charts import summary
 from charts.figures import basis_label, pair_name
 from ui import data, view
 from ui.panel import show_chart
@@ -41,7 +41,7 @@ st.caption(
     f"The default basis is chosen by rule: {rows.loc[default, 'basis_rule'].removeprefix('default: ')}."
 )
 
-chart = catalog.current_vs_target(tables, pair, basis, look)
+chart = data.chart("current_vs_target", pair, basis, look=look)
 show_chart(chart, tables)
 
 st.subheader("Growth needed to reach the target", anchor=False)

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from charts import catalog, summary
 from charts import format as fmt
+from charts import summary
 from charts.figures import direction_name, pair_name
 from etl.places import country_name
 from ui import data, view
@@ -53,14 +53,14 @@ with right:
                 + (" (derived)" if flow_rows[flow_rows.basis_claim_id == i]["derived"].iloc[0] else ""),
             )  # fmt: skip
 
-chart = catalog.export_mix(tables, exporter, importer, base, look)
+chart = data.chart("export_mix", exporter, importer, base, look=look)
 show_chart(chart, tables)
 if base:
     st.caption(
         "Amounts are estimates: a stated share times an export figure that is itself derived or hedged."
     )
 
-share_chart = catalog.import_share(tables, exporter, importer, look)
+share_chart = data.chart("import_share", exporter, importer, look=look)
 if share_chart:
     st.subheader("In context: the share of Iraq's imports", anchor=False)
     st.markdown(

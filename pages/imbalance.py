@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from charts import catalog, summary
 from charts import format as fmt
+from charts import summary
 from charts.figures import direction_name, pair_name
 from ui import data, view
 from ui.panel import show_chart
@@ -46,5 +46,5 @@ st.markdown(
     f"are **{fmt.percent(row['share_of_total'], 1)}** of the trade between the two countries."
 )
 
-chart = catalog.imbalance(tables, pair, minor, look)
+chart = data.chart("imbalance", pair, minor, look=look)
 show_chart(chart, tables)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from charts.catalog import Chart
+from charts.style import Look
 from etl.pipeline import PROCESSED
 from etl.tables import TABLE_NAMES, TableError, read_tables
 
@@ -42,6 +44,20 @@ def tables() -> Tables:
     """The processed tables; raises TableError naming the file when one is missing or invalid."""
     directory = processed_dir()
     return _load(str(directory), _stamp(directory))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _chart(kind: str, stamp: tuple, args: tuple, presentation: bool, _tables: Tables) -> Chart | None:
+    from charts import catalog
+
+    return getattr(catalog, kind)(_tables, *args, look=Look(presentation=presentation))
+
+
+def chart(kind: str, *args: object, look: Look) -> Chart | None:
+    """A chart from charts.catalog, built once per view and shared: the same pair, basis and look
+    give the same figure until the processed tables change."""
+    directory = processed_dir()
+    return _chart(kind, _stamp(directory), args, look.presentation, tables())
 
 
 @st.cache_resource(show_spinner=False)
