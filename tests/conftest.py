@@ -9,13 +9,17 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Headless Chromium; skipped on a laptop without it, a failure in CI (`CI` set)."""
-    missing = bs.browser_missing()
-    if missing:
+def chromium_required() -> None:
+    """Skip on a laptop without Chromium (saying why); fail in CI (`CI` set), where it must run."""
+    if bs.browser_missing():
         if os.environ.get("CI"):
             pytest.fail("CI requires Chromium for the browser tests: apt-get install -y chromium")
         pytest.skip("Chromium not found at /usr/bin/chromium; install it to run the browser tests")
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_required):
+    """Headless Chromium for the session."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
