@@ -78,6 +78,10 @@ _ROLE_REF = re.compile(
 _NAME_RUN = re.compile(
     r"(?<![\w’'-])(?:(?:al|el)-)?[A-Z][\w’'\-]*(?:\s+(?:(?:al|el|bin|ibn|bint|de|van|von|da|di)[\s-])?[A-Z][\w’'\-]*)*"
 )
+_ROLE_TITLE_BEFORE = re.compile(
+    rf"\b((?:{_TITLES})\.?\s+(?:(?:of|to|in|for)\s+(?:the\s+)?[A-Z][\w’']*)?)[\s,]*(?:(?:al|el)-)?$"
+)
+_ROLE_AFTER = re.compile(rf",\s+((?:[\w’']+\s+){{0,4}}(?:{ROLE_NOUNS})\b[^,]*)", re.IGNORECASE)
 _TITLE_IN_PLACE = re.compile(rf"\b(?:{_TITLES})\s+(?:in|of|to|for|at)\s+(?:the\s+)?$")
 _TITLE_BEFORE = re.compile(
     rf"(?:\b(?:{_TITLES})\.?\s+(?:(?:of|to|in|for)\s+(?:the\s+)?[A-Z][\w’']*\s+)?(?:(?:al|el)-)?)$"
@@ -228,7 +232,9 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
 
 
 def _surname(word: str) -> str:
-    return re.sub(r"^(?:al|el)[\s-]", "", word, flags=re.IGNORECASE).casefold()
+    """ "al-Saadi" and "Saadi" compare equal (plain string work: this runs for every capitalised run)."""
+    low = word.casefold()
+    return low[3:] if low[:3] in ("al-", "el-", "al ", "el ") and len(low) > 3 else low
 
 
 def _name_key(words: list[str]) -> tuple[str, ...]:
@@ -241,16 +247,13 @@ def _name_key(words: list[str]) -> tuple[str, ...]:
 
 
 def _role_near(before: str, after: str) -> str:
-    m = re.search(
-        rf"\b((?:{_TITLES})\.?\s+(?:(?:of|to|in|for)\s+(?:the\s+)?[A-Z][\w’']*)?)[\s,]*(?:(?:al|el)-)?$",
-        before,
-    )
+    m = _ROLE_TITLE_BEFORE.search(before)
     if m:
         return m.group(1).strip()
     m = _ROLE_THEN_NAME.search(before)
     if m:
         return m.group(0).rstrip(", ")
-    m = re.match(rf",\s+((?:[\w’']+\s+){{0,4}}(?:{ROLE_NOUNS})\b[^,]*)", after, re.IGNORECASE)
+    m = _ROLE_AFTER.match(after)
     return m.group(1) if m else ""
 
 
