@@ -7,8 +7,6 @@ number the rows do not hold.
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -252,10 +250,6 @@ def import_share(share: pd.DataFrame, source: str, look: Look = SCREEN) -> go.Fi
     )
     fig.update_layout(height=300 if not look.presentation else 540)
     return fig
-
-
-def _wrap_label(text: str, width: int = 22) -> str:
-    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 def _tint(hex_colour: str, alpha: float = 0.18) -> str:

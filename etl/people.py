@@ -149,12 +149,6 @@ def _is_multiword(alias: str) -> bool:
     return len(alias.split()) > 1
 
 
-def _strip_titles(words: list[str]) -> list[str]:
-    while words and (words[0].rstrip(".") in _TITLE_WORDS or words[0] in ("of", "the")):
-        words = words[1:]
-    return words
-
-
 def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[PersonMention]:
     """Every mention of a person in the article, in text order, under one name per person.
 
