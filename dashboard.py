@@ -48,8 +48,9 @@ if current.presentation:
         </style>"""
     )
     bar = st.columns([1, 1, 1, 1, 1, 1.2])
-    for slot, p in zip(bar, PAGES, strict=False):
-        slot.page_link(p, label=p.title)
+    short = ["Overview", "Vs target", "Imbalance", "Export mix", "Sources"]  # fits a projector's width
+    for slot, p, label in zip(bar, PAGES, short, strict=False):
+        slot.page_link(p, label=label)
     if bar[-1].button("Exit presentation", icon=":material/close_fullscreen:"):
         view.set_presentation(False)
         st.rerun()
