@@ -10,6 +10,7 @@ from charts.figures import basis_label, pair_name
 from ui import data, view
 from ui.panel import show_chart
 from ui.shell import ensure_app
+from ui.text import md
 
 ensure_app()
 tables = data.require_tables()
@@ -61,7 +62,7 @@ if chosen["gap"] <= 0:
 else:
     st.metric(f"Annual growth needed, {int(start_year)} to {by}", fmt.percent(rate * 100, 1))
     st.caption(
-        f"From {fmt.hedged(chosen['current'], unit, chosen['current_qualifier'], chosen['current_scope'])} "
-        f"({chosen['current_speaker'] or 'unattributed'}) to {fmt.money(chosen['target'], unit)}: "
+        f"From {md(fmt.hedged(chosen['current'], unit, chosen['current_qualifier'], chosen['current_scope']))} "
+        f"({md(chosen['current_speaker'] or 'unattributed')}) to {md(fmt.money(chosen['target'], unit))}: "
         f"compound growth of {fmt.percent(rate * 100, 1)} a year for {by - int(start_year)} years."
     )

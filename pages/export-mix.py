@@ -9,6 +9,7 @@ from etl.places import country_name
 from ui import data, view
 from ui.panel import show_chart
 from ui.shell import ensure_app
+from ui.text import md
 
 ensure_app()
 tables = data.require_tables()
@@ -32,7 +33,7 @@ shared = rows[rows["share"].notna()]
 st.markdown(
     f"{country_name(exporter)}'s exports to {country_name(importer)} fall in **{len(rows)} categories**. "
     f"Shares are stated for {len(shared)}: "
-    + ", ".join(f"{c} {fmt.percent(s)}" for c, s in zip(shared["category"], shared["share"], strict=True))
+    + md(", ".join(f"{c} {fmt.percent(s)}" for c, s in zip(shared["category"], shared["share"], strict=True)))
     + f". The other {len(rows) - len(shared)} together make up the remaining "
     f"**{fmt.percent(max(0.0, 100 - shared['share'].sum()))}**; the articles do not say how it splits, so "
     "it is shown as one block."

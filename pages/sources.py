@@ -16,6 +16,7 @@ from etl.transform import claims_table
 from ui import data, view
 from ui.highlight import article_html, explain, legend_html
 from ui.shell import ensure_app
+from ui.text import md
 
 MAX_UPLOAD_BYTES = 1_000_000
 
@@ -50,7 +51,7 @@ path = RAW / f"{chosen}.txt"
 try:
     text = data.article_text(str(path), path.stat().st_mtime)
 except (OSError, ValueError) as problem:
-    st.warning(f"The text of {chosen} cannot be shown: {problem}. Rebuild with `python -m etl`.")
+    st.warning(f"The text of {md(chosen)} cannot be shown: {md(problem)}. Rebuild with `python -m etl`.")
 else:
     mine = claims[claims["article_id"] == chosen]
     if (articles.set_index("article_id").loc[chosen, "n_claims"] or 0) == 0:
@@ -121,7 +122,7 @@ if upload is not None:
     try:
         trial, name = decode_article(upload.getvalue(), upload.name, MAX_UPLOAD_BYTES), Path(upload.name).stem
     except ValueError as problem:
-        st.error(f"That upload cannot be read: {problem}.")
+        st.error(f"That upload cannot be read: {md(problem)}.")
 elif pasted.strip():
     trial, name = pasted, "pasted"
 if trial:

@@ -12,6 +12,7 @@ from charts.catalog import Chart
 from charts.style import Look
 from etl.pipeline import PROCESSED
 from etl.tables import TABLE_NAMES, TableError, read_tables
+from ui.text import md
 
 Tables = dict[str, pd.DataFrame]
 
@@ -92,7 +93,7 @@ def require_tables() -> Tables:
     except TableError as problem:
         st.title("The data tables need to be built")
         st.warning(
-            f"The dashboard reads the tables in `{processed_dir()}`, and one is not usable: {problem}. "
+            f"The dashboard reads the tables in {md(processed_dir())}, and one is not usable: {md(problem)}. "
             "Build them from the articles in `data/raw` with the button below, or run `python -m etl` "
             "in the project folder."
         )
@@ -101,7 +102,7 @@ def require_tables() -> Tables:
                 try:
                     rebuild()
                 except Exception as failure:  # shown to the user in words, never as a traceback
-                    st.warning(f"The build did not finish: {failure}")
+                    st.warning(f"The build did not finish: {md(failure)}")
                     st.stop()
             st.rerun()
         st.stop()

@@ -8,6 +8,7 @@ from charts.catalog import Chart, citation
 from charts.exports import csv_bytes, images
 from charts.style import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH
 from ui.data import Tables, browser_ready
+from ui.text import md
 
 
 def plotly_config(slug: str) -> dict:
@@ -36,7 +37,7 @@ def show_chart(chart: Chart, tables: Tables) -> None:
             chart.figure, config=plotly_config(chart.slug), key=f"chart.{chart.slug}", alt=chart.title,
             theme=None,
         )  # fmt: skip
-    st.caption(chart.description)
+    st.caption(md(chart.description))  # names and categories come from the articles
     mode, data, svg, cite = st.columns([1.1, 1, 1, 1])
     mode.segmented_control(
         "Show as",

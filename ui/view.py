@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from charts.style import Look
+from ui.text import md
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -29,8 +30,10 @@ class View:
 
 
 def notice(message: str) -> None:
-    """A short note at the top of the page, e.g. when a link asked for something unknown."""
-    st.info(message, icon=":material/link_off:")
+    """A short note at the top of the page, e.g. when a link asked for something unknown.
+
+    The message quotes what the link said, so all of it is escaped (a link is outside text)."""
+    st.info(md(message), icon=":material/link_off:")
 
 
 def _remember(key: str, value: str, default: str | None = None) -> None:
