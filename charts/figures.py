@@ -25,11 +25,11 @@ def direction_name(direction: str) -> str:
     return " → ".join(country_name(c) for c in direction.split("->"))
 
 
-def basis_label(row: pd.Series | dict, with_speaker: bool = True) -> str:
+def basis_label(row: pd.Series | dict) -> str:
     """ "Samad Hassanzadeh: $12.0B" or "N. Abdul Mohsen: about $18.0B incl. energy"."""
     figure = fmt.hedged(row["current"], row["unit"], row["current_qualifier"], row["current_scope"])
     speaker = row["current_speaker"] or "unattributed"
-    return f"{speaker}: {figure}" if with_speaker else figure
+    return f"{speaker}: {figure}"
 
 
 def _empty(title: str, subtitle: str, source: str, message: str, look: Look) -> go.Figure:

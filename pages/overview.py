@@ -5,13 +5,12 @@ import streamlit as st
 from charts import summary
 from charts.catalog import article_label
 from charts.figures import pair_name
-from ui import data, view
+from ui import data
 from ui.shell import ensure_app
 from ui.text import md
 
 ensure_app()
 tables = data.require_tables()
-view.current()
 
 st.title("How far is each country pair from its trade target?")
 st.caption(

@@ -22,7 +22,6 @@ MAX_UPLOAD_BYTES = 1_000_000
 
 ensure_app()
 tables = data.require_tables()
-view.current()
 articles, claims = tables["articles"], tables["claims"]
 
 st.title("Sources & data")

@@ -253,3 +253,19 @@ def test_link_value_is_shown_as_text_not_markdown() -> None:
     notice = " ".join(i.value for i in at.info)
     assert "\\[click\\]\\(http" in notice  # escaped: rendered as the characters, not a link
     assert "[click](http" not in notice
+
+
+def test_unreadable_article_text_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader's article file missing or not UTF-8: a warning naming it, the rest of the page on."""
+    import etl.pipeline
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "000_f31fa2dc3060489f.txt").write_bytes(b"caf\xe9 trade")  # latin-1, not UTF-8
+    monkeypatch.setattr(etl.pipeline, "RAW", raw)
+    at = run_page(PAGES[4])
+    assert not at.exception
+    assert any("000_f31fa2dc3060489f" in shown(w.value) and "not UTF-8" in shown(w.value) for w in at.warning)
+    at.selectbox(key="widget.article").set_value("001_a16e215cca9023c3").run()  # that file is absent
+    assert any("001_a16e215cca9023c3" in shown(w.value) for w in at.warning)
+    assert _claims_table(at) is not None  # the claims table and downloads still show
