@@ -206,9 +206,14 @@ _JOINED_PAIR = re.compile(r"\s*(?:and|,|-|–|—|&|with)\s*|\s*['’]s\s+\w+\s+
 _SUBJECT_GAP = re.compile(r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+")
 _FROM_END = re.compile(r"\b(?:from|of)\s+(?:the\s+)?$")
 _TO_END = re.compile(r"\b(?:to|into)\s+(?:the\s+)?$")
-_PERCENT_HINT = re.compile(r"%|\bper\s?cent|\bpct\b", re.IGNORECASE)
+# Both run over every article: each opens with a plain class of its first letters, with their
+# case-blind forms (ſ, İ, ı), so that Python's re skips to candidates in C (see etl/figures.py).
+# Same matches as r"%|\bper\s?cent|\bpct\b" and r"\b(?:categor(?:y|ies)|groups?|sectors|items|
+# product\s+groups|types)\s*:\s*" under re.IGNORECASE.
+_PERCENT_HINT = re.compile(r"[%pP](?:(?<=%)|(?i:(?<=\bp)(?:er\s?cent|ct\b)))")
 _LIST_INTRO = re.compile(
-    r"\b(?:categor(?:y|ies)|groups?|sectors|items|product\s+groups|types)\s*:\s*", re.IGNORECASE
+    r"[cCgGsSiIpPtT\u017f\u0130\u0131](?<=\b.)(?i:(?<=c)ategor(?:y|ies)|(?<=g)roups?|(?<=s)ectors|"
+    r"(?<=i)tems|(?<=p)roduct\s+groups|(?<=t)ypes)\s*:\s*"
 )
 _VAGUE_SUBJECT = re.compile(
     r"^(?:these|those|they|it|which|the\s+(?:products|goods|exports|imports|items|categories))\b",
@@ -231,9 +236,8 @@ class _Article:
     paragraph_starts: list[int]
     country_starts: list[int] = field(default_factory=list)
     _spans: dict = field(default_factory=dict)
-    _periods: list[tuple[int, int, str]] | None = None
+    _periods: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
     _speakers: dict[int, str] = field(default_factory=dict)  # sentence start -> who said it
-    figure_paragraphs: list[tuple[int, int]] = field(default_factory=list)
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -251,44 +255,53 @@ class _Article:
                 out.append(c)
         return out
 
-    def spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-        """Every match of `pattern` in the article, found once and reused by every figure."""
-        found = self._spans.get(pattern)
+    def spans(self, pattern: re.Pattern[str], lo: int) -> list[tuple[int, int]]:
+        """Every match of `pattern` in the sentence holding offset `lo`, found once and reused.
+
+        The rules only look for cue words within a figure's sentence (its clause, or the whole
+        sentence), so only sentences that a figure asks about are read.
+        """
+        s = self.sentence_at(lo)
+        if s is None:
+            return []
+        key = (pattern, s.start)
+        found = self._spans.get(key)
         if found is None:
-            # Figures' clauses and sentences lie in the paragraphs with figures: only those are read.
-            found = [
-                m.span() for lo, hi in self.figure_paragraphs for m in pattern.finditer(self.text, lo, hi)
-            ]
+            found = [m.span() for m in pattern.finditer(self.text, s.start, s.end)]
             if pattern is _TRADE:
                 found = [sp for sp in found if not _in_a_name(self.text, sp[0])]
-            self._spans[pattern] = found
+            self._spans[key] = found
         return found
 
     def has_trade(self, lo: int, hi: int) -> bool:
-        """Whether text[lo:hi] (within a paragraph with figures) talks about trade ("Trade Bank of
-        Iraq" does not)."""
-        spans = self.spans(_TRADE)
+        """Whether text[lo:hi] (within one sentence) talks about trade ("Trade Bank of Iraq"
+        does not)."""
+        spans = self.spans(_TRADE, lo)
         i = bisect.bisect_left(spans, (lo, -1))
         return i < len(spans) and spans[i][1] <= hi
 
     def first_trade(self, lo: int, hi: int) -> int | None:
-        spans = self.spans(_TRADE)
+        spans = self.spans(_TRADE, lo)
         i = bisect.bisect_left(spans, (lo, -1))
         return spans[i][0] if i < len(spans) and spans[i][1] <= hi else None
 
-    def periods(self) -> list[tuple[int, int, str]]:
-        if self._periods is None:
+    def periods(self, lo: int) -> list[tuple[int, int, str]]:
+        """Period phrases in the sentence holding offset `lo`: one scan finds them all, then each
+        hit is labelled by its own pattern."""
+        s = self.sentence_at(lo)
+        if s is None:
+            return []
+        found = self._periods.get(s.start)
+        if found is None:
             found = []
-            # One scan over the paragraphs with figures finds every period phrase; each hit is
-            # then labelled by its own pattern.
-            for lo, hi in self.figure_paragraphs:
-                for m in _ANY_PERIOD.finditer(self.text, lo, hi):
-                    pattern, label = _PERIODS[int(m.lastgroup[1:])]
-                    own = pattern.match(self.text, m.start(), hi)
-                    if own:
-                        found.append((own.start(), own.end(), label(own)))
-            self._periods = sorted(found)
-        return self._periods
+            for m in _ANY_PERIOD.finditer(self.text, s.start, s.end):
+                pattern, label = _PERIODS[int(m.lastgroup[1:])]
+                own = pattern.match(self.text, m.start(), s.end)
+                if own:
+                    found.append((own.start(), own.end(), label(own)))
+            found.sort()
+            self._periods[s.start] = found
+        return found
 
     def speaker(self, s: Sentence) -> str:
         said = self._speakers.get(s.start)
@@ -357,7 +370,7 @@ def _qualifier(text: str, fig: Figure, clause_start: int) -> str:
 
 def _nearest(a: _Article, pattern: re.Pattern[str], lo: int, hi: int, pos: int) -> int | None:
     """Distance from `pos` to the nearest match of `pattern` within text[lo:hi]."""
-    spans = a.spans(pattern)
+    spans = a.spans(pattern, lo)
     best = None
     for start, end in spans[bisect.bisect_left(spans, (lo, -1)) :]:
         if start >= hi:
@@ -421,7 +434,7 @@ def _scope_phrase(text: str, start: int) -> str:
 
 def _period(a: _Article, lo: int, hi: int, fig: Figure) -> str:
     """When the figure holds, as said nearest to it in text[lo:hi]: "annual", "2024", "by 2030"."""
-    periods = a.periods()
+    periods = a.periods(lo)
     best, best_d = "", None
     for start, end, label in periods[bisect.bisect_left(periods, (lo, -1, "")) :]:
         if start >= hi:
@@ -645,7 +658,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
     """Every claim in one article's text, and the export categories it lists."""
     money = find_money(text)
     percents = find_percent(text) if _PERCENT_HINT.search(text) else []
-    has_list = _LIST_INTRO.search(text) is not None
+    has_list = ":" in text and _LIST_INTRO.search(text) is not None
     if not money and not percents and not has_list:
         return Extraction([], [])
 
@@ -672,8 +685,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
     countries = [c for c in countries if not inside_figure(c.start)]
     a = _Article(article_id, text, sents, [s.start for s in sents], countries,
                  main_pair(countries), None, people or default_people(), para_starts,
-                 [c.start for c in countries],
-                 figure_paragraphs=[(paras[i].start, paras[i].end) for i in sorted(wanted)])  # fmt: skip
+                 [c.start for c in countries])  # fmt: skip
 
     claims: list[Claim] = []
     trade_sentences: dict[int, str] = {}  # sentence start -> pair of a trade claim there

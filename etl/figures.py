@@ -153,9 +153,14 @@ def _is_year(n: str, scale: str | None) -> bool:
 # is only tried where a figure can start: near a digit, or a few words before a scale word
 # ("twelve billion dollars"). Same matches as a full scan, for a fraction of the work.
 _DIGIT_RUN = re.compile(r"\d+")
-_SCALE_WORD = re.compile(r"\b(?:thousand|million|billion|trillion)\b", re.IGNORECASE)
 _WORD_START = re.compile(r"\b\w")
-_PERCENT_WORD = re.compile(r"%|per\s?cent|\bpct\b", re.IGNORECASE)
+# The two scans below run over every article. Each is written to open with a plain character
+# class (the first letter in both cases, then the rest case-blind), which lets Python's re skip
+# to the next candidate in C; a pattern opening with \b or under re.IGNORECASE is tried at every
+# character. Same matches as r"\b(?:thousand|million|billion|trillion)\b" and r"%|per\s?cent|
+# \bpct\b" under re.IGNORECASE (tests/test_etl_figures.py compares them).
+_SCALE_WORD = re.compile(r"[tTmMbB](?<=\b.)(?i:(?<=t)(?:housand|rillion)|(?<=[mb])illion)\b")
+_PERCENT_WORD = re.compile(r"[%pP](?:(?<=%)|(?i:(?<=p)er\s?cent|(?<=\bp)ct\b))")
 _PREFIX_CHARS = frozenset("$€£¥₹₽₺₩.")
 _WORD_BEFORE_SCALE = re.compile(r"(?:^|[\s-])([A-Za-z]+)\s+$")
 _NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "half", "hundred"])

@@ -75,8 +75,12 @@ _ROLE_REF = re.compile(
     rf"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[A-Z][a-z]+\s+|top\s+|senior\s+|former\s+)*(?P<role>{ROLE_NOUNS})\b"
     r"|\b(?P<pron>[Hh]e|[Ss]he)\b"
 )
+# A run of capitalised words, maybe with "al-" before it. Written to open with a plain character
+# class, so that Python's re skips ahead in C to the next capital (or a, e) instead of trying the
+# whole pattern at every character: the same matches as "(?<![\w’'-])(?:(?:al|el)-)?[A-Z]...".
 _NAME_RUN = re.compile(
-    r"(?<![\w’'-])(?:(?:al|el)-)?[A-Z][\w’'\-]*(?:\s+(?:(?:al|el|bin|ibn|bint|de|van|von|da|di)[\s-])?[A-Z][\w’'\-]*)*"
+    r"[A-Zae](?<![\w’'-].)(?:(?<=[ae])l-[A-Z]|(?<=[A-Z]))[\w’'\-]*"
+    r"(?:\s+(?:(?:al|el|bin|ibn|bint|de|van|von|da|di)[\s-])?[A-Z][\w’'\-]*)*"
 )
 _ROLE_TITLE_BEFORE = re.compile(
     rf"\b((?:{_TITLES})\.?\s+(?:(?:of|to|in|for)\s+(?:the\s+)?[A-Z][\w’']*)?)[\s,]*(?:(?:al|el)-)?$"
@@ -89,6 +93,12 @@ _TITLE_BEFORE = re.compile(
 # "... Minister of Economic Affairs and Finance, Ali Asghar Nouri": a role, a comma, then the name.
 _ROLE_THEN_NAME = re.compile(rf"\b(?:{_TITLES}|{ROLE_NOUNS})\b[^.;“”,]{{0,70}},\s*$", re.IGNORECASE)
 _TITLE_WORDS = frozenset(w for t in _TITLES.split("|") for w in t.split())
+# Where a title word starts; a title can precede a name only where one starts shortly before it.
+# (Opens with a plain class for the same reason as _NAME_RUN.)
+_TITLE_WORD = re.compile(r"[A-Z](?<=\b(?=(?:" + "|".join(sorted(_TITLE_WORDS)) + r")\b).)")
+# The last two letters of every speech verb: "said X" needs the words before X to end so.
+_SPEECH_ENDINGS = tuple(sorted({alt[-2:] for alt in _SPEECH.split("|")}))
+assert all(e.isalpha() for e in _SPEECH_ENDINGS), "each speech verb must end in two letters"
 
 
 @dataclass(frozen=True)
@@ -119,7 +129,14 @@ class PeopleIndex:
             for alias in (p.name, *p.aliases):
                 by_alias.setdefault(alias, p)
         words = sorted(by_alias, key=len, reverse=True)
-        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b") if words else None
+        if not words:
+            return PeopleIndex(tuple(people), by_alias, None)
+        # The match is one character, an alias's first, where the alias (the group) starts at a
+        # word boundary: opening with a plain class lets Python's re jump between candidates in C
+        # rather than try every alias at every character. Matches may overlap; see people_in.
+        firsts = "".join(sorted({re.escape(w[0]) for w in words}))
+        alias = "|".join(map(re.escape, words))
+        pattern = re.compile(rf"[{firsts}](?<=\b(?=(?P<alias>{alias})\b).)")
         return PeopleIndex(tuple(people), by_alias, pattern)
 
 
@@ -149,6 +166,18 @@ def _is_multiword(alias: str) -> bool:
     return len(alias.split()) > 1
 
 
+def aliases_in(text: str, index: PeopleIndex) -> list[tuple[int, int, Person]]:
+    """(start, end, person) of every alias of a known person, as a left-to-right search finds
+    them: the longest alias at each place, none inside another."""
+    hits: list[tuple[int, int, Person]] = []
+    if index.pattern is not None:
+        for m in index.pattern.finditer(text):
+            s, e = m.span("alias")
+            if not hits or s >= hits[-1][1]:
+                hits.append((s, e, index.by_alias[m.group("alias")]))
+    return hits
+
+
 def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[PersonMention]:
     """Every mention of a person in the article, in text order, under one name per person.
 
@@ -157,7 +186,7 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
     """
     mentions: list[PersonMention] = []
     if index.pattern is not None:
-        hits = [(m.start(), m.end(), index.by_alias[m.group()]) for m in index.pattern.finditer(text)]
+        hits = aliases_in(text, index)
         present = {p.name for s, e, p in hits if _is_multiword(text[s:e])}
         for s, e, p in hits:
             if _is_multiword(text[s:e]) or p.name in present:
@@ -166,21 +195,37 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
     taken_starts = [t[0] for t in taken]
     full_names: list[tuple[str, str]] = []  # (name, role) of people found by cue, in text order
     by_suffix: dict[tuple[str, ...], tuple[str, str]] = {}  # surname(s) -> (name, role)
+    titles: list[int] | None = None  # where title words start, found when first needed
     for m in _NAME_RUN.finditer(text):
         ms, me = m.span()
         i = bisect.bisect_left(taken_starts, me)
         if i and taken[i - 1][1] > ms:
             continue  # already a known person's alias
         tokens = m.group().split()
-        # "Turkish Trade Minister Omer Bolat": the name is what follows the last title word.
-        last_title = max((i for i, t in enumerate(tokens) if t.rstrip(".") in _TITLE_WORDS), default=-1)
-        words = tokens[last_title + 1 :]
-        while words and (words[0] in countries or words[0].strip("’'") in _ORG_WORDS or words[0] in _OPENERS):
-            words = words[1:]
-        if not words or any(
-            w.strip("’'") in _ORG_WORDS or w in countries or (w.isupper() and len(w) > 1) for w in words
-        ):
-            continue  # organisations, places and acronyms (IRNA, IMIDRO) are not people
+        if len(tokens) == 1:
+            # Most runs are one capitalised word; the checks below, for one word and done first.
+            word = tokens[0]
+            if (
+                word in _TITLE_WORDS
+                or word in countries
+                or word in _OPENERS
+                or word.strip("’'") in _ORG_WORDS
+                or (word.isupper() and len(word) > 1)
+            ):
+                continue
+            last_title, words = -1, tokens
+        else:
+            # "Turkish Trade Minister Omer Bolat": the name is what follows the last title word.
+            last_title = max((i for i, t in enumerate(tokens) if t in _TITLE_WORDS), default=-1)
+            words = tokens[last_title + 1 :]
+            while words and (
+                words[0] in countries or words[0].strip("’'") in _ORG_WORDS or words[0] in _OPENERS
+            ):
+                words = words[1:]
+            if not words or any(
+                w.strip("’'") in _ORG_WORDS or w in countries or (w.isupper() and len(w) > 1) for w in words
+            ):
+                continue  # organisations, places and acronyms (IRNA, IMIDRO) are not people
         lead_in = text[max(0, ms - 40) : ms]
         if len(words) > 2 and _TITLE_IN_PLACE.search(lead_in) and words[0] == tokens[0]:
             words = words[1:]  # "Consul General in Lagos Zhou Minghua": Lagos is where, not who
@@ -188,7 +233,7 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
         name = " ".join(words)
         start = me - len(name)
         key = _name_key(words)
-        known = by_suffix.get(key) if key else None
+        known = by_suffix.get(key) if key and by_suffix else None
         if known:
             mentions.append(PersonMention(start, me, *known))
             continue
@@ -199,8 +244,10 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
             # A lone name only as "Nouri said" / "said Nouri", or after a title ("President
             # Putin"); "according to Eurostat" is a body, and most lone capitals are not names.
             if last_title < 0:
-                titled_before = _TITLE_BEFORE.search(before[-60:])
-                if not (said_after or titled_before or _SAID_BEFORE.search(before[-30:])):
+                if titles is None:
+                    titles = [t.start() for t in _TITLE_WORD.finditer(text)]
+                titled_before = _title_before(before[-60:], titles, start)
+                if not (said_after or titled_before or _said_before(before[-30:])):
                     continue
                 if not titled_before and len(name) <= 2:
                     continue
@@ -211,7 +258,7 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
                 or said_after
                 or _SPEAKING_BEFORE.search(before[-40:])
                 or _APPOSED_AFTER.match(after)
-                or _ROLE_THEN_NAME.search(before)
+                or _role_then_name(before)
             ):
                 continue
         role = " ".join(tokens[: last_title + 1]) if last_title >= 0 else _role_near(before, after)
@@ -223,6 +270,26 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
         mentions.append(PersonMention(start, me, name, role))
     mentions.sort(key=lambda p: p.start)
     return mentions
+
+
+# The three look-backs below run for most capitalised words of an article. Each first makes a
+# cheap check that its pattern needs (a title word starting in the window, a speech verb's ending,
+# a trailing comma), and only then searches.
+def _title_before(window: str, titles: list[int], start: int) -> bool:
+    """Whether `window` (the text just before `start`) ends with a title: "President ", "Mr. "."""
+    i = bisect.bisect_left(titles, start - len(window))
+    return i < len(titles) and titles[i] < start and _TITLE_BEFORE.search(window) is not None
+
+
+def _said_before(window: str) -> bool:
+    """Whether `window` ends with a speech verb and a space: "said "."""
+    tail = window.rstrip()
+    return len(tail) < len(window) and tail.endswith(_SPEECH_ENDINGS) and bool(_SAID_BEFORE.search(window))
+
+
+def _role_then_name(window: str) -> re.Match[str] | None:
+    """ "Minister of Economic Affairs and Finance, " at the end of `window`."""
+    return _ROLE_THEN_NAME.search(window) if window.rstrip().endswith(",") else None
 
 
 def _surname(word: str) -> str:
@@ -237,14 +304,17 @@ def _name_key(words: list[str]) -> tuple[str, ...]:
     A later, shorter mention of someone already named in full ("Al Habsi", "al-Saadi",
     "Nouri") is found by looking up the tail of this key.
     """
-    return tuple(_surname(w) for w in words if w.casefold() not in ("al", "el", "bin", "ibn"))
+    return tuple([_surname(w) for w in words if w.casefold() not in _PARTICLES])
+
+
+_PARTICLES = frozenset({"al", "el", "bin", "ibn"})
 
 
 def _role_near(before: str, after: str) -> str:
     m = _ROLE_TITLE_BEFORE.search(before)
     if m:
         return m.group(1).strip()
-    m = _ROLE_THEN_NAME.search(before)
+    m = _role_then_name(before)
     if m:
         return m.group(0).rstrip(", ")
     m = _ROLE_AFTER.match(after)

@@ -20,8 +20,10 @@ from etl.figures import REFERENCE
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+")
 # Words that may start a country name: ASCII capitals, and letters beyond ASCII (Ü, Ş, Å ...),
-# whose case is checked in Python. Lower-case words are skipped by the regex itself.
-_CAPITALISED = re.compile(r"(?:[A-Z]\.){2,}|(?<!\w)[A-Z\u00c0-\u024f\u0370-\u052f]\w*")
+# whose case is checked in Python. Lower-case words are skipped by the regex itself. The pattern
+# opens with a plain character class so that Python's re skips to the next candidate in C: an
+# acronym ("U.S.") or a word not preceded by a letter or digit.
+_CAPITALISED = re.compile(r"[A-Z\u00c0-\u024f\u0370-\u052f](?:(?<=[A-Z])\.(?:[A-Z]\.)+|(?<!\w.)\w*)")
 _NEXT_WORD = re.compile(r"[ \-’'‘](?:(?:[A-Z]\.){2,}|\w+)")
 
 
