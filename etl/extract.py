@@ -202,6 +202,10 @@ _ANY_PERIOD = re.compile(
         for i, (p, _) in enumerate(_PERIODS)
     )
 )
+# Every period phrase holds one of these words (in any case) or a year of the 1900s or 2000s:
+# a sentence with none of them is not scanned for periods at all.
+_PERIOD_WORDS = ("year", "annum", "annual", "future", "month", "quarter", "decade", "fy")
+_CENTURY_YEAR = re.compile(r"(?:19|20)\d\d")
 _JOINED_PAIR = re.compile(r"\s*(?:and|,|-|–|—|&|with)\s*|\s*['’]s\s+\w+\s+with\s+")
 _SUBJECT_GAP = re.compile(r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+")
 _FROM_END = re.compile(r"\b(?:from|of)\s+(?:the\s+)?$")
@@ -221,6 +225,37 @@ _VAGUE_SUBJECT = re.compile(
 )
 
 
+# --- case-blind search, fast ---------------------------------------------------------------------
+# Under re.IGNORECASE Python's re compares every character through its lower-case form and gives
+# up its shortcut of skipping alternatives by their first letter, which makes the cue patterns
+# above several times slower. So each is also compiled as a plain twin, run on the lower-cased
+# article. The two find the same spans whenever lower-casing keeps every offset and maps each
+# character to what IGNORECASE compares it as; `_folded` checks that (ſ and ı are the only
+# characters IGNORECASE matches to an ASCII letter that lower() leaves alone), and the original
+# pattern runs on the original text otherwise. tests/test_etl_fast_patterns.py compares them.
+def _plain_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    assert pattern.flags & re.IGNORECASE and "(?-i" not in pattern.pattern, pattern.pattern
+    # Upper-case letters become lower-case ("[A-Z]" becomes "[a-z]"), except in escapes (\S) and
+    # group names (?P<...>).
+    source = re.sub(r"(?<![\\?])[A-Z]", lambda m: m.group().lower(), pattern.pattern)
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
+def _folded(text: str) -> str | None:
+    """`text` lower-cased, when case-blind patterns find the same spans in it as IGNORECASE does."""
+    low = text.lower()
+    return low if len(low) == len(text) and "ſ" not in text and "ı" not in text else None
+
+
+_TWIN = {
+    p: _plain_twin(p)
+    for p in (
+        _TRADE, _NOT_TRADE_MONEY, _TARGET_NOUN, _TARGET_MODAL, _WORLD_TRADE, _BILATERAL, _ANAPHORA,
+        _FLOW_WORD, _SHARE_VERB, _SCOPE, *(q for _, q in _QUALIFIER_BEFORE), *(q for _, q in _QUALIFIER_AFTER),
+    )
+}  # fmt: skip
+
+
 @dataclass
 class _Article:
     """What the rules need to know about one article while they work through its figures."""
@@ -235,9 +270,15 @@ class _Article:
     people_index: PeopleIndex
     paragraph_starts: list[int]
     country_starts: list[int] = field(default_factory=list)
+    folded: str | None = None  # the text lower-cased, where case-blind twins may search it
     _spans: dict = field(default_factory=dict)
     _periods: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
     _speakers: dict[int, str] = field(default_factory=dict)  # sentence start -> who said it
+
+    def cue(self, pattern: re.Pattern[str]) -> tuple[re.Pattern[str], str]:
+        """What to search for a case-blind cue pattern: its plain twin in the lower-cased text,
+        or the pattern itself in the text. Both give the same spans; only spans are read."""
+        return (_TWIN[pattern], self.folded) if self.folded is not None else (pattern, self.text)
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -267,7 +308,8 @@ class _Article:
         key = (pattern, s.start)
         found = self._spans.get(key)
         if found is None:
-            found = [m.span() for m in pattern.finditer(self.text, s.start, s.end)]
+            cue, text = self.cue(pattern)
+            found = [m.span() for m in cue.finditer(text, s.start, s.end)]
             if pattern is _TRADE:
                 found = [sp for sp in found if not _in_a_name(self.text, sp[0])]
             self._spans[key] = found
@@ -294,7 +336,9 @@ class _Article:
         found = self._periods.get(s.start)
         if found is None:
             found = []
-            for m in _ANY_PERIOD.finditer(self.text, s.start, s.end):
+            low = self.text[s.start : s.end].lower()
+            may_hold = any(w in low for w in _PERIOD_WORDS) or _CENTURY_YEAR.search(low)
+            for m in _ANY_PERIOD.finditer(self.text, s.start, s.end) if may_hold else ():
                 pattern, label = _PERIODS[int(m.lastgroup[1:])]
                 own = pattern.match(self.text, m.start(), s.end)
                 if own:
@@ -354,16 +398,16 @@ def _pair(*isos: str) -> str:
     return "-".join(sorted(isos))
 
 
-def _qualifier(text: str, fig: Figure, clause_start: int) -> str:
+def _qualifier(a: _Article, fig: Figure, clause_start: int) -> str:
     if fig.range_part:
         return "lower_bound" if fig.range_part == "low" else "upper_bound"
-    before = text[max(clause_start, fig.start - 40) : fig.start]
     for name, pattern in _QUALIFIER_BEFORE:
-        if pattern.search(before):
+        cue, text = a.cue(pattern)
+        if cue.search(text[max(clause_start, fig.start - 40) : fig.start]):
             return name
-    after = text[fig.end : fig.end + 12]
     for name, pattern in _QUALIFIER_AFTER:
-        if pattern.search(after):
+        cue, text = a.cue(pattern)
+        if cue.search(text[fig.end : fig.end + 12]):
             return name
     return "exact"
 
@@ -394,7 +438,8 @@ def _scope(a: _Article, lo: int, hi: int, fig: Figure) -> str:
     after = re.match(r"\s+(?:of|in|worth\s+of)\s+", text[fig.end : hi])
     end = fig.end + after.end() + 25 if after else fig.end
     best, best_d = "", None
-    for m in _SCOPE.finditer(text, start, min(hi, end)):
+    scope, folded = a.cue(_SCOPE)
+    for m in scope.finditer(folded, start, min(hi, end)):
         if m.group("non"):
             label = m.group("non").lower()
         else:
@@ -496,11 +541,13 @@ def _world_trade(a: _Article, lo: int, hi: int) -> bool:
         named = a.countries_in(partner.start("name"), partner.end("name"))
         if not named or named[0].start != partner.start("name"):
             return not name.startswith(("Two", "Both"))
-    world = _WORLD_TRADE.search(text, lo, hi)
+    cue, folded = a.cue(_WORLD_TRADE)
+    world = cue.search(folded, lo, hi)
     if world is None:
         return False
     # "total trade between Iran and Iraq", "between the two neighbours": still a pair's figure
-    if _BILATERAL.search(text, lo, hi):
+    cue, folded = a.cue(_BILATERAL)
+    if cue.search(folded, lo, hi):
         return False
     return len({c.iso3 for c in a.countries_in(lo, hi)}) < 2 or not re.search(
         r"\b(?:between|with)\b", text[lo:hi]
@@ -518,7 +565,8 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
     """One-way flows stated in text[lo:hi]: (start, end, exporter, importer) of the phrase."""
     text = a.text
     found = []
-    for m in _FLOW_WORD.finditer(text, lo, hi):
+    flow_word, folded = a.cue(_FLOW_WORD)
+    for m in flow_word.finditer(folded, lo, hi):
         word = m.group("word").lower()
         exporting = not word.startswith(("import", "purchase", "bought", "buys"))
         before = [c for c in a.countries_in(max(lo, m.start() - 40), m.start())]
@@ -685,7 +733,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
     countries = [c for c in countries if not inside_figure(c.start)]
     a = _Article(article_id, text, sents, [s.start for s in sents], countries,
                  main_pair(countries), None, people or default_people(), para_starts,
-                 [c.start for c in countries])  # fmt: skip
+                 [c.start for c in countries], _folded(text))  # fmt: skip
 
     claims: list[Claim] = []
     trade_sentences: dict[int, str] = {}  # sentence start -> pair of a trade claim there
@@ -696,7 +744,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
             claim_id=f"{article_id}:{fig.start}",
             article_id=article_id, pair=pair, metric=metric, direction=direction,
             category=category, value=fig.value, unit=_unit(text, fig, pair),
-            qualifier=_qualifier(text, fig, lo),
+            qualifier=_qualifier(a, fig, lo),
             scope=_scope(a, lo, hi, fig), period=_period(a, lo, hi, fig) or _period(a, s.start, s.end, fig) or _heading_period(text, s),
             speaker=a.speaker(s), quote=s.of(text), start=fig.start, end=fig.end, method=method,
         ))  # fmt: skip
@@ -711,10 +759,12 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         d_trade = _nearest(a, _TRADE, lo, hi, fig.start)
         d_flow = min((_gap(f, fig) for f in flows), default=None)
         d_other = _nearest(a, _NOT_TRADE_MONEY, lo, hi, fig.start)
-        window = text[max(lo, fig.start - 110) : fig.start]
-        after = re.split(r"[,;]|\$|\d", text[fig.end : hi], maxsplit=1)[0]
+        target_noun, folded = a.cue(_TARGET_NOUN)
+        target_modal, _ = a.cue(_TARGET_MODAL)
+        window = folded[max(lo, fig.start - 110) : fig.start]
+        after = re.split(r"[,;]|\$|\d", folded[fig.end : hi], maxsplit=1)[0]
         is_target = bool(
-            _TARGET_NOUN.search(window) or _TARGET_MODAL.search(window) or _TARGET_NOUN.search(after)
+            target_noun.search(window) or target_modal.search(window) or target_noun.search(after)
         )
         cues = [d for d in (d_trade, d_flow) if d is not None]
         if d_flow is None and _world_trade(a, lo, hi):
@@ -730,7 +780,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         )
         if not cues and named_target and d_other is None and _TRADE.search(text):
             cues = [0]
-        if not cues and _FLOW_WORD.search(text, lo, hi):
+        if not cues and a.cue(_FLOW_WORD)[0].search(folded, lo, hi):
             continue  # "imports rose to $380bn": one country's total, no partner named
         if not cues:
             # The clause names no trade, but its sentence or the one before does:
@@ -738,7 +788,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
             if d_other is not None:
                 continue
             if not a.has_trade(s.start, s.end):
-                if not _ANAPHORA.search(text, lo, hi):
+                if not a.cue(_ANAPHORA)[0].search(folded, lo, hi):
                     continue
                 i = a.sentences.index(s)
                 # The sentence before, in this paragraph or closing the one before it: a quote
@@ -836,7 +886,8 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
             r"\s+(?:for|at|with)\s+(?:about\s+|around\s+|some\s+)?$",
             text[lo : fig.start],
         )
-        verb = _SHARE_VERB.search(text, lo, fig.start)
+        share_verb, folded = a.cue(_SHARE_VERB)
+        verb = share_verb.search(folded, lo, fig.start)
         if elliptical and verb and verb.end() < lo + elliptical.start():
             category = elliptical.group(1) or elliptical.group(2)
         elif verb is not None:
