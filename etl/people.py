@@ -92,6 +92,9 @@ _TITLE_BEFORE = re.compile(
 )
 # "... Minister of Economic Affairs and Finance, Ali Asghar Nouri": a role, a comma, then the name.
 _ROLE_THEN_NAME = re.compile(rf"\b(?:{_TITLES}|{ROLE_NOUNS})\b[^.;“”,]{{0,70}},\s*$", re.IGNORECASE)
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|at|near|from)\s+(?:(?:the|downtown|northern|southern|eastern|western|central)\s+)?$"
+)
 _TITLE_WORDS = frozenset(w for t in _TITLES.split("|") for w in t.split())
 # Where a title word starts; a title can precede a name only where one starts shortly before it.
 # (Opens with a plain class for the same reason as _NAME_RUN.)
@@ -227,6 +230,8 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
             ):
                 continue  # organisations, places and acronyms (IRNA, IMIDRO) are not people
         lead_in = text[max(0, ms - 40) : ms]
+        if len(tokens) == 1 and _PLACE_BEFORE.search(lead_in):
+            continue  # "traders in Peshawar said", "the council in Dubai said": a place
         if len(words) > 2 and _TITLE_IN_PLACE.search(lead_in) and words[0] == tokens[0]:
             words = words[1:]  # "Consul General in Lagos Zhou Minghua": Lagos is where, not who
             last_title = max(last_title, 0) if last_title >= 0 else -2

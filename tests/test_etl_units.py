@@ -250,6 +250,16 @@ def test_unknown_speaker_after_a_capitalised_opening_word(text):
     assert _speakers(text, {"Iraq"}) == ["John Smith"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Trade with Iraq is worth a billion dollars, traders in Peshawar said.",
+     "Trade with Iraq exceeds $20 billion, the business council in Dubai said.",
+     "Trade with Iraq is strong, officials at Basra said."],
+)  # fmt: skip
+def test_a_place_before_said_is_not_a_speaker(text):
+    assert _speakers(text, {"Iraq"}) == [""]
+
+
 def test_unknown_person_is_found_and_speaks():
     text = "President Joe Smith said trade with Iraq is strong."
     mentions = _people(text, {"Iraq"})
