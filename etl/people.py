@@ -196,7 +196,6 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
                 mentions.append(PersonMention(s, e, p.name, p.role))
     taken = sorted((m.start, m.end) for m in mentions)
     taken_starts = [t[0] for t in taken]
-    full_names: list[tuple[str, str]] = []  # (name, role) of people found by cue, in text order
     by_suffix: dict[tuple[str, ...], tuple[str, str]] = {}  # surname(s) -> (name, role)
     titles: list[int] | None = None  # where title words start, found when first needed
     for m in _NAME_RUN.finditer(text):
@@ -267,7 +266,6 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
             ):
                 continue
         role = " ".join(tokens[: last_title + 1]) if last_title >= 0 else _role_near(before, after)
-        full_names.append((name, role))
         for n in range(1, len(key) + 1):
             by_suffix[key[-n:]] = (name, role)
         for word in key[:-1]:  # "Zhou" of Zhou Minghua, "Montoro" of Elena Montoro Vidal
