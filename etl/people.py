@@ -228,10 +228,7 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
                 w.strip("’'") in _ORG_WORDS or w in countries or (w.isupper() and len(w) > 1) for w in words
             ):
                 continue  # organisations, places and acronyms (IRNA, IMIDRO) are not people
-        lead_in = text[max(0, ms - 40) : ms]
-        if len(tokens) == 1 and _PLACE_BEFORE.search(lead_in):
-            continue  # "traders in Peshawar said", "the council in Dubai said": a place
-        if len(words) > 2 and _TITLE_IN_PLACE.search(lead_in) and words[0] == tokens[0]:
+        if len(words) > 2 and _TITLE_IN_PLACE.search(text[max(0, ms - 40) : ms]) and words[0] == tokens[0]:
             words = words[1:]  # "Consul General in Lagos Zhou Minghua": Lagos is where, not who
             last_title = max(last_title, 0) if last_title >= 0 else -2
         name = " ".join(words)
@@ -255,6 +252,8 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
                     continue
                 if not titled_before and len(name) <= 2:
                     continue
+                if len(tokens) == 1 and _PLACE_BEFORE.search(before[-40:]):
+                    continue  # "traders in Peshawar said", "the council in Dubai said": a place
         else:
             titled = last_title >= 0 or last_title == -2 or _TITLE_BEFORE.search(before[-60:])
             if not (
