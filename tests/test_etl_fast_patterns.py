@@ -103,3 +103,77 @@ def test_known_people_are_found_as_a_plain_alias_search_would() -> None:
     for text in TEXTS + TRICKY + [" ".join(aliases), "".join(aliases), " x".join(reversed(aliases))]:
         found = [(s, e) for s, e, _ in people.aliases_in(text, index)]
         assert found == spans(plain, text), text[:80]
+
+
+# --- case-blind cue patterns: plain twins on the lower-cased article ----------------------------
+TWINS = list(extract._TWIN.items())
+
+
+def twin_spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    folded = extract._folded(text)
+    assert folded is not None
+    return spans(extract._TWIN[pattern], folded)
+
+
+@pytest.mark.parametrize("pattern", [p for p, _ in TWINS], ids=[p.pattern[:30] for p, _ in TWINS])
+def test_twin_on_lower_cased_text_finds_what_ignorecase_finds(pattern: re.Pattern[str]) -> None:
+    for text in TEXTS + TRICKY + [t.upper() for t in TEXTS[:10]]:
+        if extract._folded(text) is not None:
+            assert twin_spans(pattern, text) == spans(pattern, text), text[:80]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TEXTS + TRICKY), min_size=1, max_size=3).map(" ".join), generated)
+def test_twins_on_generated_text(article: str, noise: str) -> None:
+    text = article[: len(article) // 2] + noise.upper() + article[len(article) // 2 :]
+    if extract._folded(text) is None:
+        assert any(c in text for c in "ſıİ") or len(text.lower()) != len(text)
+        return
+    for pattern, _ in TWINS:
+        assert twin_spans(pattern, text) == spans(pattern, text)
+
+
+def test_only_s_i_and_kelvin_fold_to_ascii_letters_outside_lower() -> None:
+    """The safety rule of _folded: apart from ASCII, IGNORECASE matches an ASCII letter only to
+    ſ, ı, İ and the Kelvin sign; lower() maps the Kelvin sign to k, İ to two characters (the
+    text is then refused by its length) and leaves ſ and ı alone (refused by name)."""
+    odd = {
+        chr(x)
+        for letter in "abcdefghijklmnopqrstuvwxyz"
+        for x in range(0x80, 0x10000)
+        if re.fullmatch(letter, chr(x), re.IGNORECASE)
+    }
+    assert odd == {"ſ", "ı", "İ", "\u212a"}
+    assert "\u212a".lower() == "k" and len("İ".lower()) == 2
+    assert extract._folded("Trade ſ") is None and extract._folded("İran") is None
+    assert extract._folded("Trade") == "trade"
+
+
+def test_every_period_phrase_holds_a_word_the_gate_looks_for() -> None:
+    """Sentences without a period word or a year are not scanned: each period pattern needs one."""
+    samples = TEXTS + TRICKY + [
+        "annually", "per annum", "in the near future", "by 2030", "in FY2024", "FY 23/24", "next year",
+        "within five years", "the Iranian year to March 20", "the first nine months of the year",
+        "during the first half of 2024", "over the coming decade", "this quarter", "each year",
+    ]  # fmt: skip
+    for text in samples:
+        for pattern, _ in extract._PERIODS:
+            for m in pattern.finditer(text):
+                low = m.group().lower()
+                assert any(w in low for w in extract._PERIOD_WORDS) or extract._CENTURY_YEAR.search(low), m
+
+
+# --- the name finder's cheap checks before its look-backs ---------------------------------------
+def windows(text: str, width: int):
+    for m in re.finditer(r"[A-Z]", text):
+        yield text[max(0, m.start() - width) : m.start()], m.start()
+
+
+def test_cheap_checks_agree_with_the_look_backs() -> None:
+    for text in TEXTS + TRICKY:
+        titles = [t.start() for t in people._TITLE_WORD.finditer(text)]
+        for window, start in windows(text, 90):
+            assert people._said_before(window[-30:]) == bool(people._SAID_BEFORE.search(window[-30:]))
+            assert bool(people._role_then_name(window)) == bool(people._ROLE_THEN_NAME.search(window))
+            title = people._title_before(window[-60:], titles, start)
+            assert title == bool(people._TITLE_BEFORE.search(window[-60:])), window
