@@ -210,8 +210,9 @@ _JOINED_PAIR = re.compile(r"\s*(?:and|,|-|–|—|&|with)\s*|\s*['’]s\s+\w+\s+
 _SUBJECT_GAP = re.compile(r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+")
 _FROM_END = re.compile(r"\b(?:from|of)\s+(?:the\s+)?$")
 _TO_END = re.compile(r"\b(?:to|into)\s+(?:the\s+)?$")
-# Both run over every article: each opens with a plain class of its first letters, with their
-# case-blind forms (ſ, İ, ı), so that Python's re skips to candidates in C (see etl/figures.py).
+# Both run over every article: each opens with a plain class of its first letters (for the list
+# words, with the letters IGNORECASE also takes for s and i: ſ, İ, ı), so that Python's re skips
+# to candidates in C (see etl/figures.py).
 # Same matches as r"%|\bper\s?cent|\bpct\b" and r"\b(?:categor(?:y|ies)|groups?|sectors|items|
 # product\s+groups|types)\s*:\s*" under re.IGNORECASE.
 _PERCENT_HINT = re.compile(r"[%pP](?:(?<=%)|(?i:(?<=\bp)(?:er\s?cent|ct\b)))")
@@ -232,12 +233,16 @@ _VAGUE_SUBJECT = re.compile(
 # article. The two find the same spans whenever lower-casing keeps every offset and maps each
 # character to what IGNORECASE compares it as; `_folded` checks that (ſ and ı are the only
 # characters IGNORECASE matches to an ASCII letter that lower() leaves alone), and the original
-# pattern runs on the original text otherwise. tests/test_etl_fast_patterns.py compares them.
+# pattern runs on the original text otherwise. Groups read from a match (a flow word, a scope
+# word) are only ever compared case-blind. tests/test_etl_fast_patterns.py compares the two.
 def _plain_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     assert pattern.flags & re.IGNORECASE and "(?-i" not in pattern.pattern, pattern.pattern
-    # Upper-case letters become lower-case ("[A-Z]" becomes "[a-z]"), except in escapes (\S) and
-    # group names (?P<...>).
-    source = re.sub(r"(?<![\\?])[A-Z]", lambda m: m.group().lower(), pattern.pattern)
+    assert all(name.islower() for name in pattern.groupindex), pattern.groupindex
+    # Upper-case letters become lower-case ("GDP" becomes "gdp", "[A-Z]" becomes "[a-z]"); escapes
+    # (\S, \W) and the P of "(?P<name>" stay as they are.
+    source = re.sub(
+        r"\\.|\(\?P|[A-Z]", lambda m: m.group().lower() if len(m.group()) == 1 else m.group(), pattern.pattern
+    )
     return re.compile(source, pattern.flags & ~re.IGNORECASE)
 
 
@@ -270,15 +275,17 @@ class _Article:
     people_index: PeopleIndex
     paragraph_starts: list[int]
     country_starts: list[int] = field(default_factory=list)
-    folded: str | None = None  # the text lower-cased, where case-blind twins may search it
-    _spans: dict = field(default_factory=dict)
+    # Where cue patterns search: the text lower-cased when that is safe (see _folded), else the text.
+    cue_text: str = ""
+    folded: bool = False
+    _spans: dict[tuple[re.Pattern[str], int], list[tuple[int, int]]] = field(default_factory=dict)
     _periods: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
     _speakers: dict[int, str] = field(default_factory=dict)  # sentence start -> who said it
 
-    def cue(self, pattern: re.Pattern[str]) -> tuple[re.Pattern[str], str]:
-        """What to search for a case-blind cue pattern: its plain twin in the lower-cased text,
-        or the pattern itself in the text. Both give the same spans; only spans are read."""
-        return (_TWIN[pattern], self.folded) if self.folded is not None else (pattern, self.text)
+    def cue(self, pattern: re.Pattern[str]) -> re.Pattern[str]:
+        """The form of a case-blind cue pattern to run on `cue_text`: its plain twin when that is
+        the lower-cased text. Either finds the same spans."""
+        return _TWIN[pattern] if self.folded else pattern
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -299,8 +306,8 @@ class _Article:
     def spans(self, pattern: re.Pattern[str], lo: int) -> list[tuple[int, int]]:
         """Every match of `pattern` in the sentence holding offset `lo`, found once and reused.
 
-        The rules only look for cue words within a figure's sentence (its clause, or the whole
-        sentence), so only sentences that a figure asks about are read.
+        The rules look for cue words within a figure's sentence (its clause, or the whole
+        sentence) or, for trade, in the sentence before it: only sentences asked about are read.
         """
         s = self.sentence_at(lo)
         if s is None:
@@ -308,8 +315,7 @@ class _Article:
         key = (pattern, s.start)
         found = self._spans.get(key)
         if found is None:
-            cue, text = self.cue(pattern)
-            found = [m.span() for m in cue.finditer(text, s.start, s.end)]
+            found = [m.span() for m in self.cue(pattern).finditer(self.cue_text, s.start, s.end)]
             if pattern is _TRADE:
                 found = [sp for sp in found if not _in_a_name(self.text, sp[0])]
             self._spans[key] = found
@@ -401,13 +407,13 @@ def _pair(*isos: str) -> str:
 def _qualifier(a: _Article, fig: Figure, clause_start: int) -> str:
     if fig.range_part:
         return "lower_bound" if fig.range_part == "low" else "upper_bound"
+    before = a.cue_text[max(clause_start, fig.start - 40) : fig.start]
     for name, pattern in _QUALIFIER_BEFORE:
-        cue, text = a.cue(pattern)
-        if cue.search(text[max(clause_start, fig.start - 40) : fig.start]):
+        if a.cue(pattern).search(before):
             return name
+    after = a.cue_text[fig.end : fig.end + 12]
     for name, pattern in _QUALIFIER_AFTER:
-        cue, text = a.cue(pattern)
-        if cue.search(text[fig.end : fig.end + 12]):
+        if a.cue(pattern).search(after):
             return name
     return "exact"
 
@@ -438,8 +444,7 @@ def _scope(a: _Article, lo: int, hi: int, fig: Figure) -> str:
     after = re.match(r"\s+(?:of|in|worth\s+of)\s+", text[fig.end : hi])
     end = fig.end + after.end() + 25 if after else fig.end
     best, best_d = "", None
-    scope, folded = a.cue(_SCOPE)
-    for m in scope.finditer(folded, start, min(hi, end)):
+    for m in a.cue(_SCOPE).finditer(a.cue_text, start, min(hi, end)):
         if m.group("non"):
             label = m.group("non").lower()
         else:
@@ -541,13 +546,11 @@ def _world_trade(a: _Article, lo: int, hi: int) -> bool:
         named = a.countries_in(partner.start("name"), partner.end("name"))
         if not named or named[0].start != partner.start("name"):
             return not name.startswith(("Two", "Both"))
-    cue, folded = a.cue(_WORLD_TRADE)
-    world = cue.search(folded, lo, hi)
+    world = a.cue(_WORLD_TRADE).search(a.cue_text, lo, hi)
     if world is None:
         return False
     # "total trade between Iran and Iraq", "between the two neighbours": still a pair's figure
-    cue, folded = a.cue(_BILATERAL)
-    if cue.search(folded, lo, hi):
+    if a.cue(_BILATERAL).search(a.cue_text, lo, hi):
         return False
     return len({c.iso3 for c in a.countries_in(lo, hi)}) < 2 or not re.search(
         r"\b(?:between|with)\b", text[lo:hi]
@@ -565,8 +568,7 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
     """One-way flows stated in text[lo:hi]: (start, end, exporter, importer) of the phrase."""
     text = a.text
     found = []
-    flow_word, folded = a.cue(_FLOW_WORD)
-    for m in flow_word.finditer(folded, lo, hi):
+    for m in a.cue(_FLOW_WORD).finditer(a.cue_text, lo, hi):
         word = m.group("word").lower()
         exporting = not word.startswith(("import", "purchase", "bought", "buys"))
         before = [c for c in a.countries_in(max(lo, m.start() - 40), m.start())]
@@ -731,9 +733,10 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         return i >= 0 and pos < money[i].end
 
     countries = [c for c in countries if not inside_figure(c.start)]
+    folded = _folded(text)
     a = _Article(article_id, text, sents, [s.start for s in sents], countries,
                  main_pair(countries), None, people or default_people(), para_starts,
-                 [c.start for c in countries], _folded(text))  # fmt: skip
+                 [c.start for c in countries], folded or text, folded is not None)  # fmt: skip
 
     claims: list[Claim] = []
     trade_sentences: dict[int, str] = {}  # sentence start -> pair of a trade claim there
@@ -759,10 +762,9 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         d_trade = _nearest(a, _TRADE, lo, hi, fig.start)
         d_flow = min((_gap(f, fig) for f in flows), default=None)
         d_other = _nearest(a, _NOT_TRADE_MONEY, lo, hi, fig.start)
-        target_noun, folded = a.cue(_TARGET_NOUN)
-        target_modal, _ = a.cue(_TARGET_MODAL)
-        window = folded[max(lo, fig.start - 110) : fig.start]
-        after = re.split(r"[,;]|\$|\d", folded[fig.end : hi], maxsplit=1)[0]
+        target_noun, target_modal = a.cue(_TARGET_NOUN), a.cue(_TARGET_MODAL)
+        window = a.cue_text[max(lo, fig.start - 110) : fig.start]
+        after = re.split(r"[,;]|\$|\d", a.cue_text[fig.end : hi], maxsplit=1)[0]
         is_target = bool(
             target_noun.search(window) or target_modal.search(window) or target_noun.search(after)
         )
@@ -780,7 +782,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         )
         if not cues and named_target and d_other is None and _TRADE.search(text):
             cues = [0]
-        if not cues and a.cue(_FLOW_WORD)[0].search(folded, lo, hi):
+        if not cues and a.cue(_FLOW_WORD).search(a.cue_text, lo, hi):
             continue  # "imports rose to $380bn": one country's total, no partner named
         if not cues:
             # The clause names no trade, but its sentence or the one before does:
@@ -788,7 +790,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
             if d_other is not None:
                 continue
             if not a.has_trade(s.start, s.end):
-                if not a.cue(_ANAPHORA)[0].search(folded, lo, hi):
+                if not a.cue(_ANAPHORA).search(a.cue_text, lo, hi):
                     continue
                 i = a.sentences.index(s)
                 # The sentence before, in this paragraph or closing the one before it: a quote
@@ -886,8 +888,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
             r"\s+(?:for|at|with)\s+(?:about\s+|around\s+|some\s+)?$",
             text[lo : fig.start],
         )
-        share_verb, folded = a.cue(_SHARE_VERB)
-        verb = share_verb.search(folded, lo, fig.start)
+        verb = a.cue(_SHARE_VERB).search(a.cue_text, lo, fig.start)
         if elliptical and verb and verb.end() < lo + elliptical.start():
             category = elliptical.group(1) or elliptical.group(2)
         elif verb is not None:

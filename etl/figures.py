@@ -158,7 +158,7 @@ _WORD_START = re.compile(r"\b\w")
 # class (the first letter in both cases, then the rest case-blind), which lets Python's re skip
 # to the next candidate in C; a pattern opening with \b or under re.IGNORECASE is tried at every
 # character. Same matches as r"\b(?:thousand|million|billion|trillion)\b" and r"%|per\s?cent|
-# \bpct\b" under re.IGNORECASE (tests/test_etl_figures.py compares them).
+# \bpct\b" under re.IGNORECASE (tests/test_etl_fast_patterns.py compares them).
 _SCALE_WORD = re.compile(r"[tTmMbB](?<=\b.)(?i:(?<=t)(?:housand|rillion)|(?<=[mb])illion)\b")
 _PERCENT_WORD = re.compile(r"[%pP](?:(?<=%)|(?i:(?<=p)er\s?cent|(?<=\bp)ct\b))")
 _PREFIX_CHARS = frozenset("$€£¥₹₽₺₩.")

@@ -92,8 +92,10 @@ _TITLE_BEFORE = re.compile(
 )
 # "... Minister of Economic Affairs and Finance, Ali Asghar Nouri": a role, a comma, then the name.
 _ROLE_THEN_NAME = re.compile(rf"\b(?:{_TITLES}|{ROLE_NOUNS})\b[^.;“”,]{{0,70}},\s*$", re.IGNORECASE)
+# "traders in Peshawar said": a lone capitalised word right after in/at/near is a place. (After
+# "from" it may well be a person: "a statement from Erdogan said".)
 _PLACE_BEFORE = re.compile(
-    r"\b(?:in|at|near|from)\s+(?:(?:the|downtown|northern|southern|eastern|western|central)\s+)?$"
+    r"\b(?:in|at|near)\s+(?:the\s+)?(?:(?:downtown|northern|southern|eastern|western|central)\s+)*$"
 )
 _TITLE_WORDS = frozenset(w for t in _TITLES.split("|") for w in t.split())
 # Where a title word starts; a title can precede a name only where one starts shortly before it.
@@ -234,7 +236,7 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
         name = " ".join(words)
         start = me - len(name)
         key = _name_key(words)
-        known = by_suffix.get(key) if key and by_suffix else None
+        known = by_suffix.get(key) if key else None
         if known:
             mentions.append(PersonMention(start, me, *known))
             continue
@@ -300,16 +302,16 @@ def _surname(word: str) -> str:
     return low[3:] if low[:3] in ("al-", "el-", "al ", "el ") and len(low) > 3 else low
 
 
+_PARTICLES = frozenset({"al", "el", "bin", "ibn"})
+
+
 def _name_key(words: list[str]) -> tuple[str, ...]:
     """Comparable form of a name: "Al Habsi", "al-Habsi" and "Habsi" all end in ("habsi",).
 
     A later, shorter mention of someone already named in full ("Al Habsi", "al-Saadi",
     "Nouri") is found by looking up the tail of this key.
     """
-    return tuple([_surname(w) for w in words if w.casefold() not in _PARTICLES])
-
-
-_PARTICLES = frozenset({"al", "el", "bin", "ibn"})
+    return tuple(_surname(w) for w in words if w.casefold() not in _PARTICLES)
 
 
 def _role_near(before: str, after: str) -> str:

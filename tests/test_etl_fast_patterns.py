@@ -177,3 +177,11 @@ def test_cheap_checks_agree_with_the_look_backs() -> None:
             assert bool(people._role_then_name(window)) == bool(people._ROLE_THEN_NAME.search(window))
             title = people._title_before(window[-60:], titles, start)
             assert title == bool(people._TITLE_BEFORE.search(window[-60:])), window
+
+
+def test_plain_twin_lower_cases_letters_but_not_escapes_or_group_syntax() -> None:
+    twin = extract._plain_twin(re.compile(r"\bfdi?T|(?P<word>GDP)\S+|[A-Z]{3}\W", re.IGNORECASE))
+    assert twin.pattern == r"\bfdi?t|(?P<word>gdp)\S+|[a-z]{3}\W"
+    assert not twin.flags & re.IGNORECASE
+    with pytest.raises(AssertionError):
+        extract._plain_twin(re.compile(r"(?P<Word>x)", re.IGNORECASE))

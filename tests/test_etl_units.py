@@ -254,10 +254,16 @@ def test_unknown_speaker_after_a_capitalised_opening_word(text):
     "text",
     ["Trade with Iraq is worth a billion dollars, traders in Peshawar said.",
      "Trade with Iraq exceeds $20 billion, the business council in Dubai said.",
-     "Trade with Iraq is strong, officials at Basra said."],
+     "Trade with Iraq is strong, officials at Basra said.",
+     "Trade with Iraq is strong, traders in the southern Basra said."],
 )  # fmt: skip
 def test_a_place_before_said_is_not_a_speaker(text):
     assert _speakers(text, {"Iraq"}) == [""]
+
+
+def test_a_person_after_from_still_speaks():
+    text = "A statement from Erdogan said trade with Iraq reached $10 billion."
+    assert _speakers(text, {"Iraq"}) == ["Erdogan"]
 
 
 def test_unknown_person_is_found_and_speaks():
