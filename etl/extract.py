@@ -230,10 +230,10 @@ _VAGUE_SUBJECT = re.compile(
 # Under re.IGNORECASE Python's re compares every character through its lower-case form and gives
 # up its shortcut of skipping alternatives by their first letter, which makes the cue patterns
 # above several times slower. So each is also compiled as a plain twin, run on the lower-cased
-# article. The two find the same spans whenever lower-casing keeps every offset and maps each
-# character to what IGNORECASE compares it as; `_folded` checks that (ſ and ı are the only
-# characters IGNORECASE matches to an ASCII letter that lower() leaves alone), and the original
-# pattern runs on the original text otherwise. Groups read from a match (a flow word, a scope
+# article. The two find the same spans when lower-casing keeps every offset and maps each
+# character to what IGNORECASE compares it as. lower() does so for every character but three:
+# ſ, ı and İ, which IGNORECASE matches to s, i and i, so `_folded` maps them so first. (Should
+# lower() ever lengthen another character, the original pattern runs on the original text.) Groups read from a match (a flow word, a scope
 # word) are only ever compared case-blind. tests/test_etl_fast_patterns.py compares the two.
 def _plain_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     assert pattern.flags & re.IGNORECASE and "(?-i" not in pattern.pattern, pattern.pattern
@@ -246,10 +246,13 @@ def _plain_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(source, pattern.flags & ~re.IGNORECASE)
 
 
+_FOLD_AS_IGNORECASE = str.maketrans({"ſ": "s", "ı": "i", "İ": "i"})
+
+
 def _folded(text: str) -> str | None:
-    """`text` lower-cased, when case-blind patterns find the same spans in it as IGNORECASE does."""
-    low = text.lower()
-    return low if len(low) == len(text) and "ſ" not in text and "ı" not in text else None
+    """`text` lower-cased, as IGNORECASE compares it, with every offset kept; None if it cannot be."""
+    low = text.translate(_FOLD_AS_IGNORECASE).lower()
+    return low if len(low) == len(text) else None
 
 
 _TWIN = {
