@@ -251,7 +251,9 @@ _FOLD_AS_IGNORECASE = str.maketrans({"ſ": "s", "ı": "i", "İ": "i"})
 
 def _folded(text: str) -> str | None:
     """`text` lower-cased, as IGNORECASE compares it, with every offset kept; None if it cannot be."""
-    low = text.translate(_FOLD_AS_IGNORECASE).lower()
+    if "ſ" in text or "ı" in text or "İ" in text:  # str.translate is slow: only when needed
+        text = text.translate(_FOLD_AS_IGNORECASE)
+    low = text.lower()
     return low if len(low) == len(text) else None
 
 
