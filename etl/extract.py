@@ -776,7 +776,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         cues = [d for d in (d_trade, d_flow) if d is not None]
         if d_flow is None and _world_trade(a, lo, hi):
             continue  # one country's trade with the world, or with a bloc: not a pair's figure
-        context = s  # the sentence whose countries say which pair the figure is about
+        context: Sentence | None = s  # the sentence whose countries say which pair the figure is about
         inherited = ""
         # "the $10 billion target", "a target of $20 billion": a target in a trade story, even where
         # its sentence does not say "trade" again.
@@ -826,7 +826,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         mentions = a.countries_in(lo, hi)
         if len({c.iso3 for c in mentions}) < 2:
             mentions = a.countries_in(s.start, s.end)
-        if context is not s and len({c.iso3 for c in mentions}) < 2:
+        if context is not None and context is not s and len({c.iso3 for c in mentions}) < 2:
             mentions = a.countries_in(context.start, context.end) + mentions
         pair = inherited or _pair_from(a, mentions, fig)
         if not pair or "-" not in pair:
@@ -902,13 +902,13 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
             continue
         if not category:
             continue
-        flow = _flow_context(a, s, fig.start)
+        share_flow = _flow_context(a, s, fig.start)
         known = [item for pos, ex, im, items in lists if pos <= s.start for item in items]
-        if flow is None and lists:
-            flow = (lists[-1][1], lists[-1][2])
-        if flow is None:
+        if share_flow is None and lists:
+            share_flow = (lists[-1][1], lists[-1][2])
+        if share_flow is None:
             continue
-        exporter, importer = flow
+        exporter, importer = share_flow
         add(
             fig,
             s,

@@ -112,11 +112,11 @@ def _times(number: str, factor: float) -> float:
 
 
 def words_to_number(s: str) -> float:
-    s = s.lower().replace("-", " ").split()
-    if s[:1] == ["half"]:
+    words = s.lower().replace("-", " ").split()
+    if words[:1] == ["half"]:
         return 0.5
     total = 0.0
-    for w in s:
+    for w in words:
         if w in _UNITS:
             total += _UNITS[w]
         elif w in _TENS:

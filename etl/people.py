@@ -409,13 +409,13 @@ def _attributed(text: str, s: Sentence, mentions: list[PersonMention]) -> str:
         if refs and len(window) - refs[-1].end() <= 3:
             return _resolve_reference(refs[-1], mentions, s.start)
         # "said Hassanzadeh", "said the ambassador"
-        after = [
+        named_after = [
             p
             for p in inside
             if 0 <= p.start - ve <= 60 and re.fullmatch(r"(?:\s+[A-Z][\w.]*)*\s+", text[ve : p.start])
         ]
-        if after:
-            return after[0].name
+        if named_after:
+            return named_after[0].name
         ref = _ROLE_REF.match(text, ve + 1) if ve < s.end else None
         if ref:
             return _resolve_reference(ref, mentions, s.start)

@@ -114,7 +114,7 @@ def country_name(iso3: str) -> str:
 
 def main_pair(mentions: list[CountryMention]) -> tuple[str, ...]:
     """The two countries an article is about: the most mentioned, ties to the first mentioned."""
-    weights: Counter[str] = Counter()
+    weights: Counter[str] = Counter()  # capitals count half
     first: dict[str, int] = {}
     for m in mentions:
         weights[m.iso3] += 0.5 if m.kind == "capital" else 1.0
