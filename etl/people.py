@@ -56,6 +56,13 @@ _OPENERS = frozenset(
     Speaking Yesterday Today Tomorrow Last Next Still Yet Moreover Furthermore Elsewhere Instead
     Overall Currently Now Then Despite Although While When Where As According Addressing
     Highlighting Referring Noting Citing Asked Both Each Every Several Many Mr Mrs Ms""".split()
+) | frozenset(
+    # ... and words that stand for people without naming anyone: "Officials said", "They said".
+    """I We You He She It They Our Their His Her Its This That These Those Some Most Others All
+    Officials Analysts Traders Experts Economists Diplomats Sources Authorities Observers Merchants
+    Businessmen Businesspeople Farmers Producers Residents Lawmakers Legislators Leaders Critics
+    Investors Bankers Industrialists Executives Participants Reporters Journalists Witnesses
+    Spokespeople Negotiators Delegates Representatives Insiders Estimates Figures Data""".split()
 )
 _SPEECH = (
     r"said|says|say|told|tells|noted|notes|added|adds|stated|states|announced|announces|declared|"

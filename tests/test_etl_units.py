@@ -261,6 +261,16 @@ def test_a_place_before_said_is_not_a_speaker(text):
     assert _speakers(text, {"Iraq"}) == [""]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Officials said trade with Iraq reached $12 billion in 2024.",
+     "Trade with Iraq will reach $20 billion, They said.",
+     "Trade with Iraq reached $12 billion, Analysts noted."],
+)  # fmt: skip
+def test_a_word_for_people_is_not_a_speaker_s_name(text):
+    assert _speakers(text, {"Iraq"}) == [""]
+
+
 def test_a_person_after_from_still_speaks():
     text = "A statement from Erdogan said trade with Iraq reached $10 billion."
     assert _speakers(text, {"Iraq"}) == ["Erdogan"]
