@@ -210,12 +210,10 @@ _JOINED_PAIR = re.compile(r"\s*(?:and|,|-|–|—|&|with)\s*|\s*['’]s\s+\w+\s+
 _SUBJECT_GAP = re.compile(r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+")
 _FROM_END = re.compile(r"\b(?:from|of)\s+(?:the\s+)?$")
 _TO_END = re.compile(r"\b(?:to|into)\s+(?:the\s+)?$")
-# Both run over every article: each opens with a plain class of its first letters (for the list
-# words, with the letters IGNORECASE also takes for s and i: ſ, İ, ı), so that Python's re skips
-# to candidates in C (see etl/figures.py).
-# Same matches as r"%|\bper\s?cent|\bpct\b" and r"\b(?:categor(?:y|ies)|groups?|sectors|items|
+# Runs over every article with a colon: opens with a plain class of its first letters (with the
+# letters IGNORECASE also takes for s and i: ſ, İ, ı), so that Python's re skips to candidates in
+# C (see etl/figures.py). Same matches as r"\b(?:categor(?:y|ies)|groups?|sectors|items|
 # product\s+groups|types)\s*:\s*" under re.IGNORECASE.
-_PERCENT_HINT = re.compile(r"[%pP](?:(?<=%)|(?i:(?<=\bp)(?:er\s?cent|ct\b)))")
 _LIST_INTRO = re.compile(
     r"[cCgGsSiIpPtT\u017f\u0130\u0131](?<=\b.)(?i:(?<=c)ategor(?:y|ies)|(?<=g)roups?|(?<=s)ectors|"
     r"(?<=i)tems|(?<=p)roduct\s+groups|(?<=t)ypes)\s*:\s*"
@@ -644,10 +642,10 @@ def _flow_context(a: _Article, s: Sentence, pos: int) -> tuple[str, str] | None:
     return earlier[-1][2:] if earlier else None
 
 
-def _category_lists(a: _Article) -> list[tuple[int, str, str, list[str]]]:
+def _category_lists(a: _Article, intros: list[re.Match[str]]) -> list[tuple[int, str, str, list[str]]]:
     """'Iranian exports to Iraq are divided into ten categories: a, b, ... and j.'"""
     out = []
-    for m in _LIST_INTRO.finditer(a.text):
+    for m in intros:
         s = a.sentence_at(m.start())
         if s is None:
             continue
@@ -712,9 +710,9 @@ def _share_subject(text: str, lo: int, verb_start: int) -> str:
 def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Extraction:
     """Every claim in one article's text, and the export categories it lists."""
     money = find_money(text)
-    percents = find_percent(text) if _PERCENT_HINT.search(text) else []
-    has_list = ":" in text and _LIST_INTRO.search(text) is not None
-    if not money and not percents and not has_list:
+    percents = find_percent(text)
+    list_intros = list(_LIST_INTRO.finditer(text)) if ":" in text else []
+    if not money and not percents and not list_intros:
         return Extraction([], [])
 
     # --- load: the article's structure -------------------------------------------------------
@@ -722,7 +720,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
     para_starts = [p.start for p in paras]
     # Only paragraphs holding a figure (or a list of categories) need splitting into sentences.
     anchors = [f.start for f in money] + [f.start for f in percents]
-    anchors += [m.start() for m in _LIST_INTRO.finditer(text)] if has_list else []
+    anchors += [m.start() for m in list_intros]
     wanted = {bisect.bisect_right(para_starts, pos) - 1 for pos in anchors}
     sents = sentences(text, paras, wanted)
     body_starts = [dateline_end(text, p) for p in paras]  # where each paragraph's text begins
@@ -839,7 +837,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         trade_sentences[s.start] = pair
 
     # --- process: shares ---------------------------------------------------------------------
-    lists = _category_lists(a) if has_list else []
+    lists = _category_lists(a, list_intros)
     for fig in percents:
         s = a.sentence_at(fig.start)
         if s is None:

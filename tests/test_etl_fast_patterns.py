@@ -43,7 +43,6 @@ PAIRS = {
         re.compile(r"\b(?:thousand|million|billion|trillion)\b", re.IGNORECASE),
     ),
     "percent word": (figures._PERCENT_WORD, re.compile(r"%|per\s?cent|\bpct\b", re.IGNORECASE)),
-    "percent hint": (extract._PERCENT_HINT, re.compile(r"%|\bper\s?cent|\bpct\b", re.IGNORECASE)),
     "list intro": (
         extract._LIST_INTRO,
         re.compile(
