@@ -7,6 +7,8 @@ imports Playwright at module level, so the rest of the suite runs without it.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import os
 import socket
 import subprocess
@@ -267,3 +269,19 @@ def png_size(data: bytes) -> tuple[int, int]:
     if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
         raise ValueError("not a PNG")
     return struct.unpack(">II", data[16:24])
+
+
+def assert_no_formula_cells(csv_text: str) -> None:
+    """No cell of a downloaded CSV would run as a spreadsheet formula (numbers such as -3.5 may
+    start with a minus)."""
+    for row in csv.reader(io.StringIO(csv_text)):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@")) or _is_number(cell), cell
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
