@@ -12,57 +12,23 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
+from etl.contract import (
+    CATEGORY_SHARE,
+    EXPORTS,
+    IMPORT_SHARE,
+    TRADE_TARGET,
+    TRADE_VOLUME,
+    CategoryRow,
+    Claim,
+    Extraction,
+    Skipped,
+)
 from etl.figures import Figure, find_money, find_percent
 from etl.people import PeopleIndex, PersonMention, default_people, people_in, speaker_of
 from etl.places import CountryMention, country_index, main_pair
-from etl.text import Sentence, clause_bounds, dateline_end, paragraphs, sentences
-
-CLAIM_COLUMNS = [
-    "claim_id", "article_id", "pair", "metric", "direction", "category", "value", "unit",
-    "qualifier", "scope", "period", "speaker", "quote", "start", "end", "method",
-]  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    claim_id: str
-    article_id: str
-    pair: str
-    metric: str
-    direction: str
-    category: str
-    value: float
-    unit: str
-    qualifier: str
-    scope: str
-    period: str
-    speaker: str
-    quote: str
-    start: int
-    end: int
-    method: str
-
-    def row(self) -> dict[str, object]:
-        return asdict(self)
-
-
-@dataclass(frozen=True, slots=True)
-class CategoryRow:
-    exporter: str
-    importer: str
-    category: str
-    share: float | None
-    claim_id: str
-    source: str
-
-
-@dataclass(frozen=True)
-class Extraction:
-    claims: list[Claim]
-    categories: list[CategoryRow]
-
+from etl.text import Sentence, clause_around, clause_breaks, dateline_end, paragraphs, sentences
 
 # --- cue words --------------------------------------------------------------------------------
 _TRADE = re.compile(
@@ -284,6 +250,32 @@ class _Article:
     _spans: dict[tuple[re.Pattern[str], int], list[tuple[int, int]]] = field(default_factory=dict)
     _periods: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
     _speakers: dict[int, str] = field(default_factory=dict)  # sentence start -> who said it
+    _clauses: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # sentence start -> breaks
+    _mentions_trade: bool | None = None
+    unread: set[int] = field(default_factory=set)  # starts of sentences skipped by the work guards
+
+    @property
+    def mentions_trade(self) -> bool:
+        """Whether the article talks about trade anywhere (read once, when first asked)."""
+        if self._mentions_trade is None:
+            self._mentions_trade = self.cue(_TRADE).search(self.cue_text) is not None
+        return self._mentions_trade
+
+    def readable_sentence(self, pos: int) -> Sentence | None:
+        """The sentence holding `pos`, unless the work guards skipped it."""
+        s = self.sentence_at(pos)
+        return None if s is None or s.start in self.unread else s
+
+    def index_of(self, s: Sentence) -> int:
+        """Position of `s` in `sentences` (a bisect, not a scan)."""
+        return bisect.bisect_left(self.starts, s.start)
+
+    def clause(self, s: Sentence, pos: int) -> tuple[int, int]:
+        """The clause of `s` holding offset `pos`; the sentence's clause breaks are found once."""
+        breaks = self._clauses.get(s.start)
+        if breaks is None:
+            breaks = self._clauses[s.start] = clause_breaks(self.text, s)
+        return clause_around(s, breaks, pos)
 
     def cue(self, pattern: re.Pattern[str]) -> re.Pattern[str]:
         """The form of a case-blind cue pattern to run on `cue_text`: its plain twin when that is
@@ -369,7 +361,7 @@ class _Article:
             # People named after the last sentence with a figure cannot have said one.
             upto = self.sentences[-1].end if self.sentences else 0
             self.people = people_in(self.text[:upto], self.people_index, names)
-        return speaker_of(self.text, s, self.people, self.sentences)
+        return speaker_of(self.text, s, self.people, self.sentences, self.index_of(s))
 
 
 # "Rs" and "rupees" are India's unless the figure is about a country with rupees of its own.
@@ -504,7 +496,7 @@ def _heading_period(text: str, s: Sentence) -> str:
     """A bullet ("- UAE exports to Kenya: $2.7bn") holds for the period in its list's heading."""
     if not re.match(r"[-•*–]\s", text[s.start : s.start + 2]):
         return ""
-    for line in reversed(text[: s.start].splitlines()[-12:]):
+    for line in reversed(text[max(0, s.start - 2_000) : s.start].splitlines()[-12:]):
         line = line.strip()
         if not line or re.match(r"[-•*–]\s", line):
             continue
@@ -637,9 +629,16 @@ def _flow_context(a: _Article, s: Sentence, pos: int) -> tuple[str, str] | None:
         return before[-1][2:]  # "Iran's exports to Iraq ..., with X accounting for 30 %"
     if here:
         return min(here, key=lambda f: abs(f[0] - pos))[2:]  # "30 % of Iran's exports to Iraq"
-    para_start = a.paragraph_starts[s.paragraph]
-    earlier = _flows(a, para_start, s.start)
-    return earlier[-1][2:] if earlier else None
+    # The paragraph's earlier sentences, nearest first; a few at most, so that a paragraph of
+    # endless shares is read in linear time.
+    i = a.index_of(s)
+    for prev in reversed(a.sentences[max(0, i - 3) : i]):
+        if prev.paragraph != s.paragraph:
+            break
+        earlier = _flows(a, prev.start, prev.end)
+        if earlier:
+            return earlier[-1][2:]
+    return None
 
 
 def _category_lists(a: _Article, intros: list[re.Match[str]]) -> list[tuple[int, str, str, list[str]]]:
@@ -707,22 +706,127 @@ def _share_subject(text: str, lo: int, verb_start: int) -> str:
     return phrase
 
 
+# Work guards: a sentence longer than this, or holding more figures, is not read ("too long", "too
+# dense") and is listed in the extraction's `skipped`. News sentences run to a few hundred
+# characters and a handful of figures; the bounds keep every figure's work small, so the time an
+# article takes grows with its length, never with its square, whatever is pasted.
+MAX_SENTENCE_CHARS = 2_000
+MAX_FIGURES_PER_SENTENCE = 40
+MAX_FIGURES_PER_ARTICLE = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A claim's fields as a rule decides them; `_claim` adds what every claim shares."""
+
+    pair: str
+    metric: str
+    direction: str = ""
+    category: str = ""
+    method: str = ""
+
+
 def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Extraction:
     """Every claim in one article's text, and the export categories it lists."""
-    money = find_money(text)
-    percents = find_percent(text)
-    list_intros = list(_LIST_INTRO.finditer(text)) if ":" in text else []
+    # --- load: the figures and the article's structure -------------------------------------------
+    money, percents, cut = _figures(text)
+    list_intros = (
+        list(itertools.islice(_LIST_INTRO.finditer(text, 0, cut), MAX_FIGURES_PER_ARTICLE))
+        if ":" in text
+        else []
+    )
     if not money and not percents and not list_intros:
-        return Extraction([], [])
+        return Extraction([], [], _past_limit(text, cut))
+    a, skipped = _read_article(article_id, text, money, percents, list_intros, people)
+    skipped += _past_limit(text, cut)
 
-    # --- load: the article's structure -------------------------------------------------------
+    # --- process: each figure by its rule ----------------------------------------------------------
+    claims: list[Claim] = []
+    trade_sentences: dict[int, str] = {}  # sentence start -> pair of a trade claim there
+    for fig in money:
+        s = a.readable_sentence(fig.start)
+        if s is None:
+            continue
+        lo, hi = a.clause(s, fig.start)
+        found = _money_claim(a, fig, s, lo, hi, trade_sentences)
+        if found is not None:
+            claims.append(_claim(a, fig, s, lo, hi, found))
+            if found.metric in (TRADE_VOLUME, TRADE_TARGET):
+                trade_sentences[s.start] = found.pair
+    lists = _category_lists(a, [m for m in list_intros if a.readable_sentence(m.start())])
+    for fig in percents:
+        s = a.readable_sentence(fig.start)
+        if s is None:
+            continue
+        lo, hi = a.clause(s, fig.start)
+        found = _share_claim(a, fig, s, lo, hi, lists)
+        if found is not None:
+            claims.append(_claim(a, fig, s, lo, hi, found))
+
+    # --- save: one claim per statement, and the category table ----------------------------------
+    claims = _dedupe(claims)
+    return Extraction(claims, _categories(article_id, lists, claims), tuple(skipped))
+
+
+def _figures(text: str) -> tuple[list[Figure], list[Figure], int]:
+    """Money figures and percentages up to the article's limit, and where reading stops."""
+    money = find_money(text, MAX_FIGURES_PER_ARTICLE + 1)
+    percents = find_percent(text, MAX_FIGURES_PER_ARTICLE + 1)
+    cut = len(text)
+    for found in (money, percents):
+        if len(found) > MAX_FIGURES_PER_ARTICLE:
+            cut = min(cut, found[MAX_FIGURES_PER_ARTICLE].start)
+    return [f for f in money if f.start < cut], [f for f in percents if f.start < cut], cut
+
+
+def _past_limit(text: str, cut: int) -> tuple[Skipped, ...]:
+    if cut >= len(text):
+        return ()
+    return (Skipped(cut, len(text), f"past the article's limit of {MAX_FIGURES_PER_ARTICLE:,} figures"),)
+
+
+def _read_article(
+    article_id: str,
+    text: str,
+    money: list[Figure],
+    percents: list[Figure],
+    list_intros: list[re.Match[str]],
+    people: PeopleIndex | None,
+) -> tuple[_Article, list[Skipped]]:
+    """Paragraphs, sentences (only where there are figures), countries and the work guards."""
     paras = paragraphs(text)
     para_starts = [p.start for p in paras]
     # Only paragraphs holding a figure (or a list of categories) need splitting into sentences.
-    anchors = [f.start for f in money] + [f.start for f in percents]
-    anchors += [m.start() for m in list_intros]
+    anchors = sorted(
+        [f.start for f in money] + [f.start for f in percents] + [m.start() for m in list_intros]
+    )
     wanted = {bisect.bisect_right(para_starts, pos) - 1 for pos in anchors}
     sents = sentences(text, paras, wanted)
+    starts = [s.start for s in sents]
+    skipped: list[Skipped] = []
+    unread: set[int] = set()  # starts of sentences the rules do not read
+    per_sentence: dict[int, int] = {}
+    for pos in anchors:
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and pos < sents[i].end:
+            per_sentence[sents[i].start] = per_sentence.get(sents[i].start, 0) + 1
+    budget = MAX_FIGURES_PER_ARTICLE
+    for s in sents:
+        n = per_sentence.get(s.start, 0)
+        if not n:
+            continue
+        reason = ""
+        if s.end - s.start > MAX_SENTENCE_CHARS:
+            reason = f"too long to read ({s.end - s.start:,} characters; the limit is {MAX_SENTENCE_CHARS:,})"
+        elif n > MAX_FIGURES_PER_SENTENCE:
+            reason = f"too dense ({n:,} figures in one sentence; the limit is {MAX_FIGURES_PER_SENTENCE})"
+        elif n > budget:
+            reason = f"past the article's limit of {MAX_FIGURES_PER_ARTICLE:,} figures"
+        if reason:
+            unread.add(s.start)
+            skipped.append(Skipped(s.start, s.end, reason))
+        else:
+            budget -= n
     body_starts = [dateline_end(text, p) for p in paras]  # where each paragraph's text begins
     countries = [
         c for c in country_index().find(text)
@@ -737,192 +841,173 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
 
     countries = [c for c in countries if not inside_figure(c.start)]
     folded = _folded(text)
-    a = _Article(article_id, text, sents, [s.start for s in sents], countries,
-                 main_pair(countries), None, people or default_people(), para_starts,
-                 [c.start for c in countries], folded or text, folded is not None)  # fmt: skip
+    a = _Article(article_id, text, sents, starts, countries, main_pair(countries), None,
+                 people or default_people(), para_starts, [c.start for c in countries],
+                 folded or text, folded is not None, unread=unread)  # fmt: skip
+    return a, skipped
 
-    claims: list[Claim] = []
-    trade_sentences: dict[int, str] = {}  # sentence start -> pair of a trade claim there
 
-    def add(fig: Figure, s: Sentence, pair: str, metric: str, direction: str, category: str,
-            lo: int, hi: int, method: str) -> None:  # fmt: skip
-        claims.append(Claim(
-            claim_id=f"{article_id}:{fig.start}",
-            article_id=article_id, pair=pair, metric=metric, direction=direction,
-            category=category, value=fig.value, unit=_unit(text, fig, pair),
-            qualifier=_qualifier(a, fig, lo),
-            scope=_scope(a, lo, hi, fig), period=_period(a, lo, hi, fig) or _period(a, s.start, s.end, fig) or _heading_period(text, s),
-            speaker=a.speaker(s), quote=s.of(text), start=fig.start, end=fig.end, method=method,
-        ))  # fmt: skip
+def _claim(a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, found: _Found) -> Claim:
+    """The claim for `fig` in clause [lo, hi) of sentence `s`, as a rule found it."""
+    text = a.text
+    period = _period(a, lo, hi, fig) or _period(a, s.start, s.end, fig) or _heading_period(text, s)
+    return Claim(
+        claim_id=f"{a.article_id}:{fig.start}", article_id=a.article_id, pair=found.pair,
+        metric=found.metric, direction=found.direction, category=found.category, value=fig.value,
+        unit=_unit(text, fig, found.pair), qualifier=_qualifier(a, fig, lo), scope=_scope(a, lo, hi, fig),
+        period=period, period_start="", period_end="", coverage="", target_kind="",
+        speaker=a.speaker(s), quote=s.of(text), start=fig.start, end=fig.end, method=found.method,
+    )  # fmt: skip
 
-    # --- process: money figures --------------------------------------------------------------
-    for fig in money:
-        s = a.sentence_at(fig.start)
-        if s is None:
-            continue
-        lo, hi = clause_bounds(text, s, fig.start)
-        flows = _flows(a, lo, hi)
-        d_trade = _nearest(a, _TRADE, lo, hi, fig.start)
-        d_flow = min((_gap(f, fig) for f in flows), default=None)
-        d_other = _nearest(a, _NOT_TRADE_MONEY, lo, hi, fig.start)
-        target_noun, target_modal = a.cue(_TARGET_NOUN), a.cue(_TARGET_MODAL)
-        window = a.cue_text[max(lo, fig.start - 110) : fig.start]
-        after = re.split(r"[,;]|\$|\d", a.cue_text[fig.end : hi], maxsplit=1)[0]
-        is_target = bool(
-            target_noun.search(window) or target_modal.search(window) or target_noun.search(after)
-        )
-        cues = [d for d in (d_trade, d_flow) if d is not None]
-        if d_flow is None and _world_trade(a, lo, hi):
-            continue  # one country's trade with the world, or with a bloc: not a pair's figure
-        context: Sentence | None = s  # the sentence whose countries say which pair the figure is about
-        inherited = ""
-        # "the $10 billion target", "a target of $20 billion": a target in a trade story, even where
-        # its sentence does not say "trade" again.
-        named_target = bool(
-            re.match(r"\s*(?:trade\s+)?(?:target|goal)\b", text[fig.end : fig.end + 20])
-        ) or bool(
-            re.search(r"\b(?:target|goal|objective)\s+of\s+$", text[max(lo, fig.start - 25) : fig.start])
-        )
-        if not cues and named_target and d_other is None and _TRADE.search(text):
-            cues = [0]
-        if not cues and a.cue(_FLOW_WORD).search(a.cue_text, lo, hi):
-            continue  # "imports rose to $380bn": one country's total, no partner named
-        if not cues:
-            # The clause names no trade, but its sentence or the one before does:
-            # "..., but the goal is to reach $30 billion"; "It now stands at $85 billion."
-            if d_other is not None:
-                continue
-            if not a.has_trade(s.start, s.end):
-                if not a.cue(_ANAPHORA).search(a.cue_text, lo, hi):
-                    continue
-                i = a.sentences.index(s)
-                # The sentence before, in this paragraph or closing the one before it: a quote
-                # paragraph often follows the figure it talks about ("double this figure to ...").
-                earlier = [p for p in a.sentences[max(0, i - 2) : i] if s.paragraph - p.paragraph <= 1]
-                context = next((p for p in reversed(earlier) if a.has_trade(p.start, p.end)), None)
-                if context is None:
-                    continue
-                inherited = trade_sentences.get(context.start, "")
-        elif d_other is not None and d_other < min(cues):
-            continue
-        if d_flow is not None and (d_trade is None or d_flow <= d_trade):
-            if is_target:
-                continue  # an export target: no metric for it in the claims contract
-            flow = min(flows, key=lambda f: _gap(f, fig))
-            add(
-                fig,
-                s,
-                _pair(flow[2], flow[3]),
-                "exports",
-                f"{flow[2]}->{flow[3]}",
-                "",
-                lo,
-                hi,
-                "flow: money + exporter/importer",
-            )
-            continue
-        mentions = a.countries_in(lo, hi)
-        if len({c.iso3 for c in mentions}) < 2:
-            mentions = a.countries_in(s.start, s.end)
-        if context is not None and context is not s and len({c.iso3 for c in mentions}) < 2:
-            mentions = a.countries_in(context.start, context.end) + mentions
-        pair = inherited or _pair_from(a, mentions, fig)
-        if not pair or "-" not in pair:
-            continue
-        metric = "trade_target" if is_target else "trade_volume"
-        rule = "target: money + trade + aim" if is_target else "volume: money + trade"
-        if context is not s:
-            rule += " (figure refers back to the previous sentence)"
-        add(fig, s, pair, metric, "", "", lo, hi, rule)
-        trade_sentences[s.start] = pair
 
-    # --- process: shares ---------------------------------------------------------------------
-    lists = _category_lists(a, list_intros)
-    for fig in percents:
-        s = a.sentence_at(fig.start)
-        if s is None:
-            continue
-        lo, hi = clause_bounds(text, s, fig.start)
-        after = text[fig.end : min(hi, fig.end + 80)]
-        imp = re.match(
-            r"\s+of\s+(?:the\s+)?(?:total\s+|overall\s+)?(?:(?P<c1>[\w’' .-]+?)['’]s\s+(?:total\s+|"
-            r"overall\s+|annual\s+|non-oil\s+)?imports?|imports?\s+(?:of|by|into|to)\s+(?P<c2>[\w .-]+))",
-            after,
-        )
-        before = text[lo : fig.start]
-        imp_before = re.search(
-            r"\bshare\s+(?:of|in)\s+(?:the\s+)?(?P<c>[\w’' .-]+?)['’]s\s+(?:total\s+)?imports?\b", before
-        )
-        flow_share = imp is not None and re.match(r"\s+from\b", after[imp.end() :]) is not None
-        if (imp or imp_before) and not flow_share:
-            span = (
-                (fig.end, fig.end + (imp.end() if imp else 0))
-                if imp
-                else (lo + imp_before.start(), lo + imp_before.end())
-            )
-            importers = a.countries_in(*span)
-            if not importers:
-                continue
-            importer = importers[0].iso3
-            others = [c.iso3 for c in a.countries_in(lo, hi) if c.iso3 != importer]
-            exporter = others[0] if others else None
-            if exporter is None:
-                ctx = _flow_context(a, s, fig.start)
-                exporter = ctx[0] if ctx and ctx[1] == importer else None
-            if exporter is None and importer in a.main and len(a.main) == 2:
-                exporter = next(c for c in a.main if c != importer)
-            if exporter:
-                add(
-                    fig,
-                    s,
-                    _pair(exporter, importer),
-                    "import_share",
-                    f"{exporter}->{importer}",
-                    "",
-                    lo,
-                    hi,
-                    "share: percent of a country's imports",
-                )
-            continue
-        # "with soybeans accounting for 33% and crude oil for 21%": the second share's category is
-        # the phrase just before it.
-        elliptical = re.search(
-            r"(?:\bfollowed\s+by\s+((?:[a-z][\w-]*\s+){0,4}[a-z][\w-]*)|(?:\band\s+|,\s*)((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*))"
-            r"\s+(?:for|at|with)\s+(?:about\s+|around\s+|some\s+)?$",
-            text[lo : fig.start],
-        )
-        verb = a.cue(_SHARE_VERB).search(a.cue_text, lo, fig.start)
-        if elliptical and verb and verb.end() < lo + elliptical.start():
-            category = elliptical.group(1) or elliptical.group(2)
-        elif verb is not None:
-            category = _share_subject(text, lo, verb.start())
-        else:
-            continue
-        if not category:
-            continue
-        share_flow = _flow_context(a, s, fig.start)
-        known = [item for pos, ex, im, items in lists if pos <= s.start for item in items]
-        if share_flow is None and lists:
-            share_flow = (lists[-1][1], lists[-1][2])
-        if share_flow is None:
-            continue
-        exporter, importer = share_flow
-        add(
-            fig,
-            s,
-            _pair(exporter, importer),
-            "category_share",
-            f"{exporter}->{importer}",
-            _category_name(category, known),
-            lo,
-            hi,
-            "share: category accounting for percent",
-        )
+def _is_target(a: _Article, fig: Figure, lo: int, hi: int) -> bool:
+    """An aim or a forecast: "aims to raise ... to $20 billion", "could reach", "$5bn target"."""
+    target_noun, target_modal = a.cue(_TARGET_NOUN), a.cue(_TARGET_MODAL)
+    window = a.cue_text[max(lo, fig.start - 110) : fig.start]
+    after = re.split(r"[,;]|\$|\d", a.cue_text[fig.end : hi], maxsplit=1)[0]
+    return bool(target_noun.search(window) or target_modal.search(window) or target_noun.search(after))
 
-    # --- save: one claim per statement, and the category table ----------------------------------
-    claims = _dedupe(claims)
-    categories = _categories(article_id, lists, claims)
-    return Extraction(claims, categories)
+
+def _named_target(text: str, fig: Figure, lo: int) -> bool:
+    """ "the $10 billion target", "a target of $20 billion": a target by name."""
+    return bool(re.match(r"\s*(?:trade\s+)?(?:target|goal)\b", text[fig.end : fig.end + 20])) or bool(
+        re.search(r"\b(?:target|goal|objective)\s+of\s+$", text[max(lo, fig.start - 25) : fig.start])
+    )
+
+
+def _money_claim(
+    a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, trade_sentences: dict[int, str]
+) -> _Found | None:
+    """What a money figure is: a one-way flow, a two-way volume or target, or no claim at all."""
+    text = a.text
+    flows = _flows(a, lo, hi)
+    d_trade = _nearest(a, _TRADE, lo, hi, fig.start)
+    d_flow = min((_gap(f, fig) for f in flows), default=None)
+    d_other = _nearest(a, _NOT_TRADE_MONEY, lo, hi, fig.start)
+    is_target = _is_target(a, fig, lo, hi)
+    cues = [d for d in (d_trade, d_flow) if d is not None]
+    if d_flow is None and _world_trade(a, lo, hi):
+        return None  # one country's trade with the world, or with a bloc: not a pair's figure
+    context: Sentence | None = s  # the sentence whose countries say which pair the figure is about
+    inherited = ""
+    # "the $10 billion target", "a target of $20 billion": a target in a trade story, even where
+    # its sentence does not say "trade" again.
+    if not cues and _named_target(text, fig, lo) and d_other is None and a.mentions_trade:
+        cues = [0]
+    if not cues and a.cue(_FLOW_WORD).search(a.cue_text, lo, hi):
+        return None  # "imports rose to $380bn": one country's total, no partner named
+    if not cues:
+        # The clause names no trade, but its sentence or the one before does:
+        # "..., but the goal is to reach $30 billion"; "It now stands at $85 billion."
+        if d_other is not None:
+            return None
+        if not a.has_trade(s.start, s.end):
+            if not a.cue(_ANAPHORA).search(a.cue_text, lo, hi):
+                return None
+            i = a.index_of(s)
+            # The sentence before, in this paragraph or closing the one before it: a quote
+            # paragraph often follows the figure it talks about ("double this figure to ...").
+            earlier = [p for p in a.sentences[max(0, i - 2) : i] if s.paragraph - p.paragraph <= 1]
+            context = next((p for p in reversed(earlier) if a.has_trade(p.start, p.end)), None)
+            if context is None:
+                return None
+            inherited = trade_sentences.get(context.start, "")
+    elif d_other is not None and d_other < min(cues):
+        return None
+    if d_flow is not None and (d_trade is None or d_flow <= d_trade):
+        if is_target:
+            return None  # an export target: no metric for it in the claims contract
+        flow = min(flows, key=lambda f: _gap(f, fig))
+        return _Found(
+            _pair(flow[2], flow[3]), EXPORTS, f"{flow[2]}->{flow[3]}", "", "flow: money + exporter/importer"
+        )
+    mentions = a.countries_in(lo, hi)
+    if len({c.iso3 for c in mentions}) < 2:
+        mentions = a.countries_in(s.start, s.end)
+    if context is not None and context is not s and len({c.iso3 for c in mentions}) < 2:
+        mentions = a.countries_in(context.start, context.end) + mentions
+    pair = inherited or _pair_from(a, mentions, fig)
+    if not pair or "-" not in pair:
+        return None
+    metric = TRADE_TARGET if is_target else TRADE_VOLUME
+    rule = "target: money + trade + aim" if is_target else "volume: money + trade"
+    if context is not s:
+        rule += " (figure refers back to the previous sentence)"
+    return _Found(pair, metric, "", "", rule)
+
+
+_IMPORT_SHARE_AFTER = re.compile(
+    r"\s+of\s+(?:the\s+)?(?:total\s+|overall\s+)?(?:(?P<c1>[\w’' .-]+?)['’]s\s+(?:total\s+|"
+    r"overall\s+|annual\s+|non-oil\s+)?imports?|imports?\s+(?:of|by|into|to)\s+(?P<c2>[\w .-]+))"
+)
+_IMPORT_SHARE_BEFORE = re.compile(
+    r"\bshare\s+(?:of|in)\s+(?:the\s+)?(?P<c>[\w’' .-]+?)['’]s\s+(?:total\s+)?imports?\b"
+)
+_ELLIPTICAL_SHARE = re.compile(
+    r"(?:\bfollowed\s+by\s+((?:[a-z][\w-]*\s+){0,4}[a-z][\w-]*)|(?:\band\s+|,\s*)((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*))"
+    r"\s+(?:for|at|with)\s+(?:about\s+|around\s+|some\s+)?$"
+)
+
+
+def _share_claim(
+    a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, lists: list[tuple[int, str, str, list[str]]]
+) -> _Found | None:
+    """What a percentage is: a share of a country's imports, a category's share of a flow, or
+    no claim (growth rates, tariffs, anything else)."""
+    text = a.text
+    after = text[fig.end : min(hi, fig.end + 80)]
+    imp = _IMPORT_SHARE_AFTER.match(after)
+    imp_before = _IMPORT_SHARE_BEFORE.search(text, max(lo, fig.start - 200), fig.start)
+    flow_share = imp is not None and re.match(r"\s+from\b", after[imp.end() :]) is not None
+    if (imp or imp_before) and not flow_share:
+        span = (fig.end, fig.end + imp.end()) if imp else imp_before.span()
+        return _import_share(a, fig, s, lo, hi, span)
+    # "with soybeans accounting for 33% and crude oil for 21%": the second share's category is
+    # the phrase just before it.
+    elliptical = _ELLIPTICAL_SHARE.search(text, max(lo, fig.start - 120), fig.start)
+    verb = a.cue(_SHARE_VERB).search(a.cue_text, lo, fig.start)
+    if elliptical and verb and verb.end() < elliptical.start():
+        category = elliptical.group(1) or elliptical.group(2)
+    elif verb is not None:
+        category = _share_subject(text, lo, verb.start())
+    else:
+        return None
+    if not category:
+        return None
+    share_flow = _flow_context(a, s, fig.start)
+    known = [item for pos, ex, im, items in lists if pos <= s.start for item in items]
+    if share_flow is None and lists:
+        share_flow = (lists[-1][1], lists[-1][2])
+    if share_flow is None:
+        return None
+    exporter, importer = share_flow
+    return _Found(
+        _pair(exporter, importer), CATEGORY_SHARE, f"{exporter}->{importer}",
+        _category_name(category, known), "share: category accounting for percent",
+    )  # fmt: skip
+
+
+def _import_share(
+    a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, span: tuple[int, int]
+) -> _Found | None:
+    """ "65 % of Iraq's total imports": the importer is named in `span`, the exporter nearby."""
+    importers = a.countries_in(*span)
+    if not importers:
+        return None
+    importer = importers[0].iso3
+    others = [c.iso3 for c in a.countries_in(lo, hi) if c.iso3 != importer]
+    exporter = others[0] if others else None
+    if exporter is None:
+        ctx = _flow_context(a, s, fig.start)
+        exporter = ctx[0] if ctx and ctx[1] == importer else None
+    if exporter is None and importer in a.main and len(a.main) == 2:
+        exporter = next(c for c in a.main if c != importer)
+    if not exporter:
+        return None
+    return _Found(
+        _pair(exporter, importer), IMPORT_SHARE, f"{exporter}->{importer}", "",
+        "share: percent of a country's imports",
+    )  # fmt: skip
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -187,8 +188,11 @@ def _money_starts(text: str) -> list[int]:
     return sorted(starts)
 
 
-def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
-    """What `pattern.finditer(text)` finds, trying only the given start positions."""
+def _matches(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int], limit: int | None = None
+) -> list[re.Match[str]]:
+    """What `pattern.finditer(text)` finds, trying only the given start positions; the first
+    `limit` matches only, when given (an article of endless figures is not read to its end)."""
     out, end = [], 0
     for start in starts:
         if start < end:
@@ -197,13 +201,16 @@ def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.
         if m and m.end() > m.start():
             out.append(m)
             end = m.end()
+            if limit is not None and len(out) >= limit:
+                break
     return out
 
 
-def find_money(text: str) -> list[Figure]:
+def find_money(text: str, limit: int | None = None) -> list[Figure]:
+    """Money figures in text order; with `limit`, those of the first `limit` matches only."""
     money, _ = _patterns()
     found: list[Figure] = []
-    for m in _matches(money, text, _money_starts(text)):
+    for m in _matches(money, text, _money_starts(text), limit):
         g = m.groupdict()
         if g["n1"] is not None:
             low, high, scale = g["n1"], g["n1b"], g["s1"]
@@ -237,15 +244,25 @@ def find_money(text: str) -> list[Figure]:
     return [f for f in found if math.isfinite(f.value)]
 
 
-def find_percent(text: str) -> list[Figure]:
-    _, percent = _patterns()
-    starts: set[int] = set()
+def _percent_starts(text: str) -> Iterator[int]:
+    """Where a percentage can start, in text order, found lazily: the word and digit starts in
+    the 30 characters before each percent word ("sixty-five per cent", "30 %")."""
+    tried = -1
     for m in _PERCENT_WORD.finditer(text):
         window = max(0, m.start() - 30)
-        starts.update(w.start() for w in _WORD_START.finditer(text, window, m.start()))
-        starts.update(d.start() for d in _DIGIT_RUN.finditer(text, window, m.start()))
+        found = {w.start() for w in _WORD_START.finditer(text, window, m.start())}
+        found.update(d.start() for d in _DIGIT_RUN.finditer(text, window, m.start()))
+        fresh = sorted(p for p in found if p > tried)
+        if fresh:
+            tried = fresh[-1]
+            yield from fresh
+
+
+def find_percent(text: str, limit: int | None = None) -> list[Figure]:
+    """Percentages in text order; with `limit`, those of the first `limit` matches only."""
+    _, percent = _patterns()
     found = []
-    for m in _matches(percent, text, sorted(starts)):
+    for m in _matches(percent, text, _percent_starts(text), limit):
         raw = m.group("p1")
         value = _digits(raw) if raw is not None else words_to_number(m.group("p2"))
         if math.isfinite(value) and 0 <= value <= 100:

@@ -342,9 +342,21 @@ _ROLE_SYNONYMS = {
 }
 
 
+# How many earlier mentions a role ("the ambassador") is looked for in: news names its people
+# within a few paragraphs, and a bound keeps an article of endless names linear.
+_LOOK_BACK = 200
+
+
+def _earlier(mentions: list[PersonMention], before: int) -> list[PersonMention]:
+    """The last `_LOOK_BACK` mentions that end by `before`, in text order (found by bisection)."""
+    i = bisect.bisect_left(mentions, before, key=lambda p: p.start)
+    earlier = mentions[max(0, i - _LOOK_BACK) : i]
+    return [p for p in earlier if p.end <= before]
+
+
 def _resolve_reference(ref: re.Match[str], mentions: list[PersonMention], before: int) -> str:
     """'the ambassador' -> the last person with that role; 'he', 'the official' -> last person."""
-    earlier = [p for p in mentions if p.end <= before]
+    earlier = _earlier(mentions, before)
     role = (ref.group("role") or "").lower()
     if role and role not in ("official",):
         names = _ROLE_SYNONYMS.get(role, (role,))
@@ -361,17 +373,22 @@ def _quoted(text: str, s: Sentence) -> bool:
 
 
 def speaker_of(
-    text: str, sentence: Sentence, mentions: list[PersonMention], sentences: list[Sentence]
+    text: str,
+    sentence: Sentence,
+    mentions: list[PersonMention],
+    sentences: list[Sentence],
+    index: int | None = None,
 ) -> str:
-    """Canonical name of who said `sentence`, or "" when the text does not say."""
+    """Canonical name of who said `sentence` (at `index` in `sentences`), or "" when the text does
+    not say. `mentions` are in text order."""
     name = _attributed(text, sentence, mentions)
     if name:
         return name
     # A quotation with no attribution continues the previous speaker in the paragraph, or is
     # attributed at its end: “We will double it. The rest is ready,” Karimi told reporters.
     if _quoted(text, sentence):
-        i = sentences.index(sentence)
-        for prev in reversed(sentences[:i]):
+        i = sentences.index(sentence) if index is None else index
+        for prev in reversed(sentences[max(0, i - _LOOK_BACK) : i]):
             if prev.paragraph != sentence.paragraph:
                 break
             name = _attributed(text, prev, mentions)
@@ -394,7 +411,9 @@ def _apposition(text: str, name_end: int, verb_start: int) -> bool:
 
 
 def _attributed(text: str, s: Sentence, mentions: list[PersonMention]) -> str:
-    inside = [p for p in mentions if s.start <= p.start < s.end]
+    first = bisect.bisect_left(mentions, s.start, key=lambda p: p.start)
+    last = bisect.bisect_left(mentions, s.end, key=lambda p: p.start)
+    inside = mentions[first:last]
     body = s.of(text)
     m = _ACCORDING.search(body)
     if m:

@@ -7,8 +7,8 @@ from dataclasses import asdict
 
 import pandas as pd
 
+from etl.contract import CLAIM_COLUMNS, CategoryRow, Claim
 from etl.corpus import Article
-from etl.extract import CLAIM_COLUMNS, CategoryRow, Claim
 from etl.people import Person
 from etl.tables import columns, empty
 
@@ -33,7 +33,8 @@ def articles_table(articles: list[Article], claims: pd.DataFrame) -> pd.DataFram
     counts = claims["article_id"].value_counts()
     rows = [
         {"article_id": a.article_id, "title": a.title, "publisher": a.publisher,
-         "published": a.published, "url": a.url, "checksum": a.checksum,
+         "published": a.published, "date_source": "metadata" if a.published else "none",
+         "url": a.url, "checksum": a.checksum,
          "n_claims": int(counts.get(a.article_id, 0))}
         for a in articles
     ]  # fmt: skip

@@ -32,7 +32,8 @@ ARTICLE_IDS = (
 # The claims contract's columns, in order (PRODUCT.md, "The claims table").
 CLAIM_COLUMNS = [
     "claim_id", "article_id", "pair", "metric", "direction", "category", "value", "unit",
-    "qualifier", "scope", "period", "speaker", "quote", "start", "end", "method",
+    "qualifier", "scope", "period", "period_start", "period_end", "coverage", "target_kind", "speaker",
+    "quote", "start", "end", "method", "period_note",
 ]  # fmt: skip
 
 TABLE_FILES = (

@@ -10,7 +10,7 @@ import frictionless
 import pytest
 from etl_fixtures import CLAIM_COLUMNS, COMMITTED, PYTHON, TABLE_FILES, copy_corpus, snapshot
 
-from etl.extract import CLAIM_COLUMNS as EXTRACT_COLUMNS
+from etl.contract import CLAIM_COLUMNS as EXTRACT_COLUMNS
 from etl.pipeline import RAW, run
 from etl.tables import TABLE_NAMES, columns, read_table, read_tables, write_tables
 

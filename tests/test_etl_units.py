@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 from etl_fixtures import AMBASSADOR, copy_corpus
 
+from etl.contract import Claim
 from etl.corpus import Article
-from etl.extract import Claim, extract
+from etl.extract import extract
 from etl.figures import find_money, find_percent
 from etl.people import PeopleIndex, Person, default_people, people_in, speaker_of
 from etl.pipeline import run
@@ -343,23 +344,11 @@ def test_formula_safety_through_csv_and_read_table(tmp_path):
 def _claim(aid, start, metric, value, qualifier="exact", pair="IRN-IRQ", direction="",
            unit="USD", scope="", speaker=""):  # fmt: skip
     return Claim(
-        f"{aid}:{start}",
-        aid,
-        pair,
-        metric,
-        direction,
-        "",
-        value,
-        unit,
-        qualifier,
-        scope,
-        "",
-        speaker,
-        "A sentence.",
-        start,
-        start + 3,
-        "test",
-    )
+        claim_id=f"{aid}:{start}", article_id=aid, pair=pair, metric=metric, direction=direction,
+        category="", value=value, unit=unit, qualifier=qualifier, scope=scope, period="",
+        period_start="", period_end="", coverage="", target_kind="", speaker=speaker,
+        quote="A sentence.", start=start, end=start + 3, method="test",
+    )  # fmt: skip
 
 
 def _articles(claims, **published):

@@ -9,7 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.extract import CLAIM_COLUMNS, extract
+from etl.contract import CLAIM_COLUMNS
+from etl.extract import extract
 from etl.figures import find_money, find_percent
 
 SENTENCES = [
