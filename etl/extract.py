@@ -14,12 +14,16 @@ import itertools
 import re
 from dataclasses import dataclass, field, replace
 
+from etl import cues
 from etl.contract import (
+    APPROX,
     CATEGORY_SHARE,
     EXPORTS,
     IMPORT_SHARE,
+    LOWER_BOUND,
     TRADE_TARGET,
     TRADE_VOLUME,
+    UPPER_BOUND,
     CategoryRow,
     Claim,
     Extraction,
@@ -30,110 +34,36 @@ from etl.people import PeopleIndex, PersonMention, default_people, people_in, sp
 from etl.places import CountryMention, country_index, main_pair
 from etl.text import Sentence, clause_around, clause_breaks, dateline_end, paragraphs, sentences
 
-# --- cue words --------------------------------------------------------------------------------
-_TRADE = re.compile(
-    r"\b(?:(?:bilateral|two-way|mutual|foreign|total|annual|overall|non-oil|current)\s+)?"
-    r"(?:trade|trading|commerce|turnover|(?:trade|commercial|economic|bilateral|energy-related)\s+exchanges?)\b"
-    r"(?!\s+(?:minister|ministry|ministers|fair|fairs|zones?|cent(?:er|re)s?|delegations?|"
-    r"organi[sz]ations?|agreements?|deals?|pacts?|unions?|wars?|routes?|corridors?|missions?|"
-    r"offices?|representatives?|talks|polic(?:y|ies)|barriers|surplus|deficits?|gaps?|balance|imbalances?|"
-    r"disputes?|sanctions|partners?|bloc|body|chambers?|council|show|expo|tariffs?|promotion|"
-    r"development|attach[eé]s?|unions?))",
-    re.IGNORECASE,
-)
-_NOT_TRADE_MONEY = re.compile(
-    r"\b(?:invest(?:ment|ments|ing|ed|s)?|FDI|loans?|credit(?:s| lines?)?|contracts?|deals?|"
-    r"projects?|budgets?|funds?|funding|aid|grants?|debts?|reserves|revenues?|income|GDP|"
-    r"capital|assets|costs?|prices?|spending|subsid\w+|remittances|deposits|bonds?|surplus|"
-    r"deficits?|valuation|fines?|salar\w+|wages?|tourism|tourists|donations?|bailout|"
-    r"market value|capitali[sz]ation|output|production|owes|owed|owing|arrears|"
-    r"agreements?|accords?|memorand\w+|settlements?)\b",
-    re.IGNORECASE,
-)
-_TARGET_NOUN = re.compile(
-    r"\b(?:target(?:s|ed|ing)?|goal|goals|eye(?:s|ing)?|aim(?:s|ed|ing)?|objective|ambition|vision|"
-    r"plan(?:s|ned|ning)?\s+to|seek(?:s|ing)?\s+to|sought\s+to|want(?:s|ed)?\s+to|"
-    r"hop(?:e|es|ed|ing)\s+to|intend(?:s|ed)?\s+to|envisag\w+|strive|striving|push\s+to|"
-    r"bid\s+to|determined\s+to|ready\s+to|agreed\s+to|efforts?\s+to|committed\s+to|commitment\s+to|"
-    r"pledged?\s+to|resolved\s+to|reaffirm\w*|(?:raising|increasing|boosting|lifting|doubling|tripling|"
-    r"bringing|taking|expanding|pushing)\b[^.;]{0,60}?\bto(?=\s+(?:\$|[A-Z]{3}|\d|€|£)))\b",
-    re.IGNORECASE,
-)
-_TARGET_MODAL = re.compile(
-    r"\b(?:will|would|could|can|should|shall|must|may|might|expected\s+to|set\s+to|"
-    r"projected\s+to|poised\s+to|likely\s+to|(?:is|are)\s+to|to\s+(?:reach|raise|increase|"
-    r"boost|hit|double|triple|lift|grow|expand|bring|take|push|elevate|enhance|achieve))\b",
-    re.IGNORECASE,
-)
-_WORLD_TRADE = re.compile(
-    r"\b(?:(?:total|overall|global|external|foreign)\s+(?:non-oil\s+)?(?:foreign\s+)?trade|foreign\s+trade|"
-    r"external\s+trade|(?:total|overall)\s+(?:non-oil\s+)?(?:imports|exports)|"
-    r"(?:total|overall|global)\s+(?:export|import)s?\s+(?:turnover|revenues?|earnings|receipts|bill))\b",
-    re.IGNORECASE,
-)
+# --- cue words (data/reference/cues.yml) ---------------------------------------------------------
+_CUES = cues.build()
+_TRADE = _CUES["trade"]
+_NOT_TRADE_MONEY = _CUES["not_trade_money"]
+_TARGET_NOUN = _CUES["target_noun"]
+_TARGET_MODAL = _CUES["target_modal"]
+_WORLD_TRADE = _CUES["world_trade"]
 # "trade with the Eurasian Economic Union", "between Iran and the European Union": a partner that
 # is not a country. Checked against the country index before the figure is kept.
 _PARTNER = re.compile(
     r"\b(?:trade\s+with|between(?:\s+\w+){1,3}\s+and)\s+(?:the\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*)"
 )
-_BILATERAL = re.compile(
-    r"\b(?:bilateral|two-way|between\s+the\s+two\s+(?:countries|neighbou?rs|nations|sides|states|economies))\b",
-    re.IGNORECASE,
-)
-_ANAPHORA = re.compile(
-    r"\b(?:(?:this|that|the)\s+(?:figure|amount|number|volume|level|sum|value)|"
-    r"(?:this|that|the|a|an|our|their|its)\s+(?:\w+\s+)?(?:target|goal|objective)|it)\b",
-    re.IGNORECASE,
-)
-_FLOW_WORD = re.compile(
-    r"\b(?P<word>export(?:s|ed|ing)?|import(?:s|ed|ing)?|shipments?|sales|purchases|shipped|ships|sold|sells|"
-    r"bought|buys|purchased|import\s+bill)\b",
-    re.IGNORECASE,
-)
-_PARTNER_WORDS = re.compile(
-    r"\b(?P<prep>to|into|from)\s+(?:the|its|their)\s+(?:neighbouring\s+|neighboring\s+)?"
-    r"(?:kingdom|emirates?|republic|country|neighbou?r|sultanate|island|nation)\b"
-)
-_SHARE_VERB = re.compile(
-    r"\b(?:account(?:s|ed|ing)?\s+for|make\s+up|makes\s+up|made\s+up|making\s+up|"
-    r"represent(?:s|ed|ing)?|constitut(?:e|es|ed|ing)|compris(?:e|es|ed|ing)|share|stake)\b",
-    re.IGNORECASE,
-)
+_BILATERAL = _CUES["bilateral"]
+_ANAPHORA = _CUES["anaphora"]
+_FLOW_WORD = _CUES["flow_word"]
+_PARTNER_WORDS = _CUES["partner_words"]
+_SHARE_VERB = _CUES["share_verb"]
 _QUALIFIER_BEFORE = [
-    ("approx", re.compile(
-        r"\b(?:about|around|approximately|approx\.|roughly|some|nearly|almost|close\s+to|"
-        r"an\s+estimated|estimated\s+at|circa|ca\.|in\s+the\s+region\s+of|near)\s+(?:the\s+)?$",
-        re.IGNORECASE)),
-    ("lower_bound", re.compile(
-        r"\b(?:over|more\s+than|above|exceed(?:s|ed|ing)?|in\s+excess\s+of|at\s+least|"
-        r"upwards\s+of|surpass(?:es|ed|ing)?|top(?:s|ped)?|beyond|north\s+of|greater\s+than|"
-        r"no\s+less\s+than|not\s+less\s+than|just\s+over)\s+(?:the\s+)?$",
-        re.IGNORECASE)),
-    ("upper_bound", re.compile(
-        r"\b(?:up\s+to|less\s+than|under|below|at\s+most|no\s+more\s+than|not\s+more\s+than|"
-        r"fewer\s+than|just\s+under|as\s+much\s+as|a\s+maximum\s+of|maximum\s+of|within)\s+"
-        r"(?:the\s+)?$",
-        re.IGNORECASE)),
-]  # fmt: skip
-_QUALIFIER_AFTER = [
-    ("lower_bound", re.compile(r"^(?:-plus|\+|\s+or\s+more|\s+and\s+above|\s+plus)\b", re.IGNORECASE)),
-    ("upper_bound", re.compile(r"^\s+or\s+(?:less|fewer)\b", re.IGNORECASE)),
-    ("approx", re.compile(r"^\s+or\s+so\b", re.IGNORECASE)),
+    (APPROX, _CUES["approx_before"]),
+    (LOWER_BOUND, _CUES["lower_bound_before"]),
+    (UPPER_BOUND, _CUES["upper_bound_before"]),
 ]
-_SCOPE = re.compile(
-    r"\b(?P<word>including|excluding|incl\.|excl\.|except(?:\s+for)?|apart\s+from|without)\s+"
-    r"(?:the\s+|all\s+)?(?P<what>[\w-]+)"
-    r"|\b(?P<non>non-(?:oil|energy|petroleum|hydrocarbon|gas)|oil\s+and\s+non-oil)\b",
-    re.IGNORECASE,
-)
-_SCOPE_WORDS = {"including": "including", "incl.": "including", "excluding": "excluding",
-                "excl.": "excluding", "except": "excluding", "except for": "excluding",
-                "apart from": "excluding", "without": "excluding"}  # fmt: skip
-_SCOPE_TOPICS = re.compile(
-    r"^(?:energy|oil|gas|petroleum|electricity|fuel|crude|hydrocarbons?|services|tourism|"
-    r"transit|re-exports?|goods|gold|condensates?|petrochemicals?|non-oil)",
-    re.IGNORECASE,
-)
+_QUALIFIER_AFTER = [
+    (LOWER_BOUND, re.compile(r"^(?:-plus|\+|\s+or\s+more|\s+and\s+above|\s+plus)\b", re.IGNORECASE)),
+    (UPPER_BOUND, re.compile(r"^\s+or\s+(?:less|fewer)\b", re.IGNORECASE)),
+    (APPROX, re.compile(r"^\s+or\s+so\b", re.IGNORECASE)),
+]
+_SCOPE = _CUES["scope"]
+_SCOPE_WORDS = cues.scope_words()
+_SCOPE_TOPICS = _CUES["scope_topic"]
 _PERIODS = [
     (re.compile(r"\b(?:annual(?:ly)?|yearly|per\s+(?:year|annum)|a\s+year|each\s+year|every\s+year)\b",
                 re.IGNORECASE), lambda m: "annual"),
