@@ -53,7 +53,7 @@ def build() -> dict[str, re.Pattern[str]]:
         ),
         "target_modal": _compile(rf"\b(?:{a(target['modals'])}|to\s+(?:{a(target['to_verbs'])}))\b"),
         "world_trade": _compile(
-            rf"\b(?:(?:{a(world['modifiers'])})\s+(?:non-oil\s+)?(?:foreign\s+)?trade|foreign\s+trade|"
+            rf"\b(?:(?:{a(world['modifiers'])})\s+(?:(?:{a(world['between'])})\s+){{0,2}}trade|foreign\s+trade|"
             rf"external\s+trade|(?:{a(world['flow_totals'])})\s+(?:non-oil\s+)?(?:imports|exports)|"
             rf"(?:{a(world['money_totals'])})\s+(?:export|import)s?\s+(?:{a(world['money_nouns'])}))\b"
         ),
@@ -80,6 +80,7 @@ def build() -> dict[str, re.Pattern[str]]:
             rf"|\b(?P<non>{a(scope['non'])})\b"
         ),
         "scope_topic": _compile(rf"^(?:{a(scope['topics'])})"),
+        "price": _compile(rf"\s*(?:per|a|an|each|/)\s*(?:{a(w['price_units'])})\b"),
     }
 
 

@@ -13,12 +13,15 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from etl import cues
 from etl.contract import (
     APPROX,
     CATEGORY_SHARE,
     EXPORTS,
+    FORECAST,
+    GOAL,
     IMPORT_SHARE,
     LOWER_BOUND,
     TRADE_TARGET,
@@ -181,6 +184,15 @@ class _Article:
     _periods: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
     _speakers: dict[int, str] = field(default_factory=dict)  # sentence start -> who said it
     _clauses: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # sentence start -> breaks
+    _flows: dict[tuple[int, int], list[_Flow]] = field(default_factory=dict)  # span -> flows in it
+    _pairs: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # sentence start -> its pair
+    money_ends: list[int] = field(default_factory=list)  # where each money figure ends, in order
+
+    def money_end_before(self, pos: int) -> int:
+        """Where the last money figure ending at or before `pos` ends (0 if none)."""
+        i = bisect.bisect_right(self.money_ends, pos)
+        return self.money_ends[i - 1] if i else 0
+
     _mentions_trade: bool | None = None
     unread: set[int] = field(default_factory=set)  # starts of sentences skipped by the work guards
 
@@ -482,15 +494,62 @@ def _world_trade(a: _Article, lo: int, hi: int) -> bool:
     )
 
 
-def _gap(flow: tuple[int, int, str, str], fig: Figure) -> int:
+class _Flow(NamedTuple):
+    """A one-way flow phrase ("Iraq's exports to Iran", "imports of copper from Chile")."""
+
+    start: int  # where the phrase starts (its subject, or the flow word)
+    end: int  # where it ends (its partner, or the flow word)
+    exporter: str
+    importer: str
+    category: str = ""  # "copper" in "exports of copper to China"
+    exporting: bool = True  # False for import words: the subject buys
+
+
+def _gap(flow: _Flow, fig: Figure) -> int:
     """Characters between a flow phrase ("Iraq's exports to Iran") and a figure."""
-    if fig.start >= flow[1]:
-        return fig.start - flow[1]
-    return max(0, flow[0] - fig.end)
+    if fig.start >= flow.end:
+        return fig.start - flow.end
+    return max(0, flow.start - fig.end)
 
 
-def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
-    """One-way flows stated in text[lo:hi]: (start, end, exporter, importer) of the phrase."""
+# "exports of copper to China", "imports of Chinese machinery": the category between "of" and the
+# partner's preposition. Up to four words, none of them a function word.
+_FLOW_CATEGORY_AFTER = re.compile(
+    r"\s+of\s+(?!(?:the|its|their|goods|products|about|around|over|some|nearly|more|up)\b)"
+    r"((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+(?=(?:to|into|from|worth|rose|fell|reached|were|was)\b)"
+)
+# "Zambia's copper exports": words between the subject and the flow word that are not a category.
+_NOT_CATEGORY = frozenset(
+    """total overall annual yearly monthly non-oil non-energy non-petroleum bilateral mutual
+    foreign overseas external merchandise goods services its their our the combined direct
+    re-export agricultural-and main key major principal top average official recorded registered
+    first latest""".split()
+)
+
+
+_FLOW_NOUNS = frozenset({"exports", "imports", "export", "import", "shipments", "sales", "purchases"})
+
+
+def _category_before(between: str, word: str) -> str:
+    """ "copper" in "Zambia's copper exports": the words between the country and a flow noun, when
+    all of them name goods. Before a verb they are the subject ("Spanish companies shipped")."""
+    if word not in _FLOW_NOUNS:
+        return ""
+    words = [w for w in between.replace("’s", " ").replace("'s", " ").split() if w]
+    if not words or any(w.lower() in _NOT_CATEGORY for w in words):
+        return ""
+    return " ".join(words)
+
+
+def _flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
+    """One-way flows stated in text[lo:hi], found once per span."""
+    found = a._flows.get((lo, hi))
+    if found is None:
+        found = a._flows[(lo, hi)] = _find_flows(a, lo, hi)
+    return found
+
+
+def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     text = a.text
     found = []
     for m in a.cue(_FLOW_WORD).finditer(a.cue_text, lo, hi):
@@ -499,8 +558,10 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
         before = [c for c in a.countries_in(max(lo, m.start() - 40), m.start())]
         # "Iran's non-oil exports", "Iranian exports": the country right before the word.
         subject, subject_start = None, m.start()
+        category = ""
         if before and _SUBJECT_GAP.fullmatch(text, before[-1].end, m.start()):
             subject, subject_start = before[-1].iso3, before[-1].start
+            category = _category_before(text[before[-1].end : m.start()], word)
         elif re.search(
             r"\b(?:its|their)\s+(?:[a-z][\w-]*\s+){0,2}$", text[max(lo, m.start() - 30) : m.start()]
         ):
@@ -508,6 +569,9 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
             sentence = a.sentence_at(m.start())
             earlier = a.countries_in(sentence.start if sentence else lo, m.start())
             subject = earlier[0].iso3 if earlier else None
+        of = _FLOW_CATEGORY_AFTER.match(text, m.end(), hi)
+        if of:
+            category = of.group(1)
         after = a.countries_in(m.end(), min(hi, m.end() + 90))
         origin = dest = None
         end = m.end()
@@ -517,12 +581,14 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
                 origin, end = c.iso3, c.end
             elif _TO_END.search(gap) and dest is None:
                 dest, end = c.iso3, c.end
-        if origin is None and dest is None and len(a.main) == 2:
+        pair = _pair_of_sentence(a, m.start())
+        if origin is None and dest is None and (len(a.main) == 2 or pair):
             # "shipments to the kingdom", "exports to the neighbouring country": the other one.
             other = _PARTNER_WORDS.search(text, m.end(), min(hi, m.end() + 60))
             known = subject or next((c.iso3 for c in a.countries_in(lo, m.start())), None)
-            if other and known in a.main:
-                partner = next(c for c in a.main if c != known)
+            both = pair or a.main
+            if other and known in both:
+                partner = next(c for c in both if c != known)
                 if other.group("prep") in ("to", "into"):
                     dest = partner
                 else:
@@ -546,19 +612,58 @@ def _flows(a: _Article, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
             and len(a.main) == 2
         ):
             importer = next(c for c in a.main if c != origin)
+        # "Two-way trade totalled $31bn, of which Spain's exports were $12bn": in a sentence about
+        # one pair, a flow that names one side runs to or from the other.
+        if pair and (exporter is None) != (importer is None):
+            known = exporter or importer
+            if known in pair:
+                other_side = next(c for c in pair if c != known)
+                exporter, importer = (known, other_side) if exporter else (other_side, known)
         if exporter and importer and exporter != importer:
-            found.append((subject_start, end, exporter, importer))
+            found.append(_Flow(subject_start, end, exporter, importer, category, exporting))
     return found
+
+
+# "between Spain and Morocco", "Spain-Morocco trade", "bilateral", "of which", "two-way": a sentence
+# about one pair's trade.
+_PAIR_SENTENCE = re.compile(
+    r"\b(?:between|of\s+which|two-way|bilateral|mutual|trade\s+with)\b", re.IGNORECASE
+)
+
+
+def _pair_of_sentence(a: _Article, pos: int) -> tuple[str, str] | None:
+    """The pair a sentence is about, when it names exactly two countries and says it is their
+    trade (or the sentence before does, in the same paragraph: "The other side ...")."""
+    s = a.sentence_at(pos)
+    if s is None:
+        return None
+    cached = a._pairs.get(s.start, False)
+    if cached is not False:
+        return cached
+    pair = None
+    i = a.index_of(s)
+    for t in (s, a.sentences[i - 1] if i > 0 and a.sentences[i - 1].paragraph == s.paragraph else None):
+        if t is None:
+            break
+        isos = list(dict.fromkeys(c.iso3 for c in a.countries_in(t.start, t.end)))
+        if len(isos) == 2 and _PAIR_SENTENCE.search(a.text, t.start, t.end):
+            pair = (isos[0], isos[1])
+            break
+        if t is s and len(isos) >= 2:
+            break  # the sentence names its own countries: the one before does not decide
+    a._pairs[s.start] = pair
+    return pair
 
 
 def _flow_context(a: _Article, s: Sentence, pos: int) -> tuple[str, str] | None:
     """The flow a share refers to: stated in its sentence, else earlier in the paragraph."""
     here = _flows(a, s.start, s.end)
-    before = [f for f in here if f[0] < pos]
+    before = [f for f in here if f.start < pos]
     if before:
-        return before[-1][2:]  # "Iran's exports to Iraq ..., with X accounting for 30 %"
+        return before[-1].exporter, before[-1].importer  # "Iran's exports to Iraq ..., with X at 30 %"
     if here:
-        return min(here, key=lambda f: abs(f[0] - pos))[2:]  # "30 % of Iran's exports to Iraq"
+        near = min(here, key=lambda f: abs(f.start - pos))  # "30 % of Iran's exports to Iraq"
+        return near.exporter, near.importer
     # The paragraph's earlier sentences, nearest first; a few at most, so that a paragraph of
     # endless shares is read in linear time.
     i = a.index_of(s)
@@ -567,7 +672,7 @@ def _flow_context(a: _Article, s: Sentence, pos: int) -> tuple[str, str] | None:
             break
         earlier = _flows(a, prev.start, prev.end)
         if earlier:
-            return earlier[-1][2:]
+            return earlier[-1].exporter, earlier[-1].importer
     return None
 
 
@@ -589,7 +694,7 @@ def _category_lists(a: _Article, intros: list[re.Match[str]]) -> list[tuple[int,
             parts[-1] = re.sub(r"^(?:and|or)\s+", "", parts[-1])
         items = [p for p in parts if 0 < len(p.split()) <= 6]
         if len(items) >= 2:
-            *_, exporter, importer = flows[-1]
+            exporter, importer = flows[-1].exporter, flows[-1].importer
             out.append((s.start, exporter, importer, items))
     return out
 
@@ -654,6 +759,7 @@ class _Found:
     direction: str = ""
     category: str = ""
     method: str = ""
+    target_kind: str = ""
 
 
 def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Extraction:
@@ -773,7 +879,8 @@ def _read_article(
     folded = _folded(text)
     a = _Article(article_id, text, sents, starts, countries, main_pair(countries), None,
                  people or default_people(), para_starts, [c.start for c in countries],
-                 folded or text, folded is not None, unread=unread)  # fmt: skip
+                 folded or text, folded is not None, unread=unread,
+                 money_ends=sorted(f.end for f in money))  # fmt: skip
     return a, skipped
 
 
@@ -785,17 +892,74 @@ def _claim(a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, found: _Foun
         claim_id=f"{a.article_id}:{fig.start}", article_id=a.article_id, pair=found.pair,
         metric=found.metric, direction=found.direction, category=found.category, value=fig.value,
         unit=_unit(text, fig, found.pair), qualifier=_qualifier(a, fig, lo), scope=_scope(a, lo, hi, fig),
-        period=period, period_start="", period_end="", coverage="", target_kind="",
+        period=period, period_start="", period_end="", coverage="", target_kind=found.target_kind,
         speaker=a.speaker(s), quote=s.of(text), start=fig.start, end=fig.end, method=found.method,
     )  # fmt: skip
 
 
-def _is_target(a: _Article, fig: Figure, lo: int, hi: int) -> bool:
-    """An aim or a forecast: "aims to raise ... to $20 billion", "could reach", "$5bn target"."""
-    target_noun, target_modal = a.cue(_TARGET_NOUN), a.cue(_TARGET_MODAL)
+# "from about $9 billion", "up from $1.9 billion", "compared with $4 billion": the level a change
+# starts from, which is current (or past) trade, never the target.
+_BASELINE = re.compile(
+    r"\b(?:from|up\s+from|down\s+from|compared\s+(?:with|to)|against|versus|vs\.?)\s+"
+    r"(?:(?:about|around|some|roughly|approximately|nearly|almost|just|over|under|a\s+mere|only|the\s+current|current)\s+)*$",
+    re.IGNORECASE,
+)
+# "trade reached $5 billion", "stood at", "was": a level stated as reached, unless a modal or "to"
+# comes right before the verb ("could hit", "to reach", "can be raised to").
+_VOLUME_VERB = re.compile(
+    r"(?<!\bto\s)(?<!\bbe\s)\b(?:reached|stood\s+at|stands\s+at|was|were|totall?ed|amounted\s+to|"
+    r"amounts\s+to|rose\s+to|grew\s+to|increased\s+to|climbed\s+to|jumped\s+to|fell\s+to|dropped\s+to|"
+    r"declined\s+to|decreased\s+to|registered|recorded|is|are|has\s+been|had\s+been|came\s+to|"
+    r"currently\s+stands\s+at|now\s+stands\s+at)\s+(?:(?:about|around|some|roughly|approximately|nearly|"
+    r"almost|just|over|more\s+than|less\s+than|under|an\s+estimated|a\s+record|a\s+mere|only|up\s+to)\s+)*$",
+    re.IGNORECASE,
+)
+_MODAL_BEFORE_VERB = re.compile(
+    r"\b(?:will|would|could|can|should|shall|must|may|might|to|expected|projected|forecast|set|likely)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
+    """Whether `fig` is a target, and of which kind: GOAL (someone aims at it: "aims to raise",
+    "a target of", "can be raised to") or FORECAST (someone expects it: "is expected to reach",
+    "could hit", "forecast to top"); "" when it is a level stated as reached or a baseline."""
+    since = max(lo, a.money_end_before(fig.start), fig.start - 110)
+    near = a.cue_text[since : fig.start]  # since the figure before it in the clause
+    tail = near[-80:]
+    if _BASELINE.search(tail):
+        return ""  # "to $15 billion from about $9 billion now"
+    verb = _VOLUME_VERB.search(tail)
+    if verb:
+        subject = tail[max(0, verb.start() - 30) : verb.start()]
+        if not _TARGET_SUBJECT.search(subject) and not _MODAL_BEFORE_VERB.search(tail[: verb.start()]):
+            return ""  # "which stood at $3 billion"; but "the target is $20 billion" stays a target
     window = a.cue_text[max(lo, fig.start - 110) : fig.start]
     after = re.split(r"[,;]|\$|\d", a.cue_text[fig.end : hi], maxsplit=1)[0]
-    return bool(target_noun.search(window) or target_modal.search(window) or target_noun.search(after))
+    noun = a.cue(_TARGET_NOUN)
+    aimed = noun.search(near) or noun.search(after) or noun.search(window)
+    modal = a.cue(_TARGET_MODAL).search(near) or a.cue(_TARGET_MODAL).search(window)
+    if not (aimed or modal):
+        return ""
+    if _FORECAST.search(near) or _FORECAST.search(after):
+        return FORECAST
+    if aimed:
+        return GOAL
+    return GOAL if _GOAL_MODAL.search(near or window) else FORECAST
+
+
+_TARGET_SUBJECT = re.compile(r"\b(?:target|goal|objective|ambition|aim)s?\b", re.IGNORECASE)
+_FORECAST = re.compile(
+    r"\b(?:forecasts?|forecasted|predict(?:s|ed)?|projected|projections?|expected|expects?|likely|"
+    r"poised|estimated\s+to|anticipated?|set\s+to\s+(?:reach|hit|top|exceed|surpass|grow))\b",
+    re.IGNORECASE,
+)
+# "can be raised to", "should reach", "will boost ... to": someone means to get there.
+_GOAL_MODAL = re.compile(
+    r"\b(?:can|should|must|shall|(?:will|would)\s+(?:\w+\s+){0,3}?(?:raise|increase|boost|double|triple|lift|"
+    r"expand|bring|take|push|elevate|enhance|achieve))\b",
+    re.IGNORECASE,
+)
 
 
 def _named_target(text: str, fig: Figure, lo: int) -> bool:
@@ -810,11 +974,13 @@ def _money_claim(
 ) -> _Found | None:
     """What a money figure is: a one-way flow, a two-way volume or target, or no claim at all."""
     text = a.text
+    if _CUES["price"].match(text, fig.end, min(hi, fig.end + 30)):
+        return None  # "$16 per barrel": a price
     flows = _flows(a, lo, hi)
     d_trade = _nearest(a, _TRADE, lo, hi, fig.start)
     d_flow = min((_gap(f, fig) for f in flows), default=None)
     d_other = _nearest(a, _NOT_TRADE_MONEY, lo, hi, fig.start)
-    is_target = _is_target(a, fig, lo, hi)
+    kind = _target_kind(a, fig, lo, hi)
     cues = [d for d in (d_trade, d_flow) if d is not None]
     if d_flow is None and _world_trade(a, lo, hi):
         return None  # one country's trade with the world, or with a bloc: not a pair's figure
@@ -845,11 +1011,17 @@ def _money_claim(
     elif d_other is not None and d_other < min(cues):
         return None
     if d_flow is not None and (d_trade is None or d_flow <= d_trade):
-        if is_target:
-            return None  # an export target: no metric for it in the claims contract
-        flow = min(flows, key=lambda f: _gap(f, fig))
+        flow = _partner_of_figure(a, min(flows, key=lambda f: _gap(f, fig)), fig)
+        direction = f"{flow.exporter}->{flow.importer}"
+        if kind:  # "raise exports to Iraq to $10 billion": a one-way target
+            return _Found(_pair(flow.exporter, flow.importer), TRADE_TARGET, direction, "",
+                          "target: money + one-way flow + aim", kind)  # fmt: skip
         return _Found(
-            _pair(flow[2], flow[3]), EXPORTS, f"{flow[2]}->{flow[3]}", "", "flow: money + exporter/importer"
+            _pair(flow.exporter, flow.importer),
+            EXPORTS,
+            direction,
+            flow.category,
+            "flow: money + exporter/importer",
         )
     mentions = a.countries_in(lo, hi)
     if len({c.iso3 for c in mentions}) < 2:
@@ -859,11 +1031,31 @@ def _money_claim(
     pair = inherited or _pair_from(a, mentions, fig)
     if not pair or "-" not in pair:
         return None
-    metric = TRADE_TARGET if is_target else TRADE_VOLUME
-    rule = "target: money + trade + aim" if is_target else "volume: money + trade"
+    metric = TRADE_TARGET if kind else TRADE_VOLUME
+    rule = "target: money + trade + aim" if kind else "volume: money + trade"
     if context is not s:
         rule += " (figure refers back to the previous sentence)"
-    return _Found(pair, metric, "", "", rule)
+    return _Found(pair, metric, "", "", rule, kind)
+
+
+# "..., to China $4.4 billion and to the UAE $3.2 billion": a partner named between the flow and
+# the figure, after "to" (or "from" for imports), takes the place of the flow's own partner.
+_TO_PARTNER = re.compile(r"\b(?:to|into)\s+(?:the\s+)?$")
+_FROM_PARTNER = re.compile(r"\bfrom\s+(?:the\s+)?$")
+
+
+def _partner_of_figure(a: _Article, flow: _Flow, fig: Figure) -> _Flow:
+    """The flow as it applies to `fig`: with the partner named last before the figure."""
+    if fig.start <= flow.end:
+        return flow
+    between = a.countries_in(flow.end, fig.start)
+    for c in reversed(between):
+        gap = a.text[max(flow.end, c.start - 12) : c.start]
+        if _TO_PARTNER.search(gap) and c.iso3 != flow.exporter:
+            return flow._replace(importer=c.iso3)
+        if _FROM_PARTNER.search(gap) and c.iso3 != flow.importer:
+            return flow._replace(exporter=c.iso3)
+    return flow
 
 
 _IMPORT_SHARE_AFTER = re.compile(
@@ -900,6 +1092,8 @@ def _share_claim(
         category = elliptical.group(1) or elliptical.group(2)
     elif verb is not None:
         category = _share_subject(text, lo, verb.start())
+    elif of_flow := _SHARE_OF_FLOW.match(text, fig.end, hi):
+        category = of_flow.group("category")  # "70 % of it was machinery"
     else:
         return None
     if not category:
@@ -915,6 +1109,15 @@ def _share_claim(
         _pair(exporter, importer), CATEGORY_SHARE, f"{exporter}->{importer}",
         _category_name(category, known), "share: category accounting for percent",
     )  # fmt: skip
+
+
+# "70 % of it was machinery", "40 percent of these exports were cars": a category's share of the
+# flow named just before.
+_SHARE_OF_FLOW = re.compile(
+    r"\s+of\s+(?:it|them|this|that|these|those|which|the\s+total|(?:the|these|those)\s+(?:exports|imports|"
+    r"shipments|sales|goods|purchases))\s+(?:was|were|is|are|consisted\s+of|comprised|came\s+from)\s+"
+    r"(?:made\s+up\s+of\s+|in\s+)?(?P<category>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?=\s*(?:[,.;]|$|and\b))"
+)
 
 
 def _import_share(

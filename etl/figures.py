@@ -80,8 +80,14 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         + r"|an?)"
     )
     word_amount = rf"(?:half\s+an?|(?:{word_number})(?:\s+and\s+a\s+half)?|{word_number}\s+hundred)"
-    number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     scale = r"(?:thousand|millions?|billions?|trillions?|mln|bln|bil|mio|mn|bn|trn|tn|tr|[kmbMB]|MM)"
+    # "$98,4 million" (a decimal comma) and "$4.<line break>6 billion" (a figure broken across a
+    # line) count only before a scale word; otherwise "1,000" is a thousand and "4." ends a sentence.
+    before_scale = rf"(?=[\s-]?{scale}(?!\w))"
+    number = (
+        rf"\d{{1,3}},\d{{1,2}}{before_scale}|\d{{1,3}}\.[ \t]*\n[ \t]*\d+{before_scale}|"
+        r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    )
     symbol = _alternation(list(_SYMBOLS))
     code = "(?-i:" + "|".join(codes) + ")"
     # (?![\w$]) stops "5 m" in "5 metres" or "$12bn" inside a longer token.
@@ -103,13 +109,23 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
 
 
+_DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")
+
+
+def _plain_number(s: str) -> str:
+    """ "12,500" -> "12500", "98,4" -> "98.4" (a decimal comma), "4.\n6" -> "4.6"."""
+    if _DECIMAL_COMMA.fullmatch(s):
+        return s.replace(",", ".")
+    return "".join(s.split()).replace(",", "")
+
+
 def _digits(s: str) -> float:
-    return float(s.replace(",", ""))
+    return float(_plain_number(s))
 
 
 def _times(number: str, factor: float) -> float:
     """ "66.6" x 1e9 = 66600000000 exactly (float arithmetic would give 66599999999.99999)."""
-    return float(Decimal(number.replace(",", "")) * Decimal(repr(factor)))
+    return float(Decimal(_plain_number(number)) * Decimal(repr(factor)))
 
 
 def words_to_number(s: str) -> float:

@@ -29,7 +29,9 @@ _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,40}\s*(?:,\s*[A-Z][a-z]+\.? \d{1,2}
 # costs one pass, not one per space.
 _CLAUSE_BREAK = re.compile(
     r";|:\s(?![$€£¥₹]|\d|[A-Z]{3}\s?\d|(?:about|around|some|over|nearly)\s)|"
-    r",\s++(?:but|while|whereas|although|though|with|and|yet)\b|(?<!\s)\s++(?:but|while|whereas)\s"
+    r",\s++(?:but|while|whereas|although|though|with|and|yet)\b|(?<!\s)\s++(?:but|while|whereas)\s|"
+    # "..., of which Spain's exports were": the parts of a total (not "of which it is a member")
+    r",\s++of\s+which(?=\s+(?:[A-Z]|(?:[a-z]+\s+){0,2}(?:exports|imports|shipments|sales)\b))"
 )
 
 
