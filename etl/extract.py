@@ -185,6 +185,7 @@ class _Article:
     _speakers: dict[int, str] = field(default_factory=dict)  # sentence start -> who said it
     _clauses: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # sentence start -> breaks
     _flows: dict[tuple[int, int], list[_Flow]] = field(default_factory=dict)  # span -> flows in it
+    _half_flows: dict[tuple[int, int], list[_Flow]] = field(default_factory=dict)  # span -> one-sided flows
     _pairs: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # sentence start -> its pair
     money_ends: list[int] = field(default_factory=list)  # where each money figure ends, in order
 
@@ -512,6 +513,26 @@ def _gap(flow: _Flow, fig: Figure) -> int:
     return max(0, flow.start - fig.end)
 
 
+# "$11.1b was China's export to Iran": a figure that names the flow after it.
+_COPULA_AFTER = re.compile(
+    r"\s*(?:was|were|is|are|went\s+to|came\s+from|represented|being)\s+(?:the\s+)?$", re.IGNORECASE
+)
+
+
+def _flow_gap(a: _Article, flow: _Flow, fig: Figure) -> int:
+    """How far a flow is from a figure, as the figure's reader would weigh it: a flow named
+    after the figure across a comma ("$2.8 billion, most of it Iranian exports") is far; one the
+    figure is said to be ("$11.1b was China's export") is as near as can be."""
+    gap = _gap(flow, fig)
+    if flow.start >= fig.end:
+        between = a.text[fig.end : flow.start]
+        if _COPULA_AFTER.fullmatch(between):
+            return 0
+        if "," in between or "—" in between or "(" in between:
+            return gap + 200
+    return gap
+
+
 # "exports of copper to China", "imports of Chinese machinery": the category between "of" and the
 # partner's preposition. Up to four words, none of them a function word.
 _FLOW_CATEGORY_AFTER = re.compile(
@@ -549,9 +570,19 @@ def _flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     return found
 
 
+# Words before a flow word that make it a country's flow with the whole world ("total exports").
+_WORLD_FLOW = re.compile(
+    r"\b(?:total|overall|global|worldwide|world|foreign|external|aggregate)\s+(?:[a-z-]+\s+)?$", re.IGNORECASE
+)
+
+
 def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
+    """Complete flows in text[lo:hi]; flows that name one side only are kept apart, in
+    `a._half_flows`, for a partner listed next to a figure to complete ("imports from China: Nigeria
+    $23 billion, Egypt $18 billion")."""
     text = a.text
-    found = []
+    found: list[_Flow] = []
+    halves: list[_Flow] = []
     for m in a.cue(_FLOW_WORD).finditer(a.cue_text, lo, hi):
         word = m.group("word").lower()
         exporting = not word.startswith(("import", "purchase", "bought", "buys"))
@@ -569,6 +600,7 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
             sentence = a.sentence_at(m.start())
             earlier = a.countries_in(sentence.start if sentence else lo, m.start())
             subject = earlier[0].iso3 if earlier else None
+        world = _WORLD_FLOW.search(text, max(lo, m.start() - 30), m.start()) is not None
         of = _FLOW_CATEGORY_AFTER.match(text, m.end(), hi)
         if of:
             category = of.group(1)
@@ -600,28 +632,75 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
                 exporter, importer = origin, None
         else:
             importer, exporter = subject or dest, origin
-        # "exports to Iraq" in an article about Iran and Iraq: the exporter is the other one. Only
-        # a partner named with to/from is completed so; "Iran's total exports" has no partner.
-        if exporter is None and dest is not None and dest in a.main and len(a.main) == 2:
-            exporter = next(c for c in a.main if c != dest)
-        if (
-            importer is None
-            and origin is not None
-            and not exporting
-            and origin in a.main
-            and len(a.main) == 2
-        ):
-            importer = next(c for c in a.main if c != origin)
-        # "Two-way trade totalled $31bn, of which Spain's exports were $12bn": in a sentence about
-        # one pair, a flow that names one side runs to or from the other.
-        if pair and (exporter is None) != (importer is None):
-            known = exporter or importer
-            if known in pair:
-                other_side = next(c for c in pair if c != known)
-                exporter, importer = (known, other_side) if exporter else (other_side, known)
+        if world and not (origin or dest):
+            continue  # "total exports", "Nigeria's total imports": with the world
+        exporter, importer = _complete_flow(a, m.start(), exporting, exporter, importer, dest, origin, pair)
         if exporter and importer and exporter != importer:
             found.append(_Flow(subject_start, end, exporter, importer, category, exporting))
+        elif exporter or importer:
+            halves.append(_Flow(subject_start, end, exporter or "", importer or "", category, exporting))
+    a._half_flows[(lo, hi)] = halves
     return found
+
+
+def _complete_flow(
+    a: _Article,
+    pos: int,
+    exporting: bool,
+    exporter: str | None,
+    importer: str | None,
+    dest: str | None,
+    origin: str | None,
+    pair: tuple[str, str] | None,
+) -> tuple[str | None, str | None]:
+    """The side a flow phrase leaves unsaid, where the text around it says it."""
+    # "exports to Iraq" in an article about Iran and Iraq: the exporter is the other one; in an
+    # article about Iran, "exports to Hong Kong" are Iran's.
+    if exporter is None and dest is not None:
+        if dest in a.main and len(a.main) == 2:
+            exporter = next(c for c in a.main if c != dest)
+        elif a.main and a.main[0] != dest and not pair:
+            exporter = a.main[0]
+    if importer is None and origin is not None and not exporting and origin in a.main and len(a.main) == 2:
+        importer = next(c for c in a.main if c != origin)
+    # "Two-way trade totalled $31bn, of which Spain's exports were $12bn": in a sentence about
+    # one pair, a flow that names one side runs to or from the other.
+    if pair and (exporter is None) != (importer is None):
+        known = exporter or importer
+        if known in pair:
+            other_side = next(c for c in pair if c != known)
+            exporter, importer = (known, other_side) if exporter else (other_side, known)
+    if exporter and importer:
+        return exporter, importer
+    # "India's exports to Bangladesh were $9.2 billion and imports $1.0 billion", "while its
+    # imports stood at ...": a flow word that names no new side continues the flow said before it.
+    prev = _previous_flow(a, pos)
+    if prev is None:
+        return exporter, importer
+    reporter, partner = (prev.exporter, prev.importer) if prev.exporting else (prev.importer, prev.exporter)
+    known = exporter or importer
+    if known is not None and known not in (reporter, partner):
+        return exporter, importer
+    if known == partner:  # "China exported $13bn to Bangladesh but Bangladesh's exports were ..."
+        reporter, partner = partner, reporter
+    return (reporter, partner) if exporting else (partner, reporter)
+
+
+def _previous_flow(a: _Article, pos: int) -> _Flow | None:
+    """The last complete flow before `pos` in its sentence, else in the sentence before it (same
+    paragraph)."""
+    s = a.sentence_at(pos)
+    if s is None:
+        return None
+    here = _flows(a, s.start, pos) if pos > s.start else []
+    if here:
+        return here[-1]
+    i = a.index_of(s)
+    if i > 0 and a.sentences[i - 1].paragraph == s.paragraph:
+        prev = a.sentences[i - 1]
+        earlier = _flows(a, prev.start, prev.end)
+        return earlier[-1] if earlier else None
+    return None
 
 
 # "between Spain and Morocco", "Spain-Morocco trade", "bilateral", "of which", "two-way": a sentence
@@ -631,9 +710,16 @@ _PAIR_SENTENCE = re.compile(
 )
 
 
+_TWO_COUNTRIES = re.compile(
+    r"\b(?:the\s+two|both)\s+(?:countries|nations|sides|neighbou?rs|states|economies|republics)\b",
+    re.IGNORECASE,
+)
+
+
 def _pair_of_sentence(a: _Article, pos: int) -> tuple[str, str] | None:
-    """The pair a sentence is about, when it names exactly two countries and says it is their
-    trade (or the sentence before does, in the same paragraph: "The other side ...")."""
+    """The pair a sentence is about, when it says so: it names exactly two countries and their
+    trade ("between", "bilateral", "of which"), or it speaks of "the two countries" of the
+    article; else the sentence before it in the paragraph, if that one does."""
     s = a.sentence_at(pos)
     if s is None:
         return None
@@ -648,6 +734,9 @@ def _pair_of_sentence(a: _Article, pos: int) -> tuple[str, str] | None:
         isos = list(dict.fromkeys(c.iso3 for c in a.countries_in(t.start, t.end)))
         if len(isos) == 2 and _PAIR_SENTENCE.search(a.text, t.start, t.end):
             pair = (isos[0], isos[1])
+            break
+        if len(a.main) == 2 and set(isos) <= set(a.main) and _TWO_COUNTRIES.search(a.text, t.start, t.end):
+            pair = (a.main[0], a.main[1])
             break
         if t is s and len(isos) >= 2:
             break  # the sentence names its own countries: the one before does not decide
@@ -978,7 +1067,7 @@ def _money_claim(
         return None  # "$16 per barrel": a price
     flows = _flows(a, lo, hi)
     d_trade = _nearest(a, _TRADE, lo, hi, fig.start)
-    d_flow = min((_gap(f, fig) for f in flows), default=None)
+    d_flow = min((_flow_gap(a, f, fig) for f in flows), default=None)
     d_other = _nearest(a, _NOT_TRADE_MONEY, lo, hi, fig.start)
     kind = _target_kind(a, fig, lo, hi)
     cues = [d for d in (d_trade, d_flow) if d is not None]
@@ -1011,7 +1100,7 @@ def _money_claim(
     elif d_other is not None and d_other < min(cues):
         return None
     if d_flow is not None and (d_trade is None or d_flow <= d_trade):
-        flow = _partner_of_figure(a, min(flows, key=lambda f: _gap(f, fig)), fig)
+        flow = _partner_of_figure(a, min(flows, key=lambda f: _flow_gap(a, f, fig)), fig)
         direction = f"{flow.exporter}->{flow.importer}"
         if kind:  # "raise exports to Iraq to $10 billion": a one-way target
             return _Found(_pair(flow.exporter, flow.importer), TRADE_TARGET, direction, "",

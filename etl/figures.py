@@ -26,12 +26,18 @@ _SCALES = {
     "million": 1e6, "millions": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "mio": 1e6, "mm": 1e6,
     "billion": 1e9, "billions": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9, "bil": 1e9,
     "trillion": 1e12, "trillions": 1e12, "tn": 1e12, "trn": 1e12, "tr": 1e12,
+    "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7,
 }  # fmt: skip
 _SYMBOLS = {
     "US$": "USD", "U.S.$": "USD", "$": "USD", "A$": "AUD", "C$": "CAD", "HK$": "HKD",
     "S$": "SGD", "NZ$": "NZD", "R$": "BRL", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB",
-    "₺": "TRY", "₩": "KRW", "RMB": "CNY", "Rs": "INR", "Rs.": "INR",
+    "₺": "TRY", "₩": "KRW", "RMB": "CNY", "Rs": "INR", "Rs.": "INR", "￡": "GBP", "AU$": "AUD",
+    "CA$": "CAD", "Sh": "KES", "KSh": "KES", "N": "NGN", "₦": "NGN", "Dh": "AED", "Dhs": "AED",
+    "SR": "SAR", "Tk": "BDT", "Rp": "IDR", "R": "ZAR",
 }  # fmt: skip
+# Symbols that are also ordinary letters or abbreviations ("N" in "N1 road", "R" in "R2"): money only
+# with a scale word after the number ("N478 billion", "Rs 10,800 crore", "Sh6.34 billion").
+_NEEDS_SCALE = frozenset({"Rs", "Rs.", "Sh", "KSh", "N", "Dh", "Dhs", "SR", "Tk", "Rp", "R"})
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -80,7 +86,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         + r"|an?)"
     )
     word_amount = rf"(?:half\s+an?|(?:{word_number})(?:\s+and\s+a\s+half)?|{word_number}\s+hundred)"
-    scale = r"(?:thousand|millions?|billions?|trillions?|mln|bln|bil|mio|mn|bn|trn|tn|tr|[kmbMB]|MM)"
+    scale = r"(?:thousand|millions?|billions?|trillions?|lakhs?|crores?|mln|bln|bil|mio|mn|bn|trn|tn|tr|cr|[kmbMB]|MM)"
     # "$98,4 million" (a decimal comma) and "$4.<line break>6 billion" (a figure broken across a
     # line) count only before a scale word; otherwise "1,000" is a thousand and "4." ends a sentence.
     before_scale = rf"(?=[\s-]?{scale}(?!\w))"
@@ -178,7 +184,7 @@ _WORD_START = re.compile(r"\b\w")
 # \bpct\b" under re.IGNORECASE (tests/test_etl_fast_patterns.py compares them).
 _SCALE_WORD = re.compile(r"[tTmMbB](?<=\b.)(?i:(?<=t)(?:housand|rillion)|(?<=[mb])illion)\b")
 _PERCENT_WORD = re.compile(r"[%pP](?:(?<=%)|(?i:(?<=p)er\s?cent|(?<=\bp)ct\b))")
-_PREFIX_CHARS = frozenset("$€£¥₹₽₺₩.")
+_PREFIX_CHARS = frozenset("$€£¥₹₽₺₩.￡₦")
 _WORD_BEFORE_SCALE = re.compile(r"(?:^|[\s-])([A-Za-z]+)\s+$")
 _NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "half", "hundred"])
 
@@ -231,7 +237,7 @@ def find_money(text: str, limit: int | None = None) -> list[Figure]:
         if g["n1"] is not None:
             low, high, scale = g["n1"], g["n1b"], g["s1"]
             unit = _currency(g["sym"], g["w1"], None if g["sym"] in _SYMBOLS else g["sym"])
-            if g["sym"] in ("Rs", "Rs.") and not scale:
+            if g["sym"] in _NEEDS_SCALE and not scale:
                 continue
             if _is_year(low, scale) and g["sym"] not in _SYMBOLS:
                 continue
