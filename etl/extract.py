@@ -311,7 +311,21 @@ class _Article:
 _RUPEES = {"PAK": "PKR", "LKA": "LKR", "NPL": "NPR", "MUS": "MUR", "SYC": "SCR"}
 
 
-def _unit(text: str, fig: Figure, pair: str) -> str:
+# "$" in copy about Australia's, New Zealand's or Canada's own trade is usually the local dollar
+# (government and business pages there write it so); copy that writes A$, NZ$ or C$ anywhere uses a
+# bare "$" for US dollars, and with the US in the pair "$" stays the US dollar.
+_LOCAL_DOLLARS = {"AUS": "AUD", "NZL": "NZD", "CAN": "CAD"}
+_LOCAL_DOLLAR_SIGNS = re.compile(
+    r"(?:\bA|\bAU|\bNZ|\bC|\bCA)\$|\b(?:AUD|NZD|CAD)\b|\bUS\$|\bUSD\b|U\.S\. dollars?"
+)
+
+
+def _unit(a: _Article, fig: Figure, pair: str) -> str:
+    text = a.text
+    if fig.unit == "USD" and text[fig.start] == "$" and "USA" not in pair:
+        local = [c for c in pair.split("-") if c in _LOCAL_DOLLARS]
+        if len(local) == 1 and _reports(a, fig, local[0]) and not _local_signs(text):
+            return _LOCAL_DOLLARS[local[0]]
     if (
         fig.unit == "INR"
         and "Indian" not in text[fig.start : fig.end]
@@ -321,6 +335,23 @@ def _unit(text: str, fig: Figure, pair: str) -> str:
             if country in _RUPEES:
                 return _RUPEES[country]
     return fig.unit
+
+
+def _reports(a: _Article, fig: Figure, country: str) -> bool:
+    """Whether the figure's sentence speaks from `country`'s side: the article is mostly about it,
+    or the sentence names it first or in the possessive ("Australia's exports")."""
+    if a.main[:1] == (country,):
+        return True
+    s = a.sentence_at(fig.start)
+    mentions = a.countries_in(s.start, s.end) if s else []
+    if mentions and mentions[0].iso3 == country:
+        return True
+    return any(c.iso3 == country and a.text.startswith(("’s", "'s"), c.end) for c in mentions)
+
+
+def _local_signs(text: str) -> bool:
+    """Whether the article writes its dollars with a country's sign (A$, US$, USD ...) anywhere."""
+    return _LOCAL_DOLLAR_SIGNS.search(text) is not None
 
 
 def _in_a_name(text: str, start: int) -> bool:
@@ -487,11 +518,20 @@ def _world_trade(a: _Article, lo: int, hi: int) -> bool:
     world = a.cue(_WORLD_TRADE).search(a.cue_text, lo, hi)
     if world is None:
         return False
+    # "Australia's two-way trading partner, with total trade growing to $90bn": a clause opening
+    # with "with" goes on about its sentence's pair.
+    s = a.sentence_at(lo)
+    if (
+        s is not None
+        and re.match(r"[\s,]*with\b", text[lo:hi]) is None
+        and re.search(r",\s*with\s*$", text[max(s.start, lo - 10) : lo])
+    ):
+        lo = s.start
     # "total trade between Iran and Iraq", "between the two neighbours": still a pair's figure
     if a.cue(_BILATERAL).search(a.cue_text, lo, hi):
         return False
     return len({c.iso3 for c in a.countries_in(lo, hi)}) < 2 or not re.search(
-        r"\b(?:between|with)\b", text[lo:hi]
+        r"\b(?:between|with|partner)\b", text[lo:hi]
     )
 
 
@@ -980,7 +1020,7 @@ def _claim(a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, found: _Foun
     return Claim(
         claim_id=f"{a.article_id}:{fig.start}", article_id=a.article_id, pair=found.pair,
         metric=found.metric, direction=found.direction, category=found.category, value=fig.value,
-        unit=_unit(text, fig, found.pair), qualifier=_qualifier(a, fig, lo), scope=_scope(a, lo, hi, fig),
+        unit=_unit(a, fig, found.pair), qualifier=_qualifier(a, fig, lo), scope=_scope(a, lo, hi, fig),
         period=period, period_start="", period_end="", coverage="", target_kind=found.target_kind,
         speaker=a.speaker(s), quote=s.of(text), start=fig.start, end=fig.end, method=found.method,
     )  # fmt: skip
@@ -990,7 +1030,18 @@ def _claim(a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, found: _Foun
 # starts from, which is current (or past) trade, never the target.
 _BASELINE = re.compile(
     r"\b(?:from|up\s+from|down\s+from|compared\s+(?:with|to)|against|versus|vs\.?)\s+"
-    r"(?:(?:about|around|some|roughly|approximately|nearly|almost|just|over|under|a\s+mere|only|the\s+current|current)\s+)*$",
+    r"(?:(?:about|around|some|roughly|approximately|nearly|almost|just|over|under|a\s+mere|only|the|an?|"
+    r"current|present|existing|today's|its|their)\s+)*"
+    r"(?:(?:levels?|value|volume|figure|level\s+of\s+trade)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+# "rising 30 percent to reach $77 billion", "grew by 26% in 2006 to hit": growth already seen, so
+# the level is reached, not aimed at; "could only reach": a level that fell short.
+_GROWTH_TO_REACH = re.compile(
+    r"(?:\b(?:ris(?:ing|en)|rose|grew|grow(?:ing|n)|increas(?:ed|ing)|jump(?:ed|ing)|climb(?:ed|ing)|"
+    r"surg(?:ed|ing)|soar(?:ed|ing)|(?:fell|fall(?:ing|en))|declin(?:ed|ing)|dropp(?:ed|ing)|decreas(?:ed|ing))\b"
+    r"[^.;$€£¥]{0,50}?(?:per\s?cent|percent|%|fold|times)[^.;$€£¥]{0,40}?\bto\s+(?:reach|hit|touch|stand\s+at|top)\s+"
+    r"|\bcould\s+only\s+(?:reach|hit|touch)\s+)(?:[a-z]+\s+){0,2}$",
     re.IGNORECASE,
 )
 # "trade reached $5 billion", "stood at", "was": a level stated as reached, unless a modal or "to"
@@ -1016,8 +1067,8 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
     since = max(lo, a.money_end_before(fig.start), fig.start - 110)
     near = a.cue_text[since : fig.start]  # since the figure before it in the clause
     tail = near[-80:]
-    if _BASELINE.search(tail):
-        return ""  # "to $15 billion from about $9 billion now"
+    if _BASELINE.search(tail) or _GROWTH_TO_REACH.search(near[-140:]):
+        return ""  # "to $15 billion from about $9 billion now", "rising 30 percent to reach"
     verb = _VOLUME_VERB.search(tail)
     if verb:
         subject = tail[max(0, verb.start() - 30) : verb.start()]
@@ -1032,8 +1083,8 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
         return ""
     if _FORECAST.search(near) or _FORECAST.search(after):
         return FORECAST
-    if aimed:
-        return GOAL
+    if aimed or (modal and modal.group().lower().startswith("to")):
+        return GOAL  # "aims to", "a target of", "signed a deal to reach"
     return GOAL if _GOAL_MODAL.search(near or window) else FORECAST
 
 
@@ -1065,6 +1116,10 @@ def _money_claim(
     text = a.text
     if _CUES["price"].match(text, fig.end, min(hi, fig.end + 30)):
         return None  # "$16 per barrel": a price
+    if fig.value < 1_000:
+        return None  # "$16", "$3" (a "$3b" run into the next word): no country trades that little
+    if _SURPLUS_SUBJECT.search(text, lo, fig.start):
+        return None  # "Japan's trade surplus, the difference between what it exports and imports, hit ..."
     flows = _flows(a, lo, hi)
     d_trade = _nearest(a, _TRADE, lo, hi, fig.start)
     d_flow = min((_flow_gap(a, f, fig) for f in flows), default=None)
@@ -1101,6 +1156,10 @@ def _money_claim(
         return None
     if d_flow is not None and (d_trade is None or d_flow <= d_trade):
         flow = _partner_of_figure(a, min(flows, key=lambda f: _flow_gap(a, f, fig)), fig)
+        listed = _listed_country(a, fig, lo)
+        if listed and listed not in (flow.exporter, flow.importer):
+            # "exports to Japan at $50 billion, South Korea $21 billion": the partner listed
+            flow = flow._replace(importer=listed) if flow.exporting else flow._replace(exporter=listed)
         direction = f"{flow.exporter}->{flow.importer}"
         if kind:  # "raise exports to Iraq to $10 billion": a one-way target
             return _Found(_pair(flow.exporter, flow.importer), TRADE_TARGET, direction, "",
@@ -1112,7 +1171,22 @@ def _money_claim(
             flow.category,
             "flow: money + exporter/importer",
         )
+    listed = _listed_country(a, fig, lo)
+    if listed and d_flow is None:
+        half = _half_flow(a, s, fig)
+        if half is not None and kind == "":
+            # "the countries that imported most from China were Nigeria $23 billion, Egypt $18 billion"
+            exporter, importer = (half.exporter or listed, half.importer or listed)
+            if exporter != importer:
+                return _Found(_pair(exporter, importer), EXPORTS, f"{exporter}->{importer}", half.category,
+                              "flow: money + partner listed")  # fmt: skip
     mentions = a.countries_in(lo, hi)
+    if listed and len({c.iso3 for c in a.countries_in(s.start, s.end)}) >= 3:
+        anchor = _list_anchor(a, s, listed)
+        if anchor:
+            pair = _pair(anchor, listed)  # "followed by Russia ($128.6 million) and Azerbaijan (...)"
+            metric = TRADE_TARGET if kind else TRADE_VOLUME
+            return _Found(pair, metric, "", "", "volume: money + partner listed", kind)
     if len({c.iso3 for c in mentions}) < 2:
         mentions = a.countries_in(s.start, s.end)
     if context is not None and context is not s and len({c.iso3 for c in mentions}) < 2:
@@ -1125,6 +1199,49 @@ def _money_claim(
     if context is not s:
         rule += " (figure refers back to the previous sentence)"
     return _Found(pair, metric, "", "", rule, kind)
+
+
+_SURPLUS_SUBJECT = re.compile(
+    r"\b(?:trade\s+)?(?:surplus|deficit)\b(?:\s+(?:with|of|in)\s+[^,;.]{0,40}?)?\s*(?:,[^,;]{0,90},\s*)?"
+    r"(?:[a-z]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# "Japan at $50 billion", "France (170.1 billion euros)", "Nigeria $23 billion": a country right
+# before a figure, in a list of partners.
+_LISTED_GAP = re.compile(
+    r"\s*(?:['’]s)?\s*,?\s*(?:\(\s*|at\s+|with\s+|:\s*|[-–—]\s*)?(?:(?:about|around|some|over|nearly|almost|"
+    r"roughly|approximately|more\s+than|less\s+than|just\s+over|just\s+under|in\s+excess\s+of)\s+)?"
+)
+
+
+def _listed_country(a: _Article, fig: Figure, lo: int) -> str | None:
+    """The country named right before a figure, as in a list of partners, if any."""
+    mentions = a.countries_in(max(lo, fig.start - 40), fig.start)
+    if mentions and _LISTED_GAP.fullmatch(a.text, mentions[-1].end, fig.start):
+        return mentions[-1].iso3
+    return None
+
+
+def _half_flow(a: _Article, s: Sentence, fig: Figure) -> _Flow | None:
+    """The flow naming one side that a listed partner completes: the last before the figure."""
+    _flows(a, s.start, fig.start)
+    halves = a._half_flows.get((s.start, fig.start), [])
+    return halves[-1] if halves else None
+
+
+def _list_anchor(a: _Article, s: Sentence, listed: str) -> str | None:
+    """The country a list of partners is about: "Georgian" in "the top Georgian trade partner,
+    followed by Russia (...)", "Australia's" in "Australia's partners": a possessive or demonym not
+    in the list, else the first country of the sentence that is not listed."""
+    candidates = []
+    for c in a.countries_in(s.start, s.end):
+        if c.iso3 == listed:
+            continue
+        following = a.text[c.end : c.end + 3]
+        if c.kind == "demonym" or following.startswith(("’s", "'s")):
+            return c.iso3
+        candidates.append(c.iso3)
+    return candidates[0] if candidates else None
 
 
 # "..., to China $4.4 billion and to the UAE $3.2 billion": a partner named between the flow and
