@@ -387,8 +387,8 @@ def _qualifier(a: _Article, fig: Figure, clause_start: int) -> str:
     return "exact"
 
 
-def _nearest(a: _Article, pattern: re.Pattern[str], lo: int, hi: int, pos: int) -> int | None:
-    """Distance from `pos` to the nearest match of `pattern` within text[lo:hi]."""
+def _nearest(a: _Article, pattern: re.Pattern[str], lo: int, hi: int, fig: Figure) -> int | None:
+    """Characters between a figure and the nearest match of `pattern` within text[lo:hi]."""
     spans = a.spans(pattern, lo)
     best = None
     for start, end in spans[bisect.bisect_left(spans, (lo, -1)) :]:
@@ -396,7 +396,7 @@ def _nearest(a: _Article, pattern: re.Pattern[str], lo: int, hi: int, pos: int) 
             break
         if end > hi:
             continue
-        d = pos - end if end <= pos else start - pos
+        d = fig.start - end if end <= fig.start else max(0, start - fig.end)
         best = d if best is None or d < best else best
     return best
 
@@ -1077,7 +1077,12 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
     window = a.cue_text[max(lo, fig.start - 110) : fig.start]
     after = re.split(r"[,;]|\$|\d", a.cue_text[fig.end : hi], maxsplit=1)[0]
     noun = a.cue(_TARGET_NOUN)
-    aimed = noun.search(near) or noun.search(after) or noun.search(window)
+    # Searched a little past the figure's start: "raising trade to $20 billion" looks ahead at it.
+    aimed = (
+        noun.search(a.cue_text, since, fig.start + 1)
+        or noun.search(after)
+        or noun.search(a.cue_text, max(lo, fig.start - 110), fig.start + 1)
+    )
     modal = a.cue(_TARGET_MODAL).search(near) or a.cue(_TARGET_MODAL).search(window)
     if not (aimed or modal):
         return ""
@@ -1120,10 +1125,16 @@ def _money_claim(
         return None  # "$16", "$3" (a "$3b" run into the next word): no country trades that little
     if _SURPLUS_SUBJECT.search(text, lo, fig.start):
         return None  # "Japan's trade surplus, the difference between what it exports and imports, hit ..."
+    if _CHANGE_BY.search(text, max(lo, fig.start - 90), fig.start) or _NOT_A_LEVEL_AFTER.match(
+        text, fig.end, hi
+    ):
+        return None  # "increased by $102 million", "$31bn more than", "$2bn per day", "of extra trade"
+    if _TRILATERAL.search(text, lo, hi):
+        return None  # "trilateral trade between Canada, the U.S. and Mexico"
     flows = _flows(a, lo, hi)
-    d_trade = _nearest(a, _TRADE, lo, hi, fig.start)
+    d_trade = _nearest(a, _TRADE, lo, hi, fig)
     d_flow = min((_flow_gap(a, f, fig) for f in flows), default=None)
-    d_other = _nearest(a, _NOT_TRADE_MONEY, lo, hi, fig.start)
+    d_other = _nearest(a, _NOT_TRADE_MONEY, lo, hi, fig)
     kind = _target_kind(a, fig, lo, hi)
     cues = [d for d in (d_trade, d_flow) if d is not None]
     if d_flow is None and _world_trade(a, lo, hi):
@@ -1201,6 +1212,23 @@ def _money_claim(
     return _Found(pair, metric, "", "", rule, kind)
 
 
+# "increased by $102 million", "boost trade by £10 billion": a change, not a level.
+_CHANGE_BY = re.compile(
+    r"\b(?:increas\w*|ris(?:e|es|en|ing)|rose|gr[eo]w\w*|jump\w*|climb\w*|boost\w*|rais\w*|expand\w*|"
+    r"fell|fall\w*|drop\w*|declin\w*|decreas\w*|shrank|shrink\w*|up|down|higher|lower)\b"
+    r"(?:\s+[\w’'-]+){0,6}?\s+by\s+(?:(?:about|around|some|over|nearly|almost|more\s+than|less\s+than|just|only|"
+    r"an\s+estimated|roughly|approximately)\s+)?$",
+    re.IGNORECASE,
+)
+# After a figure: a difference ("more than its exports"), a rate ("per day"), an increment ("of
+# extra trade"): none is a level of trade.
+_NOT_A_LEVEL_AFTER = re.compile(
+    r"\s*(?:(?:more|less|higher|lower)\s+than\b|(?:per|a|each|every)\s+(?:day|week|hour|minute)\b|"
+    r"of\s+(?:extra|additional|new|further)\s+(?:trade|exports|imports|business)\b|"
+    r"in\s+(?:exports|imports)\b)",
+    re.IGNORECASE,
+)
+_TRILATERAL = re.compile(r"\b(?:trilateral|multilateral|three-way)\b", re.IGNORECASE)
 _SURPLUS_SUBJECT = re.compile(
     r"\b(?:trade\s+)?(?:surplus|deficit)\b(?:\s+(?:with|of|in)\s+[^,;.]{0,40}?)?\s*(?:,[^,;]{0,90},\s*)?"
     r"(?:[a-z]+\s+){0,3}$",

@@ -263,7 +263,34 @@ def find_money(text: str, limit: int | None = None) -> list[Figure]:
             high_start = m.start("n1b") if g["n1"] is not None else m.start("n2b")
             found.append(Figure(m.start(), m.end(), _times(low, factor), unit, "money", "low"))
             found.append(Figure(high_start, m.end(), _times(high, factor), unit, "money", "high"))
-    return [f for f in found if math.isfinite(f.value)]
+    return [_compound(text, f) for f in found if math.isfinite(f.value)]
+
+
+# "$2 billion 487 million", "2 billion and $ 460 million", "six billion and 200 million dollars":
+# one amount written in two parts. The billions part before a millions figure, or the millions
+# part after a billions figure, joins it.
+_BILLIONS_BEFORE = re.compile(
+    r"(?<![$\d.,])(?P<n>\d{1,3}(?:\.\d+)?|" + "|".join([*_TENS, *(k for k in _UNITS if len(k) > 2)])
+    + r")\s+billions?\s+(?:and\s+)?$",
+    re.IGNORECASE,
+)
+_MILLIONS_AFTER = re.compile(r"\s+(?:and\s+)?(?P<n>\d{1,3})\s+million\b(?:\s+(?:US\s+)?dollars)?", re.IGNORECASE)
+
+
+def _compound(text: str, f: Figure) -> Figure:
+    if f.kind != "money" or f.range_part:
+        return f
+    if 1e6 <= f.value < 1e9:
+        before = _BILLIONS_BEFORE.search(text, max(0, f.start - 30), f.start)
+        if before:
+            n = before.group("n")
+            billions = float(n) if n[0].isdigit() else words_to_number(n)
+            return Figure(before.start(), f.end, billions * 1e9 + f.value, f.unit, f.kind)
+    elif f.value >= 1e9 and f.value % 1e9 == 0:
+        after = _MILLIONS_AFTER.match(text, f.end)
+        if after:
+            return Figure(f.start, after.end(), f.value + float(after.group("n")) * 1e6, f.unit, f.kind)
+    return f
 
 
 def _percent_starts(text: str) -> Iterator[int]:
