@@ -107,8 +107,13 @@ _PERIOD_WORDS = ("year", "annum", "annual", "future", "month", "quarter", "decad
 _CENTURY_YEAR = re.compile(r"(?:19|20)\d\d")
 _JOINED_PAIR = re.compile(r"\s*(?:and|,|-|–|—|&|with)\s*|\s*['’]s\s+\w+\s+with\s+")
 _SUBJECT_GAP = re.compile(r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+")
-_FROM_END = re.compile(r"\b(?:from|of)\s+(?:the\s+)?$")
-_TO_END = re.compile(r"\b(?:to|into)\s+(?:the\s+)?$")
+# "to Iraq", "to neighbouring Iraq", "from the Islamic Republic of": a partner after a flow word.
+_FROM_END = re.compile(
+    r"\b(?:from|of)\s+(?:the\s+)?(?:(?:neighbou?ring|fellow|brotherly|friendly|mainland)\s+)?$"
+)
+_TO_END = re.compile(
+    r"\b(?:to|into)\s+(?:the\s+)?(?:(?:neighbou?ring|fellow|brotherly|friendly|mainland)\s+)?$"
+)
 # Runs over every article with a colon: opens with a plain class of its first letters (with the
 # letters IGNORECASE also takes for s and i: ſ, İ, ı), so that Python's re skips to candidates in
 # C (see etl/figures.py). Same matches as r"\b(?:categor(?:y|ies)|groups?|sectors|items|
@@ -666,10 +671,19 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
                 else:
                     origin = partner
                 end = other.end()
+        subject_is_demonym = (
+            bool(before)
+            and subject == before[-1].iso3
+            and before[-1].kind == "demonym"
+            and not (text.startswith(("’s", "'s"), before[-1].end))
+        )
         if exporting:
             exporter, importer = subject or origin, dest
             if importer is None and origin and subject and origin != subject:
                 exporter, importer = origin, None
+        elif dest is not None or (subject_is_demonym and origin is None):
+            # "Indian imports to the UK", "Japanese imports": imports of that country's goods
+            exporter, importer = subject or origin, dest
         else:
             importer, exporter = subject or dest, origin
         if world and not (origin or dest):
@@ -712,10 +726,17 @@ def _complete_flow(
             exporter, importer = (known, other_side) if exporter else (other_side, known)
     if exporter and importer:
         return exporter, importer
+    if exporter is None and importer is None and pair and a.main and a.main[0] in pair:
+        # "Of the total turnover, exports amounted to $621m while imports ...": the flows of the
+        # country the article reports from (the one it names most).
+        reporter, partner = a.main[0], next(c for c in pair if c != a.main[0])
+        prev = _previous_flow(a, pos)
+        if prev is None:
+            return (reporter, partner) if exporting else (partner, reporter)
     # "India's exports to Bangladesh were $9.2 billion and imports $1.0 billion", "while its
     # imports stood at ...": a flow word that names no new side continues the flow said before it.
     prev = _previous_flow(a, pos)
-    if prev is None:
+    if prev is None or _world_before(a, pos):
         return exporter, importer
     reporter, partner = (prev.exporter, prev.importer) if prev.exporting else (prev.importer, prev.exporter)
     known = exporter or importer
@@ -724,6 +745,20 @@ def _complete_flow(
     if known == partner:  # "China exported $13bn to Bangladesh but Bangladesh's exports were ..."
         reporter, partner = partner, reporter
     return (reporter, partner) if exporting else (partner, reporter)
+
+
+def _world_before(a: _Article, pos: int) -> bool:
+    """Whether the sentence speaks of trade with the world before `pos` ("Vietnam's total export
+    turnover hit $405bn, while imports rose ..."): what follows goes on about that."""
+    s = a.sentence_at(pos)
+    return (
+        s is not None
+        and a.cue(_WORLD_TRADE).search(a.cue_text, s.start, pos) is not None
+        or (
+            s is not None
+            and re.search(r"\btotal\s+(?:export|import)", a.text[s.start : pos], re.IGNORECASE) is not None
+        )
+    )
 
 
 def _previous_flow(a: _Article, pos: int) -> _Flow | None:
@@ -735,11 +770,15 @@ def _previous_flow(a: _Article, pos: int) -> _Flow | None:
     here = _flows(a, s.start, pos) if pos > s.start else []
     if here:
         return here[-1]
+    # Up to three sentences back, across at most one paragraph break: a story's figures go on about
+    # the flow it last named ("Exports in the same period last year were $6.75 billion").
     i = a.index_of(s)
-    if i > 0 and a.sentences[i - 1].paragraph == s.paragraph:
-        prev = a.sentences[i - 1]
+    for prev in reversed(a.sentences[max(0, i - 3) : i]):
+        if s.paragraph - prev.paragraph > 1:
+            break
         earlier = _flows(a, prev.start, prev.end)
-        return earlier[-1] if earlier else None
+        if earlier:
+            return earlier[-1]
     return None
 
 
@@ -754,6 +793,15 @@ _TWO_COUNTRIES = re.compile(
     r"\b(?:the\s+two|both)\s+(?:countries|nations|sides|neighbou?rs|states|economies|republics)\b",
     re.IGNORECASE,
 )
+
+
+def _names_a_pair(a: _Article, s: Sentence) -> bool:
+    """ "India and Iran", "Iran-Iraq", "Turkey, Azerbaijan": two countries named together."""
+    mentions = a.countries_in(s.start, s.end)
+    return any(
+        x.iso3 != y.iso3 and _JOINED_PAIR.fullmatch(a.text, x.end, y.start)
+        for x, y in itertools.pairwise(mentions)
+    )
 
 
 def _pair_of_sentence(a: _Article, pos: int) -> tuple[str, str] | None:
@@ -772,7 +820,7 @@ def _pair_of_sentence(a: _Article, pos: int) -> tuple[str, str] | None:
         if t is None:
             break
         isos = list(dict.fromkeys(c.iso3 for c in a.countries_in(t.start, t.end)))
-        if len(isos) == 2 and _PAIR_SENTENCE.search(a.text, t.start, t.end):
+        if len(isos) == 2 and (_PAIR_SENTENCE.search(a.text, t.start, t.end) or _names_a_pair(a, t)):
             pair = (isos[0], isos[1])
             break
         if len(a.main) == 2 and set(isos) <= set(a.main) and _TWO_COUNTRIES.search(a.text, t.start, t.end):

@@ -270,11 +270,14 @@ def find_money(text: str, limit: int | None = None) -> list[Figure]:
 # one amount written in two parts. The billions part before a millions figure, or the millions
 # part after a billions figure, joins it.
 _BILLIONS_BEFORE = re.compile(
-    r"(?<![$\d.,])(?P<n>\d{1,3}(?:\.\d+)?|" + "|".join([*_TENS, *(k for k in _UNITS if len(k) > 2)])
+    r"(?<![$\d.,])(?P<n>\d{1,3}(?:\.\d+)?|"
+    + "|".join([*_TENS, *(k for k in _UNITS if len(k) > 2)])
     + r")\s+billions?\s+(?:and\s+)?$",
     re.IGNORECASE,
 )
-_MILLIONS_AFTER = re.compile(r"\s+(?:and\s+)?(?P<n>\d{1,3})\s+million\b(?:\s+(?:US\s+)?dollars)?", re.IGNORECASE)
+_MILLIONS_AFTER = re.compile(
+    r"\s+(?:and\s+)?(?P<n>\d{1,3})\s+million\b(?:\s+(?:US\s+)?dollars)?", re.IGNORECASE
+)
 
 
 def _compound(text: str, f: Figure) -> Figure:
