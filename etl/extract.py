@@ -751,14 +751,11 @@ def _world_before(a: _Article, pos: int) -> bool:
     """Whether the sentence speaks of trade with the world before `pos` ("Vietnam's total export
     turnover hit $405bn, while imports rose ..."): what follows goes on about that."""
     s = a.sentence_at(pos)
-    return (
-        s is not None
-        and a.cue(_WORLD_TRADE).search(a.cue_text, s.start, pos) is not None
-        or (
-            s is not None
-            and re.search(r"\btotal\s+(?:export|import)", a.text[s.start : pos], re.IGNORECASE) is not None
-        )
-    )
+    if s is None:
+        return False
+    if a.cue(_WORLD_TRADE).search(a.cue_text, s.start, pos) is not None:
+        return True
+    return re.search(r"\btotal\s+(?:export|import)", a.text[s.start : pos], re.IGNORECASE) is not None
 
 
 def _previous_flow(a: _Article, pos: int) -> _Flow | None:
