@@ -693,8 +693,50 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
             found.append(_Flow(subject_start, end, exporter, importer, category, exporting))
         elif exporter or importer:
             halves.append(_Flow(subject_start, end, exporter or "", importer or "", category, exporting))
+    found += _market_flows(a, lo, hi)
+    found.sort(key=lambda f: f.start)
     a._half_flows[(lo, hi)] = halves
     return found
+
+
+# "Japan was Australia's second largest export market", "Belgium emerged the second largest source
+# of imports", "Germany became Nepal's third largest export destination", "Turkey remained
+# Georgia's main partner by imports": a partner's place in a country's trade, which says a flow.
+_MARKET = re.compile(
+    r"\b(?P<dest>export\s+(?:market|destination)s?|destination\s+for\s+(?:its\s+)?exports|"
+    r"partners?\s+(?:by|in|for)\s+exports|buyer|customer)\b"
+    r"|\b(?P<source>(?:source|supplier)s?\s+of\s+(?:imports|imported\s+goods)|import\s+(?:source|partner|market)s?|"
+    r"partners?\s+(?:by|in|for)\s+imports|supplier)\b",
+    re.IGNORECASE,
+)
+
+
+def _market_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
+    """Flows said as a partner's place in a country's trade; the partner is the sentence's subject
+    (or a partner listed by a figure), the country is named in the possessive ("Australia's") or
+    after "of"/"for" ("the largest importer of Nepal")."""
+    text = a.text
+    out = []
+    for m in _MARKET.finditer(text, lo, hi):
+        s = a.sentence_at(m.start())
+        if s is None:
+            continue
+        before = a.countries_in(max(s.start, m.start() - 60), m.start())
+        owner = next((c for c in reversed(before) if text.startswith(("’s", "'s"), c.end)), None)
+        if owner is None:
+            after = a.countries_in(m.end(), min(s.end, m.end() + 30))
+            if after and re.fullmatch(r"\s+(?:of|for)\s+(?:the\s+)?", text[m.end() : after[0].start]):
+                owner = after[0]  # "the largest importer of Nepal"
+        if owner is None:
+            continue
+        subject = next((c for c in a.countries_in(s.start, m.start()) if c.iso3 != owner.iso3), None)
+        if subject is None:
+            continue
+        if m.group("dest"):
+            out.append(_Flow(m.start(), m.end(), owner.iso3, subject.iso3, "", True))
+        else:
+            out.append(_Flow(m.start(), m.end(), subject.iso3, owner.iso3, "", False))
+    return out
 
 
 def _complete_flow(
@@ -1212,6 +1254,8 @@ def _money_claim(
         return None
     if d_flow is not None and (d_trade is None or d_flow <= d_trade):
         flow = _partner_of_figure(a, min(flows, key=lambda f: _flow_gap(a, f, fig)), fig)
+        if flow.end <= fig.start and _TOTAL_FLOW.search(text, flow.end, fig.start):
+            return None  # "... largest supplier, adding that Afghanistan's total imports were $7.8bn"
         listed = _listed_country(a, fig, lo)
         if listed and listed not in (flow.exporter, flow.importer):
             # "exports to Japan at $50 billion, South Korea $21 billion": the partner listed
@@ -1271,6 +1315,10 @@ _NOT_A_LEVEL_AFTER = re.compile(
     r"\s*(?:(?:more|less|higher|lower)\s+than\b|(?:per|a|each|every)\s+(?:day|week|hour|minute)\b|"
     r"of\s+(?:extra|additional|new|further)\s+(?:trade|exports|imports|business)\b|"
     r"in\s+(?:exports|imports)\b)",
+    re.IGNORECASE,
+)
+_TOTAL_FLOW = re.compile(
+    r"\b(?:total|overall|global|worldwide|aggregate)\s+(?:[a-z-]+\s+)?(?:imports|exports|purchases|sales)\b",
     re.IGNORECASE,
 )
 _TRILATERAL = re.compile(r"\b(?:trilateral|multilateral|three-way)\b", re.IGNORECASE)
