@@ -1053,6 +1053,7 @@ def _read_article(
         [f.start for f in money] + [f.start for f in percents] + [m.start() for m in list_intros]
     )
     wanted = {bisect.bisect_right(para_starts, pos) - 1 for pos in anchors}
+    wanted |= {i - 1 for i in wanted if i > 0}  # a figure's flow may be named a paragraph before
     sents = sentences(text, paras, wanted)
     starts = [s.start for s in sents]
     skipped: list[Skipped] = []
@@ -1232,6 +1233,12 @@ def _money_claim(
     # its sentence does not say "trade" again.
     if not cues and _named_target(text, fig, lo) and d_other is None and a.mentions_trade:
         cues = [0]
+    if not cues and d_other is None:
+        item = _list_item(a, fig, s, lo)
+        if item is not None:
+            return (
+                item  # "... exported items to Iraq included watermelons ($46 million), tiles ($12 million)"
+            )
     if not cues and a.cue(_FLOW_WORD).search(a.cue_text, lo, hi):
         return None  # "imports rose to $380bn": one country's total, no partner named
     if not cues:
@@ -1363,6 +1370,61 @@ def _list_anchor(a: _Article, s: Sentence, listed: str) -> str | None:
             return c.iso3
         candidates.append(c.iso3)
     return candidates[0] if candidates else None
+
+
+# "watermelons ($46 million)", "Passenger cars: $105.4 million", "iron bars with $23 million": a
+# figure attached to the goods it is for, in a list.
+_ITEM_BEFORE = re.compile(
+    r"(?:^|[,;:(\n•-]|\band\b|\bfollowed\s+by\b|\bincluded?\b|\bincluding\b)\s*"
+    r"(?P<item>[A-Za-z][\w&’'-]*(?:[ ,][A-Za-z&][\w&’'-]*){0,6}?)\s*(?:\(\s*|:\s*|\s+with\s+|\s+worth\s+)"
+    r"(?:(?:over|about|around|nearly|some|almost|more\s+than)\s+)?$"
+)
+# A list's heading: "Goods from Turkey:", "The largest product groups are as follows:".
+_ITEM_HEADING = re.compile(
+    r"\b(?:goods|products|items|commodities|exports|imports)\s+(?P<prep>from|to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _list_item(a: _Article, fig: Figure, s: Sentence, lo: int) -> _Found | None:
+    """A figure for one kind of goods in a list under a flow ("the major exported items to Iraq
+    included watermelons ($46 million)"): a category-level flow."""
+    text = a.text
+    item = _ITEM_BEFORE.search(text, max(s.start, fig.start - 70), fig.start)
+    if item is None:
+        return None
+    category = item.group("item").strip(" ,")
+    if a.countries_in(item.start("item"), fig.start) or len(category) < 3:
+        return None  # "Russia ($128.6 million)": a partner, not goods
+    flow = _previous_flow(a, fig.start) or _heading_flow(a, s)
+    if flow is None:
+        return None
+    direction = f"{flow.exporter}->{flow.importer}"
+    return _Found(_pair(flow.exporter, flow.importer), EXPORTS, direction, category.lower(),
+                  "flow: money + goods listed under a flow")  # fmt: skip
+
+
+def _heading_flow(a: _Article, s: Sentence) -> _Flow | None:
+    """The flow a list's heading names ("Goods from Turkey:") for the lines under it."""
+    start = a.paragraph_starts[s.paragraph]
+    window = a.text[max(0, start - 600) : start]
+    lines = [ln.strip() for ln in window.splitlines() if ln.strip()]
+    for line in reversed(lines[-12:]):
+        if not line.endswith(":"):
+            continue
+        pos = a.text.rfind(line, 0, start)
+        mentions = a.countries_in(pos, pos + len(line))
+        if len(mentions) != 1 or len(a.main) != 2 or mentions[0].iso3 not in a.main:
+            return None
+        heading = _ITEM_HEADING.search(a.text, pos, mentions[0].start)
+        if heading is None:
+            return None
+        partner = mentions[0].iso3
+        reporter = next(c for c in a.main if c != partner)
+        if heading.group("prep").lower() == "from":
+            return _Flow(pos, pos + len(line), partner, reporter, "", False)
+        return _Flow(pos, pos + len(line), reporter, partner, "", True)
+    return None
 
 
 # "..., to China $4.4 billion and to the UAE $3.2 billion": a partner named between the flow and
