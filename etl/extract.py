@@ -107,6 +107,9 @@ _PERIOD_WORDS = ("year", "annum", "annual", "future", "month", "quarter", "decad
 _CENTURY_YEAR = re.compile(r"(?:19|20)\d\d")
 _JOINED_PAIR = re.compile(r"\s*(?:and|,|-|–|—|&|with)\s*|\s*['’]s\s+\w+\s+with\s+")
 _SUBJECT_GAP = re.compile(r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+")
+_PLAIN_GAP = re.compile(
+    r"(?:[\w\s’'&$€£¥.-]|(?<=\d),(?=\d))*"
+)  # no clause punctuation (a number's comma is fine)
 # "to Iraq", "to neighbouring Iraq", "from the Islamic Republic of": a partner after a flow word.
 _FROM_END = re.compile(
     r"\b(?:from|of)\s+(?:the\s+)?(?:(?:neighbou?ring|fellow|brotherly|friendly|mainland)\s+)?$"
@@ -654,6 +657,8 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
         end = m.end()
         for c in after:
             gap = text[m.end() : c.start]
+            if not _PLAIN_GAP.fullmatch(gap):
+                break  # "shipments, according to the Turkish ...": past a comma it is another phrase
             if _FROM_END.search(gap) and origin is None and dest is None:
                 origin, end = c.iso3, c.end
             elif _TO_END.search(gap) and dest is None:
@@ -1451,6 +1456,12 @@ _IMPORT_SHARE_AFTER = re.compile(
     r"\s+of\s+(?:the\s+)?(?:total\s+|overall\s+)?(?:(?P<c1>[\w’' .-]+?)['’]s\s+(?:total\s+|"
     r"overall\s+|annual\s+|non-oil\s+)?imports?|imports?\s+(?:of|by|into|to)\s+(?P<c2>[\w .-]+))"
 )
+# A share of one product's imports ("35 percent of India's crude oil imports") is not a share of
+# the importer's imports (the contract's import_share): it is left out rather than charted as one.
+# "of total imports", "of the total imports": the importer is the flow the sentence is about.
+_TOTAL_IMPORTS_AFTER = re.compile(
+    r"\s+of\s+(?:the\s+)?(?:total|overall|all)\s+(?:[a-z][\w-]*\s+){0,2}?imports?\b"
+)
 _IMPORT_SHARE_BEFORE = re.compile(
     r"\bshare\s+(?:of|in)\s+(?:the\s+)?(?P<c>[\w’' .-]+?)['’]s\s+(?:total\s+)?imports?\b"
 )
@@ -1472,7 +1483,18 @@ def _share_claim(
     flow_share = imp is not None and re.match(r"\s+from\b", after[imp.end() :]) is not None
     if (imp or imp_before) and not flow_share:
         span = (fig.end, fig.end + imp.end()) if imp else imp_before.span()
-        return _import_share(a, fig, s, lo, hi, span)
+        found = _import_share(a, fig, s, lo, hi, span)
+        if found is not None:
+            return found
+    if _TOTAL_IMPORTS_AFTER.match(text, fig.end, hi):
+        flow = _flow_context(
+            a, s, fig.start
+        )  # "Georgian imports from Turkey, accounting for 18% of total imports"
+        if flow is not None:
+            exporter, importer = flow
+            return _Found(_pair(exporter, importer), IMPORT_SHARE, f"{exporter}->{importer}", "",
+                          "share: percent of a country's imports, from its flow")  # fmt: skip
+    named = _flow_named_after(a, fig, hi)  # "29.6 per cent of Kenya's exports to the country"
     # "with soybeans accounting for 33% and crude oil for 21%": the second share's category is
     # the phrase just before it.
     elliptical = _ELLIPTICAL_SHARE.search(text, max(lo, fig.start - 120), fig.start)
@@ -1480,14 +1502,20 @@ def _share_claim(
     if elliptical and verb and verb.end() < elliptical.start():
         category = elliptical.group(1) or elliptical.group(2)
     elif verb is not None:
-        category = _share_subject(text, lo, verb.start())
+        category = _share_subject(text, lo, verb.start()) or _any_subject(text, lo, verb.start())
     elif of_flow := _SHARE_OF_FLOW.match(text, fig.end, hi):
         category = of_flow.group("category")  # "70 % of it was machinery"
+    elif named is not None:
+        category = (
+            _any_subject(text, lo, fig.start) or named.category
+        )  # "85 per cent of India's rice exports"
     else:
         return None
+    if named is not None and not category:
+        category = named.category
     if not category:
         return None
-    share_flow = _flow_context(a, s, fig.start)
+    share_flow = (named.exporter, named.importer) if named is not None else _flow_context(a, s, fig.start)
     known = [item for pos, ex, im, items in lists if pos <= s.start for item in items]
     if share_flow is None and lists:
         share_flow = (lists[-1][1], lists[-1][2])
@@ -1498,6 +1526,43 @@ def _share_claim(
         _pair(exporter, importer), CATEGORY_SHARE, f"{exporter}->{importer}",
         _category_name(category, known), "share: category accounting for percent",
     )  # fmt: skip
+
+
+def _flow_named_after(a: _Article, fig: Figure, hi: int) -> _Flow | None:
+    """The flow a percentage is a share of, named right after it: "80% of Brazilian exports to
+    China", "93 percent of Iran's exports to South Korea"."""
+    of = re.match(r"\s+of\s+(?:the\s+|all\s+|total\s+)*", a.text[fig.end : min(hi, fig.end + 20)])
+    if of is None:
+        return None
+    start = fig.end + of.end()
+    for f in _flows(a, start, hi):
+        if f.start - start > 30:
+            break
+        # The partner must be named in the phrase: "of Iran's crude exports" (without one) is an
+        # export destination's share, which the contract does not record.
+        if re.search(r"\b(?:to|from|into)\b|-bound\b", a.text[f.start : f.end]):
+            return f
+    return None
+
+
+# "Titanium ores and concentrates, accounting for", "Cut and polished diamonds and jewellery is a
+# major item": the noun phrase a share is about, capitalised or not, up to six words.
+_ANY_SUBJECT = re.compile(
+    r"(?:^|[.;:]\s+|\b(?:was|were|is|are|with|while|and|but)\s+)"
+    r"(?P<np>[A-Za-z][\w&-]*(?:\s+(?!(?:was|were|is|are|has|have|had|which|that|of\s+the)\b)[A-Za-z&][\w&-]*){0,5}?)"
+    r"\s*,?\s*(?:(?:which|that)\s+)?(?:(?:is|are|was|were)\s+(?:a\s+|the\s+)?(?:\w+\s+){0,3})?$"
+)
+
+
+def _any_subject(text: str, lo: int, end: int) -> str:
+    """The noun phrase just before `end` in text[lo:end], when no country is in it."""
+    m = _ANY_SUBJECT.search(text, max(lo, end - 120), end)
+    if m is None:
+        return ""
+    phrase = m.group("np").strip()
+    if phrase.split()[0].lower() in ("the", "its", "their", "it", "this", "that", "these", "those", "which"):
+        return ""
+    return phrase.lower() if len(phrase.split()) <= 6 else ""
 
 
 # "70 % of it was machinery", "40 percent of these exports were cars": a category's share of the
