@@ -1229,6 +1229,7 @@ def _money_claim(
     d_flow = min((_flow_gap(a, f, fig) for f in flows), default=None)
     d_other = _nearest(a, _NOT_TRADE_MONEY, lo, hi, fig)
     kind = _target_kind(a, fig, lo, hi)
+    listed = _listed_country(a, fig, lo)
     cues = [d for d in (d_trade, d_flow) if d is not None]
     if d_flow is None and _world_trade(a, lo, hi):
         return None  # one country's trade with the world, or with a bloc: not a pair's figure
@@ -1244,6 +1245,12 @@ def _money_claim(
             return (
                 item  # "... exported items to Iraq included watermelons ($46 million), tiles ($12 million)"
             )
+    if listed and d_flow is None and kind == "" and (half := _half_flow(a, s, fig)) is not None:
+        # "the countries that imported most from China were Nigeria $23 billion, Egypt $18 billion"
+        exporter, importer = (half.exporter or listed, half.importer or listed)
+        if exporter != importer:
+            return _Found(_pair(exporter, importer), EXPORTS, f"{exporter}->{importer}", half.category,
+                          "flow: money + partner listed")  # fmt: skip
     if not cues and a.cue(_FLOW_WORD).search(a.cue_text, lo, hi):
         return None  # "imports rose to $380bn": one country's total, no partner named
     if not cues:
@@ -1268,11 +1275,15 @@ def _money_claim(
         flow = _partner_of_figure(a, min(flows, key=lambda f: _flow_gap(a, f, fig)), fig)
         if flow.end <= fig.start and _TOTAL_FLOW.search(text, flow.end, fig.start):
             return None  # "... largest supplier, adding that Afghanistan's total imports were $7.8bn"
-        listed = _listed_country(a, fig, lo)
         if listed and listed not in (flow.exporter, flow.importer):
             # "exports to Japan at $50 billion, South Korea $21 billion": the partner listed
             flow = flow._replace(importer=listed) if flow.exporting else flow._replace(exporter=listed)
         direction = f"{flow.exporter}->{flow.importer}"
+        item = _ITEM_BEFORE.search(text, max(s.start, fig.start - 70), fig.start)
+        if item and flow.end <= item.start("item") and not a.countries_in(item.start("item"), fig.start):
+            flow = flow._replace(
+                category=item.group("item").strip(" ,").lower()
+            )  # "... included cement ($40 million)"
         if kind:  # "raise exports to Iraq to $10 billion": a one-way target
             return _Found(_pair(flow.exporter, flow.importer), TRADE_TARGET, direction, "",
                           "target: money + one-way flow + aim", kind)  # fmt: skip
@@ -1283,15 +1294,6 @@ def _money_claim(
             flow.category,
             "flow: money + exporter/importer",
         )
-    listed = _listed_country(a, fig, lo)
-    if listed and d_flow is None:
-        half = _half_flow(a, s, fig)
-        if half is not None and kind == "":
-            # "the countries that imported most from China were Nigeria $23 billion, Egypt $18 billion"
-            exporter, importer = (half.exporter or listed, half.importer or listed)
-            if exporter != importer:
-                return _Found(_pair(exporter, importer), EXPORTS, f"{exporter}->{importer}", half.category,
-                              "flow: money + partner listed")  # fmt: skip
     mentions = a.countries_in(lo, hi)
     if listed and len({c.iso3 for c in a.countries_in(s.start, s.end)}) >= 3:
         anchor = _list_anchor(a, s, listed)
