@@ -383,6 +383,7 @@ _NUMBER_GOES_ON = re.compile(r"[\s-]++[^\W\d_]")
 _YEAR_STARTS = ("19", "20", "13", "14")
 # A word of letters and digits starts a phrase only as "H1", "Q3", "1Q", "FY2024" or "5th".
 _MIXED_START = re.compile(r"(?-i:[HQ][1-4]|[1-4][HQ]|FY)|[0-3]?\d(?:st|nd|rd|th)\b", re.IGNORECASE)
+_LEAD_FIRST = frozenset("idftobIDFTOB")  # first letters of the words _LEAD strips
 _LEAD = re.compile(
     r"(?:(?:in|during|for|over|throughout|through|of|from|between)\s+)?(?:the\s+)?", re.IGNORECASE
 )
@@ -429,22 +430,35 @@ def _scan(text: str, start: int, end: int) -> list[re.Match[str]]:
     done = start  # matches do not overlap: the next starts at or after the last one's end
     leads: list[int] = []
     for token in _TOKEN.finditer(text, start, end):
-        word = token.group()
-        low = word.lower()
-        if low in _LEADS:
-            leads = [*leads[-1:], token.start()]
+        here = token.start()
+        if here < done:  # inside the last phrase: no phrase starts here
+            leads = []
             continue
-        if low in _CORE or not word.isalpha():
-            if not word.isalpha() and not _mixed_may_start(text, word, token.end(), end):
+        word = token.group()
+        if word.isalpha():
+            low = word.lower()
+            if low in _LEADS:
+                leads = [leads[-1], here] if leads else [here]
+                continue
+            if low not in _CORE:
                 leads = []
                 continue
-            for pos in (*leads, token.start()):
-                if pos < done:
-                    continue
-                m = (_ANY_DIGIT if text[pos].isdigit() else _ANY).match(text, pos, end)
-                if m is not None:
-                    found.append(m)
-                    done = m.end()
+            pattern = _ANY
+        elif _mixed_may_start(text, word, token.end(), end):
+            pattern = _ANY_DIGIT if word[0].isdigit() else _ANY
+        else:
+            leads = []
+            continue
+        for pos in leads:  # "in the" before the core word: a phrase may start there
+            m = _ANY.match(text, pos, end) if pos >= done else None
+            if m is not None:
+                found.append(m)
+                done = m.end()
+        if here >= done:
+            m = pattern.match(text, here, end)
+            if m is not None:
+                found.append(m)
+                done = m.end()
         leads = []
     return found
 
@@ -509,7 +523,7 @@ def _said(m: re.Match[str], keep_lead: bool = False) -> str:
     # Dates in brackets are a clue to the span, not part of the phrase's name.
     end = m.start("paren") if "paren" in m.re.groupindex and m.group("paren") is not None else m.end()
     said = " ".join(m.string[m.start() : end].split())
-    if not keep_lead:
+    if not keep_lead and said[0] in _LEAD_FIRST:
         said = said[_LEAD.match(said).end() :] or said
     first, _, rest = said.partition(" ")
     if first.lower() in _LOWER_FIRST:
