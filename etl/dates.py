@@ -28,6 +28,8 @@ from functools import lru_cache
 
 import jdatetime
 
+from etl.contract import DATE_SOURCES
+
 HEAD_CHARS = 400  # a date line must start within this many characters of the top
 HEAD_LINES = 12
 _LINE_LIMIT = 200  # characters of a line looked at (a dateline opens a long paragraph)
@@ -39,8 +41,11 @@ class ArticleDate:
     the top of the text) or "none". note: where exactly it came from, or why there is none."""
 
     published: date | None
-    source: str
+    source: str  # one of DATE_SOURCES
     note: str
+
+    def __post_init__(self) -> None:
+        assert self.source in DATE_SOURCES, self.source
 
 
 _MONTHS = {

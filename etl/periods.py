@@ -48,10 +48,13 @@ from pathlib import Path
 import jdatetime
 from dateutil.relativedelta import relativedelta
 
+from etl.contract import COVERAGES as _CONTRACT_COVERAGES
+from etl.contract import DEADLINE, MONTH, MULTI_YEAR, PART_YEAR, YEAR
+
 REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
 FISCAL_YEARS_CSV = REFERENCE / "fiscal_years.csv"
 
-COVERAGES = ("year", "part_year", "month", "multi_year", "deadline", "")
+COVERAGES = (*_CONTRACT_COVERAGES, "")  # "" when not known
 _DAY = timedelta(days=1)
 
 
@@ -954,7 +957,7 @@ def _span(phrase: PeriodPhrase, published: date | None, ctx: PeriodContext) -> t
     on = f"the article date {published.isoformat()}"
     if form in ("annual", "now"):
         what = "a yearly figure" if form == "annual" else f"'{phrase.said}'"
-        return (published - relativedelta(years=1) + _DAY, published, "year",
+        return (published - relativedelta(years=1) + _DAY, published, YEAR,
                 f"{what}: read as the 12 months up to {on}")  # fmt: skip
     if form == "window":
         start = published - _delta(phrase.count, phrase.unit) + _DAY
@@ -962,7 +965,7 @@ def _span(phrase: PeriodPhrase, published: date | None, ctx: PeriodContext) -> t
     if form == "ahead":
         due = published + _delta(phrase.count, phrase.unit)
         if ctx.is_target:
-            return (date(due.year, 1, 1), date(due.year, 12, 31), "deadline",
+            return (date(due.year, 1, 1), date(due.year, 12, 31), DEADLINE,
                     f"'{phrase.said}' from {on}: falls due in {due.year}")  # fmt: skip
         return (
             published + _DAY,
@@ -974,19 +977,19 @@ def _span(phrase: PeriodPhrase, published: date | None, ctx: PeriodContext) -> t
         return _relative_span(phrase, published)
     if form == "decade":
         first = published.year // 10 * 10
-        return date(first, 1, 1), date(first + 9, 12, 31), "multi_year", f"the {first}s, from {on}"
+        return date(first, 1, 1), date(first + 9, 12, 31), MULTI_YEAR, f"the {first}s, from {on}"
     if form == "since":
         start = phrase.year.number
         month = phrase.months[0] + 1 if phrase.months else 1
         begin = date(start, month, 1)
         if begin > published:
             raise _NoSpan(f"'{phrase.said}' starts after {on}")
-        return begin, published, "multi_year", f"'{phrase.said}' up to {on}"
+        return begin, published, MULTI_YEAR, f"'{phrase.said}' up to {on}"
     if form == "ytd":
         return (
             date(published.year, 1, 1),
             published,
-            "part_year",
+            PART_YEAR,
             f"'{phrase.said}': {published.year} up to {on}",
         )
     raise _NoSpan(f"'{phrase.said}': no rule for the form {form!r}")
@@ -1006,14 +1009,14 @@ def _year_span(
     if phrase.form == "deadline":
         return _deadline_span(phrase, ref, published, ctx)
     if ref.calendar == "range":
-        return (date(ref.number, 1, 1), date(ref.number2, 12, 31), "multi_year",
+        return (date(ref.number, 1, 1), date(ref.number2, 12, 31), MULTI_YEAR,
                 f"calendar years {ref.number}-{ref.number2}")  # fmt: skip
     if ref.calendar == "split" and _fiscal_rule(ctx) is None:
-        return (date(ref.number, 1, 1), date(ref.number2, 12, 31), "multi_year",
+        return (date(ref.number, 1, 1), date(ref.number2, 12, 31), MULTI_YEAR,
                 f"calendar years {ref.number}-{ref.number2}: no fiscal year on record for "
                 f"{_names(ctx.countries)}")  # fmt: skip
     year = _year(ref, published, ctx, phrase)
-    start, end, coverage = year.start, year.end, "year"
+    start, end, coverage = year.start, year.end, YEAR
     if phrase.months is not None:
         first, last = phrase.months
         start, end = year.month(first), year.month(last) - _DAY
@@ -1029,11 +1032,11 @@ def _deadline_span(phrase: PeriodPhrase, ref: YearRef, published: date | None, c
         if published is None:
             raise _no_date(phrase)
         last = published.year // 10 * 10 + 9
-        return date(last, 1, 1), date(last, 12, 31), "deadline", f"the decade ends in {last}"
+        return date(last, 1, 1), date(last, 12, 31), DEADLINE, f"the decade ends in {last}"
     if ref.calendar in ("range", "split") and (ref.calendar == "range" or _fiscal_rule(ctx) is None):
         ref = YearRef("calendar", ref.number2)
     year = _year(ref, published, ctx, phrase)
-    return year.start, year.end, "deadline", f"falls due in {year.how}"
+    return year.start, year.end, DEADLINE, f"falls due in {year.how}"
 
 
 def _anchored_span(phrase: PeriodPhrase, published: date | None, ctx: PeriodContext):
@@ -1053,7 +1056,7 @@ def _anchored_span(phrase: PeriodPhrase, published: date | None, ctx: PeriodCont
         return (
             year.start,
             year.end,
-            "year",
+            YEAR,
             f"{year.how}: no year named in the sentence, counted from the article date",
         )
     start, end, coverage, how = _span(_shifted(anchor, phrase.shift), published, ctx)
@@ -1089,7 +1092,7 @@ def _shifted(phrase: PeriodPhrase, years: int) -> PeriodPhrase:
 def _ending_span(phrase: PeriodPhrase, published: date | None, ctx: PeriodContext):
     if (phrase.unit, phrase.count) in (("month", 12), ("year", 1)):
         year = _year(phrase.year, published, ctx, phrase)
-        return year.start, year.end, "year", year.how
+        return year.start, year.end, YEAR, year.how
     end = _end_date(phrase.year, published, phrase)
     start = end - _delta(phrase.count, phrase.unit) + _DAY
     return (
@@ -1104,11 +1107,11 @@ def _relative_span(phrase: PeriodPhrase, published: date) -> tuple[date, date, s
     if phrase.unit == "month":
         start = date(published.year, published.month, 1) + relativedelta(months=phrase.count)
         end = start + relativedelta(months=1) - _DAY
-        return start, end, "month", f"'{phrase.said}' from the article date {published.isoformat()}"
+        return start, end, MONTH, f"'{phrase.said}' from the article date {published.isoformat()}"
     quarter = date(published.year, (published.month - 1) // 3 * 3 + 1, 1)
     start = quarter + relativedelta(months=3 * phrase.count)
     end = start + relativedelta(months=3) - _DAY
-    return start, end, "part_year", f"'{phrase.said}' from the article date {published.isoformat()}"
+    return start, end, PART_YEAR, f"'{phrase.said}' from the article date {published.isoformat()}"
 
 
 def _year(ref: YearRef, published: date | None, ctx: PeriodContext, phrase: PeriodPhrase) -> _Year:
@@ -1251,51 +1254,49 @@ def _delta(count: int, unit: str) -> relativedelta:
 
 
 def _length_coverage(count: int, unit: str) -> str:
-    """Coverage of a span of `count` units: "month", "part_year", "year" or "multi_year"."""
+    """Coverage of a span of `count` units: a month, part of a year, a year or several."""
     unit = unit.rstrip("s")
     months = {"year": 12, "decade": 120, "quarter": 3, "month": 1}.get(unit)
     if months is None:  # days, weeks
         days = count * (7 if unit == "week" else 1)
-        return "year" if 360 <= days <= 366 else "part_year" if days < 360 else "multi_year"
+        return YEAR if 360 <= days <= 366 else PART_YEAR if days < 360 else MULTI_YEAR
     months *= count
-    return (
-        "month" if months == 1 else "part_year" if months < 12 else "year" if months == 12 else "multi_year"
-    )
+    return MONTH if months == 1 else PART_YEAR if months < 12 else YEAR if months == 12 else MULTI_YEAR
 
 
 def _days_coverage(start: date, end: date) -> str:
     days = (end - start).days + 1
-    return "year" if 360 <= days <= 367 else "part_year" if days < 360 else "multi_year"
+    return YEAR if 360 <= days <= 367 else PART_YEAR if days < 360 else MULTI_YEAR
 
 
 def _shape(phrase: PeriodPhrase, ctx: PeriodContext) -> str:
     """The coverage a phrase has whatever its dates: kept when its span cannot be known."""
     form = phrase.form
     if form == "deadline":
-        return "deadline"
+        return DEADLINE
     if form in ("annual", "now"):
-        return "year"
+        return YEAR
     if form in ("window", "ahead", "ending"):
         return _length_coverage(phrase.count, phrase.unit)
     if form == "relative":
-        return "month" if phrase.unit == "month" else "part_year"
+        return MONTH if phrase.unit == "month" else PART_YEAR
     if form in ("decade", "since"):
-        return "multi_year"
+        return MULTI_YEAR
     if form == "ytd":
-        return "part_year"
+        return PART_YEAR
     if form == "vague":
-        return "multi_year" if phrase.unit == "past" else ""
+        return MULTI_YEAR if phrase.unit == "past" else ""
     if form == "same_period":
-        return _shape(phrase.anchor, ctx) if phrase.anchor else "part_year"
+        return _shape(phrase.anchor, ctx) if phrase.anchor else PART_YEAR
     if form == "previous":
-        return _shape(phrase.anchor, ctx) if phrase.anchor else "year"
+        return _shape(phrase.anchor, ctx) if phrase.anchor else YEAR
     if phrase.months is not None:
         return _length_coverage(phrase.months[1] - phrase.months[0], "month")
     if phrase.year is not None and phrase.year.calendar == "range":
-        return "multi_year"
+        return MULTI_YEAR
     if phrase.year is not None and phrase.year.calendar == "split" and _fiscal_rule(ctx) is None:
-        return "multi_year"
-    return "year"
+        return MULTI_YEAR
+    return YEAR
 
 
 # Phrases that look back from the article date: for a target they say when it was stated or
@@ -1306,14 +1307,14 @@ _BACKWARD = frozenset({"window", "since", "previous", "same_period", "now", "ytd
 def _as_target(phrase: PeriodPhrase, r: Resolved) -> Resolved:
     """A target's span is the year it falls due: coverage "deadline"."""
     if phrase.form == "annual":
-        return Resolved(None, None, "year", "a yearly target: its deadline is not said")
+        return Resolved(None, None, YEAR, "a yearly target: its deadline is not said")
     backward = phrase.form in _BACKWARD or (phrase.form == "relative" and phrase.count <= 0)
     backward = backward or (phrase.form == "vague" and phrase.unit == "past")
     if phrase.form == "year" and phrase.year is not None and (phrase.year.offset or 0) < 0:
         backward = True
     if backward:
-        return Resolved(None, None, "deadline", f"'{phrase.said}' does not say when the target falls due")
-    return replace(r, coverage="deadline")
+        return Resolved(None, None, DEADLINE, f"'{phrase.said}' does not say when the target falls due")
+    return replace(r, coverage=DEADLINE)
 
 
 # --- fiscal years --------------------------------------------------------------------------------
