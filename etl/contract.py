@@ -99,3 +99,5 @@ class Extraction:
     claims: list[Claim]
     categories: list[CategoryRow]
     skipped: tuple[Skipped, ...] = ()
+    # The article's date as the extraction read it: (ISO date or "", DATE_SOURCES entry, note).
+    dated: tuple[str, str, str] = ("", "none", "")

@@ -10,6 +10,7 @@ share of a country's imports or of an export flow. Pure Python, no I/O: `extract
 from __future__ import annotations
 
 import bisect
+import datetime
 import itertools
 import re
 from dataclasses import dataclass, field, replace
@@ -32,8 +33,19 @@ from etl.contract import (
     Extraction,
     Skipped,
 )
+from etl.dates import ArticleDate, article_date
 from etl.figures import Figure, find_money, find_percent
 from etl.people import PeopleIndex, PersonMention, default_people, people_in, speaker_of
+from etl.periods import (
+    NO_PERIOD,
+    PeriodContext,
+    PeriodPhrase,
+    Resolved,
+    find_periods,
+    iranian_context,
+    nearest,
+    resolve,
+)
 from etl.places import CountryMention, country_index, main_pair
 from etl.text import Sentence, clause_around, clause_breaks, dateline_end, paragraphs, sentences
 
@@ -67,44 +79,6 @@ _QUALIFIER_AFTER = [
 _SCOPE = _CUES["scope"]
 _SCOPE_WORDS = cues.scope_words()
 _SCOPE_TOPICS = _CUES["scope_topic"]
-_PERIODS = [
-    (re.compile(r"\b(?:annual(?:ly)?|yearly|per\s+(?:year|annum)|a\s+year|each\s+year|every\s+year)\b",
-                re.IGNORECASE), lambda m: "annual"),
-    (re.compile(r"\b(?:in\s+the\s+)?near\s+future\b", re.IGNORECASE), lambda m: "near future"),
-    (re.compile(r"\b(?:by|until|before|till)\s+(?:the\s+end\s+of\s+)?((?:19|20)\d{2})\b"),
-     lambda m: f"by {m.group(1)}"),
-    (re.compile(r"\b(?:in|during|for|over)\s+(?:the\s+)?((?:first|second|third|fourth|last)\s+"
-                r"(?:half|quarter|six\s+months|nine\s+months|three\s+months)\s+of\s+)?"
-                r"((?:fiscal\s+|calendar\s+)?(?:19|20)\d{2}(?:[-/]\d{2,4})?)\b", re.IGNORECASE),
-     lambda m: (m.group(1) or "") + m.group(2)),
-    (re.compile(r"\b(?:in\s+)?(?:the\s+)?(last|this|next|past|previous|current|coming)\s+"
-                r"((?:fiscal\s+|calendar\s+|Iranian\s+)?(?:year|month|quarter|decade))\b",
-                re.IGNORECASE), lambda m: f"{m.group(1).lower()} {m.group(2)}"),
-    (re.compile(r"\b(?:within|over|in)\s+the\s+(?:next|coming)\s+\w+\s+(?:years?|months?)\b|"
-                r"\bwithin\s+\w+\s+(?:years?|months?)\b", re.IGNORECASE),
-     lambda m: " ".join(m.group().split())),
-    (re.compile(r"\b(FY\s?\d{2,4}(?:[-/]\d{2,4})?)\b"), lambda m: m.group(1).replace(" ", "")),
-    (re.compile(r"\bthe\s+((?:(?:past|last|previous|current)\s+)?Iranian\s+(?:calendar\s+)?(?:fiscal\s+)?year"
-                r"(?:\s+(?:to|ending|ended|that\s+ended)\s+[A-Z][a-z]+\s+\d{1,2})?)"),
-     lambda m: " ".join(m.group(1).split())),
-    (re.compile(r"\b(?:in\s+)?the\s+(first|past|last)\s+(\w+)\s+months"
-                r"(\s+of\s+(?:the\s+)?(?:(?:current|last|this|previous|past)\s+)?(?:fiscal\s+|calendar\s+)?year)?\b",
-                re.IGNORECASE),
-     lambda m: f"{m.group(1).lower()} {m.group(2)} months" + (" " + " ".join(m.group(3).split()) if m.group(3) else "")),
-]  # fmt: skip
-_ANY_PERIOD = re.compile(
-    "|".join(
-        f"(?P<p{i}>"
-        + ("(?i:" if p.flags & re.IGNORECASE else "(?:")
-        + re.sub(r"\((?!\?)", "(?:", p.pattern)
-        + "))"
-        for i, (p, _) in enumerate(_PERIODS)
-    )
-)
-# Every period phrase holds one of these words (in any case) or a year of the 1900s or 2000s:
-# a sentence with none of them is not scanned for periods at all.
-_PERIOD_WORDS = ("year", "annum", "annual", "future", "month", "quarter", "decade", "fy")
-_CENTURY_YEAR = re.compile(r"(?:19|20)\d\d")
 _JOINED_PAIR = re.compile(r"\s*(?:and|,|-|–|—|&|with)\s*|\s*['’]s\s+\w+\s+with\s+")
 _SUBJECT_GAP = re.compile(r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+")
 _PLAIN_GAP = re.compile(
@@ -189,13 +163,15 @@ class _Article:
     cue_text: str = ""
     folded: bool = False
     _spans: dict[tuple[re.Pattern[str], int], list[tuple[int, int]]] = field(default_factory=dict)
-    _periods: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
+    _periods: dict[int, list[PeriodPhrase]] = field(default_factory=dict)
     _speakers: dict[int, str] = field(default_factory=dict)  # sentence start -> who said it
     _clauses: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # sentence start -> breaks
     _flows: dict[tuple[int, int], list[_Flow]] = field(default_factory=dict)  # span -> flows in it
     _half_flows: dict[tuple[int, int], list[_Flow]] = field(default_factory=dict)  # span -> one-sided flows
     _pairs: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # sentence start -> its pair
     money_ends: list[int] = field(default_factory=list)  # where each money figure ends, in order
+    published: datetime.date | None = None  # the article's date: relative periods are read against it
+    iranian: bool = False  # the article's opening is in an Iranian context (its years may be Iranian)
 
     def money_end_before(self, pos: int) -> int:
         """Where the last money figure ending at or before `pos` ends (0 if none)."""
@@ -279,24 +255,14 @@ class _Article:
         i = bisect.bisect_left(spans, (lo, -1))
         return spans[i][0] if i < len(spans) and spans[i][1] <= hi else None
 
-    def periods(self, lo: int) -> list[tuple[int, int, str]]:
-        """Period phrases in the sentence holding offset `lo`: one scan finds them all, then each
-        hit is labelled by its own pattern."""
+    def periods(self, lo: int) -> list[PeriodPhrase]:
+        """Period phrases in the sentence holding offset `lo`, found once per sentence."""
         s = self.sentence_at(lo)
         if s is None:
             return []
         found = self._periods.get(s.start)
         if found is None:
-            found = []
-            low = self.text[s.start : s.end].lower()
-            may_hold = any(w in low for w in _PERIOD_WORDS) or _CENTURY_YEAR.search(low)
-            for m in _ANY_PERIOD.finditer(self.text, s.start, s.end) if may_hold else ():
-                pattern, label = _PERIODS[int(m.lastgroup[1:])]
-                own = pattern.match(self.text, m.start(), s.end)
-                if own:
-                    found.append((own.start(), own.end(), label(own)))
-            found.sort()
-            self._periods[s.start] = found
+            found = self._periods[s.start] = find_periods(self.text, s.start, s.end)
         return found
 
     def speaker(self, s: Sentence) -> str:
@@ -459,32 +425,50 @@ def _scope_phrase(text: str, start: int) -> str:
     return re.sub(r"-(?:related|based)$", "", phrase)
 
 
-def _period(a: _Article, lo: int, hi: int, fig: Figure) -> str:
-    """When the figure holds, as said nearest to it in text[lo:hi]: "annual", "2024", "by 2030"."""
-    periods = a.periods(lo)
-    best, best_d = "", None
-    for start, end, label in periods[bisect.bisect_left(periods, (lo, -1, "")) :]:
-        if start >= hi:
-            break
-        if end > hi or (start < fig.end and end > fig.start):
-            continue
-        d = abs(start - fig.start)
-        if best_d is None or d < best_d:
-            best, best_d = label, d
-    return best
+def _period(a: _Article, s: Sentence, lo: int, hi: int, fig: Figure, target: bool) -> PeriodPhrase | None:
+    """When the figure holds, as said nearest to it: in its clause, else its sentence, else (for
+    a bullet) in its list's heading ("Exports to Kenya (2023):")."""
+    phrases = a.periods(s.start)
+    return (
+        nearest(phrases, lo, hi, fig.start, fig.end)
+        or nearest(phrases, s.start, s.end, fig.start, fig.end)
+        or _heading_period(a.text, s)
+    )
 
 
-def _heading_period(text: str, s: Sentence) -> str:
+def _heading_period(text: str, s: Sentence) -> PeriodPhrase | None:
     """A bullet ("- UAE exports to Kenya: $2.7bn") holds for the period in its list's heading."""
     if not re.match(r"[-•*–]\s", text[s.start : s.start + 2]):
-        return ""
-    for line in reversed(text[max(0, s.start - 2_000) : s.start].splitlines()[-12:]):
-        line = line.strip()
-        if not line or re.match(r"[-•*–]\s", line):
+        return None
+    window_start = max(0, s.start - 2_000)
+    lines = text[window_start : s.start].splitlines(keepends=True)
+    offset = s.start
+    for line in reversed(lines[-12:]):
+        offset -= len(line)
+        stripped = line.strip()
+        if not stripped or re.match(r"[-•*–]\s", stripped):
             continue
-        heading = re.search(r"\((?:in\s+)?((?:19|20)\d{2}|FY\s?\d{2,4})\)\s*:?\s*$", line)
-        return heading.group(1).replace(" ", "") if heading and line.endswith(":") else ""
-    return ""
+        heading = re.search(r"\((?:in\s+)?((?:19|20)\d{2}|FY\s?\d{2,4})\)\s*:?\s*$", line.rstrip("\n"))
+        if not (heading and stripped.endswith(":")):
+            return None
+        found = find_periods(text, offset + heading.start(1), offset + heading.end(1))
+        return found[0] if found else None
+    return None
+
+
+def _when(a: _Article, s: Sentence, found: _Found, phrase: PeriodPhrase | None) -> Resolved:
+    """The days a claim's figure covers, read against the article's date."""
+    if phrase is None:
+        return NO_PERIOD
+    sentence = a.text[s.start : s.end]
+    countries = [c.iso3 for c in a.countries_in(s.start, s.end) if c.iso3 in found.pair]
+    countries += [c for c in found.pair.split("-") if c not in countries]
+    context = PeriodContext(
+        is_target=found.metric == TRADE_TARGET,
+        countries=tuple(dict.fromkeys(countries)),
+        iranian="IRN" in found.pair or iranian_context(sentence) or a.iranian,
+    )
+    return resolve(phrase, a.published, context)
 
 
 def _pair_from(a: _Article, mentions: list[CountryMention], fig: Figure) -> str:
@@ -983,9 +967,11 @@ class _Found:
     target_kind: str = ""
 
 
-def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Extraction:
-    """Every claim in one article's text, and the export categories it lists."""
+def extract(article_id: str, text: str, people: PeopleIndex | None = None, published: str = "") -> Extraction:
+    """Every claim in one article's text, and the export categories it lists. `published` is the
+    article's date from its metadata row (YYYY-MM-DD), if any; else its dateline is read."""
     # --- load: the figures and the article's structure -------------------------------------------
+    dated = article_date(text, published)
     money, percents, cut = _figures(text)
     list_intros = (
         list(itertools.islice(_LIST_INTRO.finditer(text, 0, cut), MAX_FIGURES_PER_ARTICLE))
@@ -993,8 +979,10 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
         else []
     )
     if not money and not percents and not list_intros:
-        return Extraction([], [], _past_limit(text, cut))
+        return Extraction([], [], _past_limit(text, cut), _dated(dated))
     a, skipped = _read_article(article_id, text, money, percents, list_intros, people)
+    a.published = dated.published
+    a.iranian = iranian_context(text[:600])
     skipped += _past_limit(text, cut)
 
     # --- process: each figure by its rule ----------------------------------------------------------
@@ -1022,7 +1010,12 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None) -> Ex
 
     # --- save: one claim per statement, and the category table ----------------------------------
     claims = _dedupe(claims)
-    return Extraction(claims, _categories(article_id, lists, claims), tuple(skipped))
+    return Extraction(claims, _categories(article_id, lists, claims), tuple(skipped), _dated(dated))
+
+
+def _dated(dated: ArticleDate) -> tuple[str, str, str]:
+    """(published ISO date or "", where it came from, how) for the articles table."""
+    return (_iso(dated.published), dated.source, dated.note)
 
 
 def _figures(text: str) -> tuple[list[Figure], list[Figure], int]:
@@ -1109,14 +1102,20 @@ def _read_article(
 def _claim(a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, found: _Found) -> Claim:
     """The claim for `fig` in clause [lo, hi) of sentence `s`, as a rule found it."""
     text = a.text
-    period = _period(a, lo, hi, fig) or _period(a, s.start, s.end, fig) or _heading_period(text, s)
+    phrase = _period(a, s, lo, hi, fig, target=found.metric == TRADE_TARGET)
+    span = _when(a, s, found, phrase)
     return Claim(
         claim_id=f"{a.article_id}:{fig.start}", article_id=a.article_id, pair=found.pair,
         metric=found.metric, direction=found.direction, category=found.category, value=fig.value,
         unit=_unit(a, fig, found.pair), qualifier=_qualifier(a, fig, lo), scope=_scope(a, lo, hi, fig),
-        period=period, period_start="", period_end="", coverage="", target_kind=found.target_kind,
-        speaker=a.speaker(s), quote=s.of(text), start=fig.start, end=fig.end, method=found.method,
+        period=phrase.said if phrase else "", period_start=_iso(span.start), period_end=_iso(span.end),
+        coverage=span.coverage, target_kind=found.target_kind, speaker=a.speaker(s), quote=s.of(text),
+        start=fig.start, end=fig.end, method=found.method, period_note=span.note if phrase else "",
     )  # fmt: skip
+
+
+def _iso(day: datetime.date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 # "from about $9 billion", "up from $1.9 billion", "compared with $4 billion": the level a change
@@ -1617,11 +1616,16 @@ def _dedupe(claims: list[Claim]) -> list[Claim]:
         by_speaker: dict[str, list[Claim]] = {}
         for c in candidates:
             by_speaker.setdefault(c.speaker, []).append(c)
-        period = next((c.period for c in group if c.period), "")
+        timed = next((c for c in group if c.period), None)
         for same in by_speaker.values():
             best = min(same, key=lambda c: (-bool(c.period), c.qualifier == "exact", c.start))
             # The restatement that names the speaker may drop "annual"; the figure is the same.
-            kept.append(best if best.period or not period else replace(best, period=period))
+            if not best.period and timed is not None:
+                best = replace(
+                    best, period=timed.period, period_start=timed.period_start, period_end=timed.period_end,
+                    coverage=timed.coverage, period_note=timed.period_note,
+                )  # fmt: skip
+            kept.append(best)
     return sorted(kept, key=lambda c: c.start)
 
 
