@@ -171,6 +171,7 @@ class _Article:
     _pairs: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # sentence start -> its pair
     money_ends: list[int] = field(default_factory=list)  # where each money figure ends, in order
     published: datetime.date | None = None  # the article's date: relative periods are read against it
+    last_span: tuple[PeriodPhrase | None, Resolved] | None = None  # the last figure's span, for "this period"
     iranian: bool = False  # the article's opening is in an Iranian context (its years may be Iranian)
 
     def money_end_before(self, pos: int) -> int:
@@ -1104,6 +1105,14 @@ def _claim(a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, found: _Foun
     text = a.text
     phrase = _period(a, s, lo, hi, fig, target=found.metric == TRADE_TARGET)
     span = _when(a, s, found, phrase)
+    if (
+        (span.start is None or phrase is None)
+        and a.last_span is not None
+        and _THIS_PERIOD.search(text, s.start, s.end)
+    ):
+        phrase, span = a.last_span  # "during this period", "in the mentioned period": the one said before
+    if span.start is not None and found.metric != TRADE_TARGET:
+        a.last_span = (phrase, span)
     return Claim(
         claim_id=f"{a.article_id}:{fig.start}", article_id=a.article_id, pair=found.pair,
         metric=found.metric, direction=found.direction, category=found.category, value=fig.value,
@@ -1112,6 +1121,14 @@ def _claim(a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, found: _Foun
         coverage=span.coverage, target_kind=found.target_kind, speaker=a.speaker(s), quote=s.of(text),
         start=fig.start, end=fig.end, method=found.method, period_note=span.note if phrase else "",
     )  # fmt: skip
+
+
+# A period named by reference to one said before.
+_THIS_PERIOD = re.compile(
+    r"\b(?:this|that|the\s+same|the\s+(?:mentioned|said|reviewed|review|reporting|specified|above))\s+"
+    r"(?:\w+-month\s+|\w+\s+months?\s+)?(?:period|time\s+span|timeframe|time\s+frame)\b(?!\s+(?:last|a\s+year|of\s+(?:last|the\s+previous)))",
+    re.IGNORECASE,
+)
 
 
 def _iso(day: datetime.date | None) -> str:
