@@ -10,6 +10,7 @@ import inspect
 import re
 import time
 import tomllib
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -253,6 +254,87 @@ def test_previous_and_same_period_count_from_the_sentence_s_own_period() -> None
     alone = only("Exports were $1bn in the same period last year.")
     assert resolve(alone, PUBLISHED, NONE).start is None
     assert "not named in the sentence" in resolve(alone, PUBLISHED, NONE).note
+
+
+def test_dates_stated_in_full_are_the_span() -> None:
+    r = resolve(only("Exports were $370m from March 21, 2023, to January 22, 2024."), None, IRAN)
+    assert (r.start, r.end, r.coverage) == (D(2023, 3, 21), D(2024, 1, 22), "part_year")
+    r = resolve(only("Trade was $443m (March 21 through October 22, 2022)."), None, IRAN)
+    assert (r.start, r.end) == (D(2022, 3, 21), D(2022, 10, 22))
+    r = resolve(only("Exports were $6.9bn in the past nine months (March 21- Dec. 21, 2018)."), None, IRAN)
+    assert (r.start, r.end) == (D(2018, 3, 21), D(2018, 12, 21))
+    sentence = "Exports were $234m in the first six months of the current Iranian year (March 21 through September 22, 2021)."
+    r = resolve(only(sentence), None, IRAN)
+    assert (r.start, r.end, r.coverage) == (D(2021, 3, 21), D(2021, 9, 22), "part_year")
+    r = resolve(only("Trade was $1bn from March 30 to February 2, 2024."), None, NONE)
+    assert (r.start, r.end) == (D(2023, 3, 30), D(2024, 2, 2))  # across a new year
+    assert said("Trade was $1bn from March 30, 2024 to February 2, 2024.") == []  # backwards
+    assert said("Trade was $1bn from February 30 to March 2, 2024.") == []  # no such day
+
+
+def test_brackets_and_fiscal_years_name_months() -> None:
+    found = find_periods(
+        "Exports were $1.6bn during 2002-03 (April-February), against $846m during April-February in 2001-02."
+    )
+    assert [p.said for p in found] == ["2002-03", "April-February in 2001-02"]
+    first, second = (resolve(p, None, IND) for p in found)
+    assert (first.start, first.end) == (D(2002, 4, 1), D(2003, 2, 28))
+    assert (second.start, second.end) == (D(2001, 4, 1), D(2002, 2, 28))
+
+
+def test_this_period_takes_its_anchor_from_the_sentence_or_from_the_caller() -> None:
+    found = find_periods(
+        "Exports were $2bn in January-February 2022, against $1.5bn in the corresponding period in 2021."
+    )
+    r = resolve(found[1], None, NONE)
+    assert (r.start, r.end) == (D(2021, 1, 1), D(2021, 2, 28))
+    alone = only("Iran exported goods worth $517 million to Afghanistan over this three-month period.")
+    assert alone.form == "same_period" and alone.needs_anchor
+    r = resolve(alone, PUBLISHED, IRAN)
+    assert (r.start, r.coverage) == (None, "part_year")
+    assert r.note == "'this three-month period' refers to a period named before this sentence"
+    earlier = only("Exports rose in the first quarter of the current Iranian year.")
+    r = resolve(replace(alone, anchor=earlier), D(2024, 8, 21), IRAN)
+    assert (r.start, r.end, r.coverage) == (D(2024, 3, 20), D(2024, 6, 20), "part_year")
+    assert not replace(alone, anchor=earlier).needs_anchor
+    year_ago = find_periods(
+        "Imports fell to $2.96bn in the first three months of 2009 from $3.94bn in the year-ago period."
+    )
+    r = resolve(year_ago[1], None, NONE)
+    assert (r.start, r.end) == (D(2008, 1, 1), D(2008, 3, 31))
+
+
+def test_a_deadline_counted_from_an_event_has_no_span() -> None:
+    phrase = only("They aim to lift trade to $100bn within five years of signing the agreement.")
+    r = resolve(phrase, PUBLISHED, TARGET)
+    assert (r.start, r.coverage) == (None, "deadline")
+    assert "counted from an event" in r.note
+    assert resolve(only("Trade should reach $3bn within five years from now."), PUBLISHED, TARGET).start == D(
+        2030, 1, 1
+    )
+
+
+def _pick(sentence: str, figure: str, target: bool = False) -> str:
+    phrases = find_periods(sentence)
+    at = sentence.index(figure)
+    chosen = nearest(phrases, 0, len(sentence), at, at + len(figure), target=target)
+    return chosen.said if chosen else ""
+
+
+def test_the_figure_s_own_period_is_the_one_written_next_to_it() -> None:
+    s = "Exports rose from 7.8 billion USD in 2005 to 45.1 billion USD in 2015."
+    assert (_pick(s, "7.8 billion USD"), _pick(s, "45.1 billion USD")) == ("2005", "2015")
+    s = "Exports rose 33% in January 2020 compared to the same month of 2019, amounting to $118.3 million."
+    assert _pick(s, "$118.3 million") == "January 2020"
+    s = "Trade reached $5bn in 2023, up from $4bn the previous year."
+    assert (_pick(s, "$5bn"), _pick(s, "$4bn")) == ("2023", "previous year")
+    s = "The aim is to raise trade from $13.6 billion at present to $20 billion by 2008."
+    assert _pick(s, "$13.6 billion") == "at present"
+    assert _pick(s, "$20 billion", target=True) == "by 2008"
+    s = "In March 2015 they agreed to lift trade to $100 billion by 2020."
+    assert _pick(s, "$100 billion", target=True) == "by 2020"
+    s = "Iraq aims to raise annual trade with Iran to $20 billion."
+    assert _pick(s, "$20 billion", target=True) == "annual"
 
 
 def test_a_yearly_target_has_no_deadline() -> None:
