@@ -41,9 +41,10 @@ Calendars come from kept libraries: `jdatetime` for Iranian (Solar Hijri) years,
 (1 Farvardin) falls on 20 or 21 March, and `dateutil.relativedelta` for month arithmetic. Fiscal
 years come from `data/reference/fiscal_years.csv`.
 
-Speed: one combined pattern scans a sentence once, only when a cheap gate finds a digit or a
-period word in it; every repeat in the patterns is bounded or possessive, so the work is linear
-in the length of the sentence.
+Speed: a sentence is read only when a cheap gate finds a digit or a period word in it; then one
+combined pattern is tried only at the words a phrase can start at (see `_scan`, checked against
+the plain scan by the tests). Every repeat in the patterns is bounded or possessive, so the work
+is linear in the length of the sentence.
 """
 
 from __future__ import annotations
@@ -104,9 +105,11 @@ class PeriodPhrase:
     date: "the past five years", "the past year"), "ahead" (the N units after it: "within five
     years", "over the next three years"), "relative" (a month or quarter from the article date:
     "last month"), "decade", "previous" ("the previous year", "a year earlier": a year before its
-    anchor), "same_period" ("the same period last year"), "since" ("since 2010"), "ytd" ("so far
-    this year"), "annual" (a yearly rate), "now" ("currently"), "vague" ("in the near future",
-    "in recent years").
+    anchor), "same_period" ("the same period last year", "the year-ago period"; with shift 0
+    "this period", "this three-month period"), "dates" ("from March 21, 2023, to January 22,
+    2024"), "since" ("since 2010"), "ytd" ("so far this year"), "annual" (a yearly rate), "now"
+    ("currently"), "vague" ("in the near future", "in recent years", "within five years of
+    signing").
     months: the [first, last) months of the year meant, counted from the year's first month
     (0-based): "H1 2022" (0, 6), "March 2019" (2, 3), "the first four months of 1402" (0, 4).
     clue: dates stated in brackets or after "until" (month, day, year, month, day, year; None
