@@ -401,11 +401,11 @@ _ANY_DIGIT = _combined(frozenset({"date", "part", "hq", "fiscal", "ending", "yea
 
 # Speed: trying every form at every word costs ~5 µs a word. A phrase starts at a core word
 # (below, or any word holding a digit) or at most three lead words before one ("in the first
-# half", "during the said period"), so only those words are tried. tests/test_periods.py checks that this finds exactly
+# half", "in that time span"), so only those words are tried. tests/test_periods.py checks that this finds exactly
 # what `_ANY.finditer` finds.
 _TOKEN = re.compile(r"\w+")
 _LEADS = frozenset(
-    "in during for over throughout through of from the on dated a an one that these said mentioned specified above".split()
+    "in during for over throughout through of from the on dated a an one that these time".split()
 )
 _CORE = frozenset(
     {*_MONTHS, *_IRANIAN_MONTHS, *(w for w in _NUMBER_WORDS if len(w) > 2), *_OFFSETS}
@@ -414,13 +414,13 @@ _CORE = frozenset(
         till before within since so near foreseeable not immediate recent annual annually annualised
         annualized yearly per each every currently presently nowadays now at year years month months
         calendar fiscal financial budget twelvemonth period between iranian persian solar vision expo
-        agenda horizon copyright fy""".split()
+        agenda horizon copyright fy said mentioned specified above span""".split()
     )
 )
 # A sentence without any of these (lower-cased) nor a digit holds no period phrase: not scanned.
 _GATE_WORDS = (
     "year", "annum", "annual", "month", "quarter", "decade", "future", "half", "now", "current",
-    "present", "period", *(m for m in _MONTHS if len(m) == 3), *_IRANIAN_MONTHS,
+    "present", "period", "span", "moment", *(m for m in _MONTHS if len(m) == 3), *_IRANIAN_MONTHS,
 )  # fmt: skip
 _DIGIT = re.compile(r"\d")
 # After a number of at most three digits, a phrase goes on with a word ("12 months", "5 May").

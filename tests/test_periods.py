@@ -454,8 +454,27 @@ def test_the_fast_scan_finds_what_the_plain_scan_finds_on_generated_text(words, 
     assert [m.span() for m in periods._scan(text, 0, len(text))] == _plain(text)
 
 
+def _samples() -> list[str]:
+    return [c[0] for c in CASES] + [c[0] for c in LEGACY] + [f"Trade of $1bn {w}." for w in RELATIVE] + [
+        "Exports fell 43% in the mentioned time span.", "Exports were $1bn in the said time span.",
+        "Exports rose over this three-month period.", "Exports rose during the above-mentioned period.",
+        "Exports rose at the moment.", "Exports rose in that time span.", "Exports were $2bn in the year-ago period.",
+    ]  # fmt: skip
+
+
+LEAD_CHAINS = ["", "in ", "in the ", "of the ", "during the said ", "over that ", "in the mentioned ", "for these ",
+               "in that time ", "a ", "one ", "from ", "on ", "the the "]  # fmt: skip
+
+
+def test_every_lead_chain_before_every_form_is_scanned_as_the_plain_scan_does() -> None:
+    for sample in _samples():
+        for chain in LEAD_CHAINS:
+            for text in (f"Trade {chain}{sample}", f"{chain}{sample[0].lower()}{sample[1:]}"):
+                assert [m.span() for m in periods._scan(text, 0, len(text))] == _plain(text), text
+
+
 def test_every_phrase_holds_a_word_the_gate_looks_for() -> None:
-    for text in TEXTS:
+    for text in TEXTS + _samples():
         for m in periods._ANY.finditer(text):
             assert periods._may_hold(text, m.start(), m.end()), m.group()
 
