@@ -401,8 +401,8 @@ _ANY_DIGIT = _combined(frozenset({"date", "part", "hq", "fiscal", "ending", "yea
 
 # Speed: trying every form at every word costs ~5 µs a word. A phrase starts at a core word
 # (below, or any word holding a digit) or at most three lead words before one ("in the first
-# half", "in that time span"), so only those words are tried. tests/test_periods.py checks that this finds exactly
-# what `_ANY.finditer` finds.
+# half", "in that time span"), so only those words are tried. tests/test_periods.py checks that
+# this finds exactly what `_ANY.finditer` finds.
 _TOKEN = re.compile(r"\w+")
 _LEADS = frozenset(
     "in during for over throughout through of from the on dated a an one that these time".split()
@@ -1011,7 +1011,8 @@ def _build_iranian_year(m: re.Match[str]) -> PeriodPhrase | None:
 
 
 _BUILDERS: dict[str, Callable[[re.Match[str]], PeriodPhrase | None]] = {
-    "date": _build_date, "named": _build_named, "date_range": _build_date_range, "this_period": _build_this_period, "month_year_ending": _build_month_year_ending,
+    "date": _build_date, "named": _build_named, "date_range": _build_date_range,
+    "this_period": _build_this_period, "month_year_ending": _build_month_year_ending,
     "same_period": _build_same_period, "previous": _build_previous,
     "by": _build_by, "ahead": _build_ahead, "vague": _build_vague, "ytd": _build_ytd,
     "iranian": _build_iranian, "part": _build_part, "hq": _build_hq, "fiscal": _build_fiscal,
