@@ -196,7 +196,9 @@ def _date_segment(segment: str) -> ArticleDate | None:
     what = "updated line" if updated else "date line"
     for form in _DATES:
         m = form.match(segment, pos)
-        if m and _TAIL.fullmatch(segment, m.end()):
+        # A labelled date ("date 2024-08-20", "Published: 3 May 2019") counts even with the line
+        # going on after it; an unlabelled one must be all the line says.
+        if m and (label or _TAIL.fullmatch(segment, m.end())):
             day = _from_match(m)
             if day is not None:
                 return ArticleDate(day, "dateline", f"{what} {segment!r}")

@@ -428,13 +428,39 @@ def _scope_phrase(text: str, start: int) -> str:
 
 def _period(a: _Article, s: Sentence, lo: int, hi: int, fig: Figure, target: bool) -> PeriodPhrase | None:
     """When the figure holds, as said nearest to it: in its clause, else its sentence, else (for
-    a bullet) in its list's heading ("Exports to Kenya (2023):")."""
+    a bullet) in its list's heading ("Exports to Kenya (2023):"), else, for a figure that is not a
+    target, the period the sentences just before it named ("In 2019 trade grew. Exports were
+    ..."). A phrase that compares ("the same period last year") is counted from the period named
+    before it."""
     phrases = a.periods(s.start)
-    return (
-        nearest(phrases, lo, hi, fig.start, fig.end)
-        or nearest(phrases, s.start, s.end, fig.start, fig.end)
+    phrase = (
+        nearest(phrases, lo, hi, fig.start, fig.end, target=target)
+        or nearest(phrases, s.start, s.end, fig.start, fig.end, target=target)
         or _heading_period(a.text, s)
     )
+    if phrase is None and not target:
+        return _named_before(a, s, fig.start)
+    if phrase is not None and phrase.needs_anchor:
+        earlier = _named_before(a, s, phrase.start)
+        if earlier is not None:
+            phrase = replace(phrase, anchor=earlier)
+    return phrase
+
+
+def _named_before(a: _Article, s: Sentence, pos: int) -> PeriodPhrase | None:
+    """The last phrase naming a period before `pos`: in its sentence, else up to two sentences
+    back (in its paragraph or the one before)."""
+    here = [p for p in a.periods(s.start) if p.end <= pos and p.names_a_period]
+    if here:
+        return here[-1]
+    i = a.index_of(s)
+    for prev in reversed(a.sentences[max(0, i - 2) : i]):
+        if s.paragraph - prev.paragraph > 1:
+            break
+        named = [p for p in a.periods(prev.start) if p.names_a_period]
+        if named:
+            return named[-1]
+    return None
 
 
 def _heading_period(text: str, s: Sentence) -> PeriodPhrase | None:
