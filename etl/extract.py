@@ -433,6 +433,10 @@ def _period(a: _Article, s: Sentence, lo: int, hi: int, fig: Figure, target: boo
     ..."). A phrase that compares ("the same period last year") is counted from the period named
     before it."""
     phrases = a.periods(s.start)
+    # "rose 5% in 2023 compared with 2022 to $46bn": the year compared with is not the figure's.
+    compared = [p for p in phrases if _COMPARED_WITH.search(a.text, max(s.start, p.start - 30), p.start)]
+    if compared and len(compared) < len(phrases):
+        phrases = [p for p in phrases if p not in compared]
     phrase = (
         nearest(phrases, lo, hi, fig.start, fig.end, target=target)
         or nearest(phrases, s.start, s.end, fig.start, fig.end, target=target)
@@ -445,6 +449,12 @@ def _period(a: _Article, s: Sentence, lo: int, hi: int, fig: Figure, target: boo
         if earlier is not None:
             phrase = replace(phrase, anchor=earlier)
     return phrase
+
+
+_COMPARED_WITH = re.compile(
+    r"\b(?:compared\s+(?:with|to)|than|against|versus|vs\.?|year[- ]on[- ]year\s+from)\s+(?:the\s+)?(?:same\s+\w+\s+(?:of|in)\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _named_before(a: _Article, s: Sentence, pos: int) -> PeriodPhrase | None:
@@ -488,7 +498,9 @@ def _when(a: _Article, s: Sentence, found: _Found, phrase: PeriodPhrase | None) 
     if phrase is None:
         return NO_PERIOD
     sentence = a.text[s.start : s.end]
-    countries = [c.iso3 for c in a.countries_in(s.start, s.end) if c.iso3 in found.pair]
+    # Whose fiscal year: the country the article reports from first, then as the sentence names them.
+    countries = [a.main[0]] if a.main and a.main[0] in found.pair else []
+    countries += [c.iso3 for c in a.countries_in(s.start, s.end) if c.iso3 in found.pair]
     countries += [c for c in found.pair.split("-") if c not in countries]
     context = PeriodContext(
         is_target=found.metric == TRADE_TARGET,
