@@ -647,6 +647,15 @@ _WORLD_FLOW = re.compile(
 )
 
 
+_TWO_WAY_AFTER = re.compile(r"s?\s*(?:and|&|/|-)\s*(?:export|import)s?\b|\s+between\b", re.IGNORECASE)
+_TWO_WAY_BEFORE = re.compile(r"\b(?:export|import)s?\s*(?:and|&|/|-)\s*$", re.IGNORECASE)
+_CITY_ORIGIN = re.compile(r"\s+from\s+(?!the\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+to\b")
+_THE_KINGDOMS = re.compile(
+    r"\bthe\s+(?:kingdom|country|emirates?|republic|sultanate|island\s+nation)['’]s\s+(?:[a-z-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
 def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     """Complete flows in text[lo:hi]; flows that name one side only are kept apart, in
     `a._half_flows`, for a partner listed next to a figure to complete ("imports from China: Nigeria
@@ -656,6 +665,12 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     halves: list[_Flow] = []
     for m in a.cue(_FLOW_WORD).finditer(a.cue_text, lo, hi):
         word = m.group("word").lower()
+        if _TWO_WAY_AFTER.match(text, m.end()) or _TWO_WAY_BEFORE.search(
+            text, max(lo, m.start() - 15), m.start()
+        ):
+            continue  # "import and export volume", "sales between the two states": two-way trade
+        if _CITY_ORIGIN.match(text, m.end()) and not a.countries_in(m.end(), min(hi, m.end() + 25)):
+            continue  # "exports from Istanbul to Azerbaijan": a city's trade, not its country's
         exporting = not word.startswith(("import", "purchase", "bought", "buys"))
         before = [c for c in a.countries_in(max(lo, m.start() - 40), m.start())]
         # "Iran's non-oil exports", "Iranian exports": the country right before the word.
@@ -664,6 +679,10 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
         if before and _SUBJECT_GAP.fullmatch(text, before[-1].end, m.start()):
             subject, subject_start = before[-1].iso3, before[-1].start
             category = _category_before(text[before[-1].end : m.start()], word)
+        elif _THE_KINGDOMS.search(text, max(lo, m.start() - 40), m.start()) and len(a.main) == 2:
+            # "the Kingdom's exports to China": the country of the article's pair that is not the partner
+            partners = {c.iso3 for c in a.countries_in(m.end(), min(hi, m.end() + 40))}
+            subject = next((c for c in a.main if c not in partners), None)
         elif re.search(
             r"\b(?:its|their)\s+(?:[a-z][\w-]*\s+){0,2}$", text[max(lo, m.start() - 30) : m.start()]
         ):
@@ -1027,12 +1046,17 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None, publi
     # --- process: each figure by its rule ----------------------------------------------------------
     claims: list[Claim] = []
     trade_sentences: dict[int, str] = {}  # sentence start -> pair of a trade claim there
+    previous: tuple[Figure, _Found | None] | None = None
     for fig in money:
         s = a.readable_sentence(fig.start)
         if s is None:
             continue
         lo, hi = a.clause(s, fig.start)
-        found = _money_claim(a, fig, s, lo, hi, trade_sentences)
+        if previous is not None and _CONVERSION.fullmatch(text, previous[0].end, fig.start):
+            found = previous[1]  # "68 billion yuan (almost $10 billion)": the same figure, converted
+        else:
+            found = _money_claim(a, fig, s, lo, hi, trade_sentences)
+        previous = (fig, found)
         if found is not None:
             claims.append(_claim(a, fig, s, lo, hi, found))
             if found.metric in (TRADE_VOLUME, TRADE_TARGET):
@@ -1055,6 +1079,12 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None, publi
 def _dated(dated: ArticleDate) -> tuple[str, str, str]:
     """(published ISO date or "", where it came from, how) for the articles table."""
     return (_iso(dated.published), dated.source, dated.note)
+
+
+# Between a figure and the same amount in another currency: "68 billion yuan (almost $10 billion".
+_CONVERSION = re.compile(
+    r"\s*[(\[]\s*(?:(?:about|almost|around|approximately|approx\.|nearly|some|roughly|or|equivalent\s+to|i\.e\.)\s+)?"
+)
 
 
 def _figures(text: str) -> tuple[list[Figure], list[Figure], int]:
@@ -1185,9 +1215,9 @@ _BASELINE = re.compile(
 # "rising 30 percent to reach $77 billion", "grew by 26% in 2006 to hit": growth already seen, so
 # the level is reached, not aimed at; "could only reach": a level that fell short.
 _GROWTH_TO_REACH = re.compile(
-    r"(?:\b(?:ris(?:ing|en)|rose|grew|grow(?:ing|n)|increas(?:ed|ing)|jump(?:ed|ing)|climb(?:ed|ing)|"
+    r"(?:\b(?:ris(?:ing|en)|rose|grew|grow(?:ing|n|th)|increas(?:ed|ing|e)|jump(?:ed|ing)?|climb(?:ed|ing)|rise|surge|"
     r"surg(?:ed|ing)|soar(?:ed|ing)|(?:fell|fall(?:ing|en))|declin(?:ed|ing)|dropp(?:ed|ing)|decreas(?:ed|ing))\b"
-    r"[^.;$€£¥]{0,50}?(?:per\s?cent|percent|%|fold|times)[^.;$€£¥]{0,40}?\bto\s+(?:reach|hit|touch|stand\s+at|top)\s+"
+    r"[^.;$€£¥]{0,50}?(?:per\s?cent|percent|%|fold|times)[^.;$€£¥]{0,40}?\bto\s+(?:reach|hit|touch|stand\s+at|top|exceed|surpass|cross)\s+"
     r"|\bcould\s+only\s+(?:reach|hit|touch)\s+)(?:[a-z]+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -1278,6 +1308,10 @@ def _money_claim(
         return None  # "increased by $102 million", "$31bn more than", "$2bn per day", "of extra trade"
     if _TRILATERAL.search(text, lo, hi):
         return None  # "trilateral trade between Canada, the U.S. and Mexico"
+    if _DAILY.search(text, fig.end, min(hi, fig.end + 60)) or _DAILY.search(
+        text, max(lo, fig.start - 20), fig.start
+    ):
+        return None  # "an average $25 million were exported per day": a rate
     flows = _flows(a, lo, hi)
     d_trade = _nearest(a, _TRADE, lo, hi, fig)
     d_flow = min((_flow_gap(a, f, fig) for f in flows), default=None)
@@ -1388,6 +1422,9 @@ _NOT_A_LEVEL_AFTER = re.compile(
 _TOTAL_FLOW = re.compile(
     r"\b(?:total|overall|global|worldwide|aggregate)\s+(?:[a-z-]+\s+)?(?:imports|exports|purchases|sales)\b",
     re.IGNORECASE,
+)
+_DAILY = re.compile(
+    r"\b(?:per|a|each|every)\s+(?:day|week)\b|\bdaily\b|\ban\s+average\s+(?:of\s+)?$", re.IGNORECASE
 )
 _TRILATERAL = re.compile(r"\b(?:trilateral|multilateral|three-way)\b", re.IGNORECASE)
 _SURPLUS_SUBJECT = re.compile(
