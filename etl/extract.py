@@ -48,6 +48,7 @@ from etl.periods import (
 )
 from etl.places import CountryMention, country_index, main_pair
 from etl.text import Sentence, clause_around, clause_breaks, dateline_end, paragraphs, sentences
+from etl.text_tables import table_cells
 
 # --- cue words (data/reference/cues.yml) ---------------------------------------------------------
 _CUES = cues.build()
@@ -1036,7 +1037,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None, publi
         if ":" in text
         else []
     )
-    if not money and not percents and not list_intros:
+    if not money and not percents and not list_intros and not _TABLE_CAPTION_HINT.search(text):
         return Extraction([], [], _past_limit(text, cut), _dated(dated))
     a, skipped = _read_article(article_id, text, money, percents, list_intros, people)
     a.published = dated.published
@@ -1071,6 +1072,8 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None, publi
         if found is not None:
             claims.append(_claim(a, fig, s, lo, hi, found))
 
+    claims += _table_claims(a)
+
     # --- save: one claim per statement, and the category table ----------------------------------
     claims = _dedupe(claims)
     return Extraction(claims, _categories(article_id, lists, claims), tuple(skipped), _dated(dated))
@@ -1085,6 +1088,52 @@ def _dated(dated: ArticleDate) -> tuple[str, str, str]:
 _CONVERSION = re.compile(
     r"\s*[(\[]\s*(?:(?:about|almost|around|approximately|approx\.|nearly|some|roughly|or|equivalent\s+to|i\.e\.)\s+)?"
 )
+
+
+# A table row's label: "Export to India", "Imports from China", "Total trade with India".
+_TABLE_ROW = re.compile(
+    r"^(?:total\s+|bilateral\s+)?(?:(?P<exp>exports?)\s+to|(?P<imp>imports?)\s+from|(?P<trade>trade)\s+with)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
+_TABLE_CAPTION_HINT = re.compile(r"\b(?:million|billion|crores?|lakhs?)\b", re.IGNORECASE)
+
+
+def _table_claims(a: _Article) -> list[Claim]:
+    """Claims from trade tables flattened into the text (etl/text_tables.py): a row names the
+    flow, a column the period, the caption the unit."""
+    if not _TABLE_CAPTION_HINT.search(a.text):
+        return []
+    claims: list[Claim] = []
+    for cell in table_cells(a.text)[:MAX_FIGURES_PER_ARTICLE]:
+        row = _TABLE_ROW.match(cell.label)
+        partners = a.countries_in(cell.row_start, cell.start)
+        if row is None or len(partners) != 1 or not a.main:
+            continue
+        partner = partners[0].iso3
+        reporter = next((c for c in a.main if c != partner), None)
+        if reporter is None:
+            continue
+        if row.group("trade"):
+            found = _Found(_pair(reporter, partner), TRADE_VOLUME, "", "", "table: trade with a partner")
+        else:
+            exporter, importer = (reporter, partner) if row.group("exp") else (partner, reporter)
+            found = _Found(
+                _pair(exporter, importer), EXPORTS, f"{exporter}->{importer}", "", "table: a flow's row"
+            )
+        phrase = next(iter(find_periods(a.text, cell.period_start, cell.period_end)), None)
+        context = PeriodContext(countries=(reporter, partner), iranian="IRN" in found.pair)
+        span = resolve(phrase, a.published, context) if phrase else NO_PERIOD
+        claims.append(Claim(
+            claim_id=f"{a.article_id}:{cell.start}", article_id=a.article_id, pair=found.pair,
+            metric=found.metric, direction=found.direction, category="", value=cell.value, unit=cell.unit,
+            qualifier="exact", scope="", period=phrase.said if phrase else cell.period,
+            period_start=_iso(span.start), period_end=_iso(span.end), coverage=span.coverage, target_kind="",
+            speaker="", quote=a.text[cell.row_start : cell.row_end].strip(), start=cell.start, end=cell.end,
+            method=found.method, period_note=span.note if phrase else "",
+        ))  # fmt: skip
+    return claims
 
 
 def _figures(text: str) -> tuple[list[Figure], list[Figure], int]:
