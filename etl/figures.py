@@ -184,7 +184,9 @@ _WORD_START = re.compile(r"\b\w")
 # \bpct\b" under re.IGNORECASE (tests/test_etl_fast_patterns.py compares them).
 _SCALE_WORD = re.compile(r"[tTmMbB](?<=\b.)(?i:(?<=t)(?:housand|rillion)|(?<=[mb])illion)\b")
 _PERCENT_WORD = re.compile(r"[%pP](?:(?<=%)|(?i:(?<=p)er\s?cent|(?<=\bp)ct\b))")
-_PREFIX_CHARS = frozenset("$€£¥₹₽₺₩.￡₦")
+_PREFIX = re.compile(r"[$€£¥₹₽₺₩.￡₦A-Z]")
+# A money figure that starts at its digits names its currency after them: a letter or a sign.
+_AFTER_HINT = re.compile(r"[^\W\d_]|[$€£¥₹₽₺₩￡₦%]")
 _WORD_BEFORE_SCALE = re.compile(r"(?:^|[\s-])([A-Za-z]+)\s+$")
 _NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "half", "hundred"])
 
@@ -193,14 +195,12 @@ def _money_starts(text: str) -> list[int]:
     starts: set[int] = set()
     for m in _DIGIT_RUN.finditer(text):
         p = m.start()
+        # "US$ ", "USD ", "U.S.$", "Rs. " before the number (symbols and codes are ASCII capitals)
+        prefixes = [q.start() for q in _PREFIX.finditer(text, max(0, p - 8), p)]
+        if not prefixes and not _AFTER_HINT.search(text, m.end(), m.end() + 25):
+            continue  # no sign before and no word after ("1,000,1,000"): no money starts here
         starts.add(p)
-        for k in range(1, 9):  # "US$ ", "USD ", "U.S.$", "Rs. " before the number
-            q = p - k
-            if q < 0:
-                break
-            c = text[q]
-            if c in _PREFIX_CHARS or c.isupper():
-                starts.add(q)
+        starts.update(prefixes)
     for m in _SCALE_WORD.finditer(text):
         # Only "twelve billion", "a billion", "half a billion": a number word just before.
         before = _WORD_BEFORE_SCALE.search(text, max(0, m.start() - 25), m.start())
