@@ -12,10 +12,19 @@ from ui.shell import running_page
 
 st.set_page_config(page_title="Bilateral trade dashboard", page_icon=":material/handshake:", layout="wide")
 
+OVERVIEW = st.Page(
+    "pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="", default=True
+)
+
+
+def overview_link() -> None:
+    """`/overview` opens the Overview. Streamlit serves the default page only at `/` and answers
+    its own name with "Page not found", so this hidden page sends that link on, query and all."""
+    st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
+
+
 PAGES = [
-    st.Page(
-        "pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True
-    ),
+    OVERVIEW,
     st.Page(
         "pages/current-vs-target.py",
         title="Current vs target",
@@ -34,7 +43,8 @@ PAGES = [
 current = view.presentation()
 # Before navigation, so the "build the tables" guard is the same page on every run.
 tables = data.require_tables()
-page = st.navigation(PAGES, position="hidden" if current.presentation else "sidebar")
+ALIASES = [st.Page(overview_link, title="Overview", url_path="overview", visibility="hidden")]
+page = st.navigation(PAGES + ALIASES, position="hidden" if current.presentation else "sidebar")
 
 if current.presentation:
     # Presenting: no sidebar or toolbar, larger type. Our own CSS; no article text in it.

@@ -9,7 +9,7 @@ from charts.catalog import short_id
 from charts.exports import csv_bytes, tables_zip
 from charts.figures import pair_name
 from etl.corpus import decode_article
-from etl.extract import extract
+from etl.extract import Claim
 from etl.pipeline import RAW
 from etl.tables import TABLE_NAMES
 from etl.transform import claims_table
@@ -17,6 +17,7 @@ from ui import data, view
 from ui.highlight import article_html, explain, legend_html
 from ui.shell import ensure_app
 from ui.text import md
+from ui.trial import trial_claims
 
 MAX_UPLOAD_BYTES = 1_000_000
 
@@ -46,9 +47,8 @@ st.subheader("Read an article", anchor=False)
 ids = list(articles["article_id"])
 labels = dict(zip(ids, listing["Article"] + " · " + listing["Title"], strict=True))
 chosen = view.pick("article", "Article", ids, ids[0], lambda i: labels.get(i, i))
-path = RAW / f"{chosen}.txt"
 try:
-    text = data.article_text(str(path), path.stat().st_mtime)
+    text = data.article_text(RAW, chosen)
 except (OSError, ValueError) as problem:
     st.warning(f"The text of {md(chosen)} cannot be shown: {md(problem)}. Rebuild with `python -m etl`.")
 else:
@@ -123,15 +123,25 @@ if upload is not None:
     except ValueError as problem:
         st.error(f"That upload cannot be read: {md(problem)}.")
 elif pasted.strip():
-    trial, name = pasted, "pasted"
+    try:  # the same checks as an upload: at most 1 MB of UTF-8, not binary
+        trial, name = (
+            decode_article(pasted.encode("utf-8", "replace"), "the pasted text", MAX_UPLOAD_BYTES),
+            "pasted",
+        )
+    except ValueError as problem:
+        st.error(f"That text cannot be read: {md(problem)}.")
 if trial:
-    found = claims_table(extract(name or "pasted", trial).claims)
-    st.markdown(f"**{len(found)} claim{'s' if len(found) != 1 else ''} found.**")
-    st.html(legend_html())
-    with st.container(height=360, border=True):
-        st.html(article_html(trial, found))
-    st.dataframe(found, hide_index=True, width="stretch")
-    st.download_button(
-        "Download these claims (CSV)", csv_bytes(found), file_name=f"claims-{name or 'pasted'}.csv",
-        mime="text/csv", on_click="ignore", icon=":material/download:", key="download.try",
-    )  # fmt: skip
+    outcome = trial_claims(name or "pasted", trial)
+    if isinstance(outcome, str):
+        st.error(md(outcome))
+    else:
+        found = claims_table(Claim(**row) for row in outcome)
+        st.markdown(f"**{len(found)} claim{'s' if len(found) != 1 else ''} found.**")
+        st.html(legend_html())
+        with st.container(height=360, border=True):
+            st.html(article_html(trial, found))
+        st.dataframe(found, hide_index=True, width="stretch")
+        st.download_button(
+            "Download these claims (CSV)", csv_bytes(found), file_name=f"claims-{name or 'pasted'}.csv",
+            mime="text/csv", on_click="ignore", icon=":material/download:", key="download.try",
+        )  # fmt: skip

@@ -79,11 +79,12 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_server(timeout: float = SERVER_START_TIMEOUT) -> Server:
-    """`streamlit run dashboard.py` on a free local port; returns once /_stcore/health says ok."""
+def start_server(timeout: float = SERVER_START_TIMEOUT, env: dict[str, str] | None = None) -> Server:
+    """`streamlit run dashboard.py` on a free local port; returns once /_stcore/health says ok.
+    `env` adds to (or overrides) the server's environment."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     cmd = [
         sys.executable, "-m", "streamlit", "run", "dashboard.py",
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),

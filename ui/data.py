@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -69,12 +71,44 @@ def browser_ready() -> bool:
     return browser_available()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def article_text(path: str, stamp: float) -> str:
-    """An article's text for the reader; ValueError (naming the file) when it is unreadable."""
-    from etl.corpus import decode_article
+def article_text(folder: Path, article_id: str) -> str:
+    """The text of `<article_id>.txt` for the reader, read only as a regular file directly inside
+    `folder`: an id that is a path (`../x`, `/etc/x`), a link, a directory or a device is refused
+    with a ValueError saying so, since the id comes from a table and the choice from a link."""
+    name = f"{article_id}.txt"
+    if not article_id or Path(name).name != name or name.startswith(".") or "\\" in name or "\x00" in name:
+        raise ValueError(f"{article_id!r} is not an article id (an id is a file name in the articles folder)")
+    path = folder / name
+    try:
+        info = os.lstat(path)  # the entry itself, never what a link points at
+    except FileNotFoundError:
+        raise ValueError(f"{name} is not in the articles folder") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise ValueError(f"{name} in the articles folder is a link; only regular files there are shown")
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"{name} in the articles folder is not a regular file")
+    return _article_text(str(path), info.st_mtime_ns, info.st_size)
 
-    return decode_article(Path(path).read_bytes(), path)
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _article_text(path: str, mtime_ns: int, size: int) -> str:
+    from etl.corpus import MAX_ARTICLE_BYTES, decode_article
+
+    # O_NOFOLLOW: a link swapped in after the check above is refused by the kernel, not followed.
+    # O_NONBLOCK: a FIFO swapped in cannot hang the read; fstat then refuses it.
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as failure:
+        if failure.errno == errno.ELOOP:
+            raise ValueError(
+                f"{Path(path).name} in the articles folder is a link; only regular files are shown"
+            ) from None
+        raise
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise ValueError(f"{Path(path).name} in the articles folder is not a regular file")
+        data = f.read(MAX_ARTICLE_BYTES + 1)
+    return decode_article(data, Path(path).name)
 
 
 def rebuild() -> None:
