@@ -241,14 +241,18 @@ class Pool:
         return worker
 
     def close(self) -> None:
-        """Kill the idle workers (busy ones are killed when they overrun or return)."""
+        """Kill the idle workers; their slots start new ones when next needed (busy workers are
+        killed when they overrun, or kept when they return)."""
+        idle = []
         while True:
             try:
-                worker = self._slots.get_nowait()
+                idle.append(self._slots.get_nowait())
             except queue.Empty:
-                return
+                break
+        for worker in idle:
             if worker is not None:
                 worker.kill()
+            self._slots.put(None)
 
 
 _shared: Pool | None = None
@@ -264,6 +268,7 @@ def shared_pool() -> Pool:
         return _shared
 
 
-def extract_claims(article_id: str, text: str, time_limit_s: float = TIME_LIMIT_S) -> Rows:
-    """Extract in the shared pool: rows as `etl.extract.Claim.row()` gives them, or TrialError."""
-    return shared_pool().extract(article_id, text, time_limit_s)
+def extract_claims(article_id: str, text: str, time_limit_s: float | None = None) -> Rows:
+    """Extract in the shared pool, within `time_limit_s` (default `TIME_LIMIT_S`): rows as
+    `etl.extract.Claim.row()` gives them, or a TrialError."""
+    return shared_pool().extract(article_id, text, TIME_LIMIT_S if time_limit_s is None else time_limit_s)
