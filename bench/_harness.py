@@ -1,4 +1,4 @@
-"""Shared helpers for the browser benchmarks (`bench/pages.py`, `bench/load.py`).
+"""Shared helpers for the browser benchmarks (`bench/pages.py`, `bench/load_browser.py`, `bench/load.py`).
 
 - `Server`: `streamlit run APP` on a free 127.0.0.1 port, headless, no file watcher, no usage
   statistics; waits for `/_stcore/health`; stops with terminate, then kill. While it runs, a

@@ -10,26 +10,31 @@ of worker processes, shared by every session in the server, does the work instea
   pasting at once cannot start fifty processes; a request waits at most `WAIT_FOR_WORKER_S` for
   a free worker and is then told the reader is busy;
 - a worker that has not answered after `TIME_LIMIT_S` is killed (SIGKILL: a pattern running in C
-  ignores gentler signals) and a new one is started for the next text;
-- a worker that dies (a crash, or the memory cap of `MEMORY_LIMIT_MB` reached) is reported in
-  words and replaced;
-- results come back as plain data: the claims' rows as dictionaries, never objects to trust.
+  ignores gentler signals) and a new one is started for the next text; the kernel also caps each
+  text's CPU time (RLIMIT_CPU), so a worker cannot outlive a server that died mid-text;
+- a worker that dies (a crash, or its memory cap `MEMORY_LIMIT_MB` reached) is reported in words
+  and replaced;
+- texts go to the worker and claims come back as JSON: plain data, never objects to unpickle.
 
-Workers are forked from a fork server that has already imported the rules, so replacing a killed
-worker takes milliseconds, not the second a fresh interpreter needs.
+A worker is `python -m etl.sandbox`, a fresh interpreter that imports the rules and nothing of the
+app (multiprocessing would re-import the server's `__main__`, which under Streamlit is the page
+script, in every worker). It talks over two pipes of its own, framed by
+`multiprocessing.connection.Connection`.
 
-Tests can swap the extractor for a deliberately slow one: `Pool(extractor="module:function")`,
-or the environment variable `TRADE_TEST_EXTRACTOR` for the app's shared pool. Nothing else reads it.
+Tests swap the extractor for a deliberately slow one: `Pool(extractor="module:function")`, or the
+environment variable `TRADE_TEST_EXTRACTOR` for the server's shared pool. Nothing else reads it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
-import multiprocessing
+import json
 import os
 import queue
 import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -40,10 +45,11 @@ WAIT_FOR_WORKER_S = 12.0  # how long a request queues for a free worker before "
 START_TIMEOUT_S = 60.0  # a worker's start, on a machine that may be busy
 POOL_SIZE = 2  # workers shared by every session of one server
 MEMORY_LIMIT_MB = 1024  # address space a worker may use; a text that needs more is refused
+MAX_ANSWER_BYTES = 64_000_000  # the claims of one text, as JSON
 EXTRACTOR = "etl.extract:extract"
 EXTRACTOR_ENV = "TRADE_TEST_EXTRACTOR"  # tests only: "module:function" used instead of EXTRACTOR
 _WARM_UP = "Trade between Iran and Iraq reached $12 billion last year, the minister said."
-_READY = "ready"
+_READY = b"ready"
 
 Rows = list[dict[str, Any]]
 
@@ -82,7 +88,7 @@ class ExtractionFailed(TrialError):
         super().__init__(f"The rules failed on this text ({what}); nothing was extracted.")
 
 
-# --- the worker process ---------------------------------------------------------------------------
+# --- the worker process: python -m etl.sandbox IN_FD OUT_FD EXTRACTOR MEMORY_MB ---------------------
 def _load(spec: str) -> Callable[[str, str], Any]:
     module, _, name = spec.partition(":")
     return getattr(importlib.import_module(module), name)
@@ -101,90 +107,121 @@ def _limit_memory(megabytes: int) -> None:
         )
 
 
-def _serve(conn: Connection, extractor: str, memory_mb: int) -> None:
-    """The worker's loop: one (article_id, text) in, ("ok", rows) or ("failed", why) out."""
+def _limit_cpu(seconds: float) -> None:
+    """Let the kernel end this process (SIGXCPU) once this text has used `seconds` more CPU. The
+    server kills an overrunning worker sooner; this holds when the server is gone."""
+    try:
+        import resource
+    except ImportError:
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = int(usage.ru_utime + usage.ru_stime + seconds) + 1
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(
+            resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard)
+        )
+
+
+def serve(inbox: Connection, outbox: Connection, extractor: str, memory_mb: int) -> None:
+    """The worker's loop: one request {id, text, limit_s} in, {ok: rows} or {failed: why} out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in the server's terminal: the server decides
     extract = _load(extractor)
     extract("warm-up", _WARM_UP)  # compiles the patterns before the first timed text
     _limit_memory(memory_mb)
-    conn.send(_READY)
+    outbox.send_bytes(_READY)
     while True:
         try:
-            article_id, text = conn.recv()
+            request = json.loads(inbox.recv_bytes())
         except EOFError:  # the server has gone: so does its worker
             return
+        _limit_cpu(float(request["limit_s"]) + 5)
         try:
-            rows = [claim.row() for claim in extract(article_id, text).claims]
+            answer = {"ok": [claim.row() for claim in extract(request["id"], request["text"]).claims]}
         except MemoryError:
-            conn.send(("failed", f"it needed more than {memory_mb} MB"))
+            answer = {"failed": f"it needed more than {memory_mb} MB"}
         except Exception as failure:  # a bug in a rule: reported in words, the worker lives on
-            conn.send(("failed", f"{type(failure).__name__}: {failure}"[:300]))
-        else:
-            conn.send(("ok", rows))
+            answer = {"failed": f"{type(failure).__name__}: {failure}"[:300]}
+        outbox.send_bytes(json.dumps(answer).encode())
+
+
+def _main(argv: list[str]) -> None:
+    inbox, outbox = Connection(int(argv[0]), writable=False), Connection(int(argv[1]), readable=False)
+    serve(inbox, outbox, argv[2], int(argv[3]))
 
 
 # --- the server side ------------------------------------------------------------------------------
-def _context() -> multiprocessing.context.BaseContext:
-    """Fork server where there is one (Linux, macOS): it imports the rules once and forks workers
-    from that clean, single-threaded process; spawn elsewhere. Never plain fork: the server has
-    threads."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["__main__", "etl.sandbox", "etl.extract"])
-    return ctx
-
-
 class _Worker:
-    """One worker process and the pipe to it."""
+    """One worker process and the two pipes to it."""
 
     def __init__(self, extractor: str, memory_mb: int):
-        ctx = _context()
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(
-            target=_serve, args=(child, extractor, memory_mb), name="trial-extract", daemon=True
-        )
-        self.process.start()
-        child.close()
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        # The worker imports what this process imports (the project, and in tests their helpers).
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         try:
-            if not self.conn.poll(START_TIMEOUT_S):
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "etl.sandbox", str(to_child_r), str(from_child_w), extractor,
+                 str(memory_mb)],
+                pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, env=env,
+            )  # fmt: skip
+        except BaseException:
+            for fd in (to_child_w, from_child_r):
+                os.close(fd)
+            raise
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self.outbox = Connection(to_child_w, readable=False)
+        self.inbox = Connection(from_child_r, writable=False)
+        try:
+            if not self.inbox.poll(START_TIMEOUT_S):
                 raise WorkerCrashed(f"the worker did not start within {START_TIMEOUT_S:g} s")
-            if self.conn.recv() != _READY:
+            if self.inbox.recv_bytes(64) != _READY:
                 raise WorkerCrashed("the worker started wrongly")
         except (EOFError, OSError):
             self.kill()
-            raise WorkerCrashed(f"the worker failed to start, exit code {self.process.exitcode}") from None
+            raise WorkerCrashed(
+                f"the worker failed to start, {_exit_reason(self.process.returncode)}"
+            ) from None
         except WorkerCrashed:
             self.kill()
             raise
 
     @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
     def alive(self) -> bool:
-        return self.process.is_alive() and not self.conn.closed
+        return self.process.poll() is None and not self.inbox.closed
 
     def kill(self) -> None:
         """SIGKILL and reap: a worker stuck in a regex does not see gentler signals."""
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(OSError):
             self.process.kill()
-            self.process.join(5)
-        with contextlib.suppress(Exception):
-            self.conn.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)
+        for end in (self.inbox, self.outbox):
+            with contextlib.suppress(OSError):
+                end.close()
 
     def extract(self, article_id: str, text: str, limit_s: float) -> Rows:
-        self.conn.send((article_id, text))
-        if not self.conn.poll(limit_s):
+        self.outbox.send_bytes(json.dumps({"id": article_id, "text": text, "limit_s": limit_s}).encode())
+        if not self.inbox.poll(limit_s):
             self.kill()
             raise TooSlow(limit_s)
         try:
-            status, payload = self.conn.recv()
+            answer = json.loads(self.inbox.recv_bytes(MAX_ANSWER_BYTES))
         except (EOFError, OSError):
-            self.process.join(5)
-            code = self.process.exitcode
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(5)
+            code = self.process.returncode
             self.kill()
             raise WorkerCrashed(_exit_reason(code)) from None
-        if status != "ok":
-            raise ExtractionFailed(str(payload))
-        return payload
+        if "ok" not in answer:
+            raise ExtractionFailed(str(answer.get("failed", "no answer")))
+        return answer["ok"]
 
 
 def _exit_reason(code: int | None) -> str:
@@ -237,7 +274,7 @@ class Pool:
 
     def _start(self) -> _Worker:
         worker = _Worker(self.extractor, self.memory_mb)
-        self.pids.append(worker.process.pid or 0)
+        self.pids.append(worker.pid)
         return worker
 
     def close(self) -> None:
@@ -272,3 +309,7 @@ def extract_claims(article_id: str, text: str, time_limit_s: float | None = None
     """Extract in the shared pool, within `time_limit_s` (default `TIME_LIMIT_S`): rows as
     `etl.extract.Claim.row()` gives them, or a TrialError."""
     return shared_pool().extract(article_id, text, TIME_LIMIT_S if time_limit_s is None else time_limit_s)
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])

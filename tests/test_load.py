@@ -1,6 +1,6 @@
-"""Several people at once: five concurrent sessions walk every page (bench/load.py, scaled down).
+"""Several people at once: five concurrent sessions walk every page (bench/load_browser.py, scaled down).
 
-The full run (20 sessions, timings against the single-user walk) is `python bench/load.py`;
+The full browser run (20 sessions) is `python bench/load_browser.py`;
 here only correctness under concurrency is asserted: every page of every walk is drawn, no
 error element appears, and the server logs no traceback. Timings are printed, never asserted.
 """
@@ -20,7 +20,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 def test_five_concurrent_sessions_draw_every_page(chromium_required: None) -> None:
     sys.path.insert(0, str(BENCH))
     try:
-        from load import run_load
+        from load_browser import run_load
     finally:
         sys.path.remove(str(BENCH))
     # In its own thread: the browser tests' Playwright keeps an event loop running in this one.

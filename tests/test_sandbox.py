@@ -157,3 +157,17 @@ def test_the_shared_pool_takes_the_test_extractor_from_the_environment(
         assert sandbox.shared_pool().extractor == sandbox.EXTRACTOR
     finally:
         sandbox.shared_pool().close()
+
+
+def test_the_kernel_ends_a_worker_that_outruns_its_cpu_budget() -> None:
+    """The guard for a worker whose server died mid-text: RLIMIT_CPU, enforced by the kernel even
+    while a regex holds the interpreter lock."""
+    import signal
+    import subprocess
+    import sys
+
+    spin = "from etl.sandbox import _limit_cpu; _limit_cpu(1); import re; re.match(r'(a+)+$', 'a' * 64 + '!')"
+    started = time.monotonic()
+    ended = subprocess.run([sys.executable, "-c", spin], timeout=60, check=False)
+    assert ended.returncode in (-signal.SIGXCPU, -signal.SIGKILL), ended.returncode
+    assert time.monotonic() - started < 30
