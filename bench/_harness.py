@@ -105,6 +105,11 @@ def _status_kb(pid: int, field: str = "VmRSS") -> int:
     return 0
 
 
+def process_rss_mb(pid: int) -> float:
+    """Resident set size of `pid` alone (not its children), in MB (10^6 B)."""
+    return _status_kb(pid) * 1024 / 1e6
+
+
 def tree_rss_mb(pid: int, field: str = "VmRSS") -> float:
     """Resident set size (or `field`, e.g. RssAnon) of `pid` and its descendants, in MB (10^6 B)."""
     return sum(_status_kb(p, field) for p in [pid, *_children(pid)]) * 1024 / 1e6

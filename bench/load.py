@@ -27,8 +27,9 @@ Measured per script run: the time from sending the rerun request to the final `s
 ("server time": the run, queueing behind other sessions' runs, and the messages' trip over the
 loopback). Errors: an exception element, an error alert, "page not found", a compile error, a run
 that does not finish in time, a dropped connection, and every traceback in the server's log.
-Memory: the server's RSS (its process and children: the extraction workers) after a warm-up
-session, and again once all N sessions have walked and are still connected, divided by N.
+Memory: the server process's RSS after a warm-up session, and again once all N sessions have
+walked and are still connected, divided by N; the extraction workers (the server's children) are
+reported apart, since they are started on demand and shared by every session.
 
 First an untimed warm-up walk (imports, caches), then one session alone (the single-session
 figures), then N sessions at once. Between two actions a session waits a think time drawn
@@ -37,7 +38,11 @@ uniformly from [0.5, 1.5] x `--think` seconds (people read a chart before changi
 server's capacity rather than what people see. Goal: p95 server time per run under load <= 3 x
 the single session's p95, and no errors. Prints PASS/MISS; exits 0.
 
-    python bench/load.py [--sessions 50] [--think 4] [--walks 1] [--app dashboard.py]
+    python bench/load.py [--sessions 50] [--think 4] [--walks 1] [--servers 1] [--app dashboard.py]
+
+With `--servers N`, N servers of the app run side by side and session i talks to server i mod N
+throughout, as behind a proxy with sticky sessions (docs/serving.md); the single session runs on
+the first.
 
 `run_load(sessions, ...)` returns a `LoadResult` (used by tests/test_load_protocol.py).
 """
@@ -46,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import re
 import sys
@@ -360,6 +366,8 @@ class LoadResult:
     single_cpu: str = ""
     machine_load: str = ""
     server_errors: list[str] = field(default_factory=list)
+    servers: int = 1
+    workers_mb: float = 0.0  # RSS of the servers' children (extraction workers) with every session on
 
     @property
     def errors(self) -> list[str]:
@@ -397,15 +405,17 @@ class LoadResult:
         return not self.errors and self.complete and self.ratio <= GOAL_RATIO
 
 
-async def _measure(server: h.Server, sessions: int, think_s: float, walks: int, seed: int,
+async def _measure(servers: Sequence[h.Server], sessions: int, think_s: float, walks: int, seed: int,
                    log: Callable[[str], None]) -> LoadResult:  # fmt: skip
-    warm = Timings()
-    await _one(server.url, "warm-up", warm, 0.0, seed, 1)
-    log(f"warm-up walk: {len(warm.all_ms)} runs, {len(warm.errors)} errors")
-    rss_before = server.rss_mb
+    for server in servers:
+        warm = Timings()
+        await _one(server.url, "warm-up", warm, 0.0, seed, 1)
+        log(f"warm-up walk on :{server.port}: {len(warm.all_ms)} runs, {len(warm.errors)} errors")
+    pids = [s.proc.pid for s in servers if s.proc is not None]
+    rss_before = sum(map(h.process_rss_mb, pids))
     single = Timings()
-    cpu = h.CpuMeter(server.proc.pid).start()  # type: ignore[union-attr]
-    await _one(server.url, "single", single, 0.0, seed, walks)
+    cpu = h.CpuMeter(*pids).start()
+    await _one(servers[0].url, "single", single, 0.0, seed, walks)
     single_cpu = f"{cpu.stop()}; server {cpu.server / max(1, len(single.all_ms)) * 1e3:.0f} ms CPU/run"
     log(f"single session: {len(single.all_ms)} runs, p50 {h.percentile(single.all_ms, 50):.0f} ms, "
         f"p95 {h.percentile(single.all_ms, 95):.0f} ms")  # fmt: skip
@@ -413,24 +423,28 @@ async def _measure(server: h.Server, sessions: int, think_s: float, walks: int, 
     load = Timings()
     done = asyncio.Event()
     arrived = 0
-    rss_after = 0.0
+    rss_after = workers_mb = 0.0
 
     def one_arrived() -> None:
-        nonlocal arrived, rss_after
+        nonlocal arrived, rss_after, workers_mb
         arrived += 1
         if arrived == sessions:  # all have walked and are still connected: their state is held now
-            rss_after = server.rss_mb
+            rss_after = sum(map(h.process_rss_mb, pids))
+            workers_mb = sum(s.rss_mb for s in servers) - rss_after
             done.set()
 
-    cpu = h.CpuMeter(server.proc.pid).start()  # type: ignore[union-attr]
+    cpu = h.CpuMeter(*pids).start()
     started = time.monotonic()
+    # Session i on server i mod N: what a sticky proxy does, every session on one server throughout.
     await asyncio.gather(*[
-        _one(server.url, f"s{i:02d}", load, think_s, seed + 1 + i, walks, done, one_arrived) for i in range(sessions)
+        _one(servers[i % len(servers)].url, f"s{i:02d}", load, think_s, seed + 1 + i, walks, done, one_arrived)
+        for i in range(sessions)
     ])  # fmt: skip
     wall = time.monotonic() - started
     load_cpu = f"{cpu.stop()}; server {cpu.server / max(1, len(load.all_ms)) * 1e3:.0f} ms CPU/run"
-    return LoadResult(sessions, think_s, single, load, wall, rss_before, rss_after, server.peak_rss_mb,
-                      cpu=load_cpu, single_cpu=single_cpu)  # fmt: skip
+    return LoadResult(sessions, think_s, single, load, wall, rss_before, rss_after,
+                      sum(s.peak_rss_mb for s in servers), cpu=load_cpu, single_cpu=single_cpu,
+                      servers=len(servers), workers_mb=workers_mb)  # fmt: skip
 
 
 def _server_errors(log_text: str) -> list[str]:
@@ -448,9 +462,10 @@ def _server_errors(log_text: str) -> list[str]:
 
 def run_load(
     sessions: int, app: str = "dashboard.py", think_s: float = 4.0, walks: int = 1, seed: int = 1,
-    *, verbose: bool = False,
+    *, servers: int = 1, verbose: bool = False,
 ) -> LoadResult:  # fmt: skip
-    """Start a server for `app`, walk once to warm it, once alone, then with `sessions` at once."""
+    """Start `servers` servers for `app`, walk once on each to warm it, once alone, then with
+    `sessions` at once spread over the servers."""
 
     def log(msg: str) -> None:
         if verbose:
@@ -458,10 +473,12 @@ def run_load(
 
     activity = h.Activity()
     activity.start()
-    with h.Server(app) as server:
-        log(f"server :{server.port} up in {server.startup_s:.1f} s, {server.rss_mb:.0f} MB")
-        result = asyncio.run(_measure(server, sessions, think_s, walks, seed, log))
-        server_log = server.log()
+    with contextlib.ExitStack() as stack:
+        running = [stack.enter_context(h.Server(app)) for _ in range(servers)]
+        for server in running:
+            log(f"server :{server.port} up in {server.startup_s:.1f} s, {server.rss_mb:.0f} MB")
+        result = asyncio.run(_measure(running, sessions, think_s, walks, seed, log))
+        server_log = "\n".join(server.log() for server in running)
     result.machine_load = activity.stop()
     result.server_errors = _server_errors(server_log)
     return result
@@ -475,6 +492,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                     help="mean seconds a session waits between two actions (default 4; 0: none)")  # fmt: skip
     ap.add_argument("--walks", type=int, default=1, help="walks per session (default 1)")
     ap.add_argument("--app", default="dashboard.py", help="app to serve (default dashboard.py)")
+    ap.add_argument("--servers", type=int, default=1,
+                    help="servers, each session on one of them as behind a sticky proxy (default 1)")  # fmt: skip
     ap.add_argument("--seed", type=int, default=1, help="seed of the think times (default 1)")
     return ap.parse_args(argv)
 
@@ -495,8 +514,12 @@ def report(r: LoadResult) -> None:
     )
     print(f"                      {r.sessions} sessions:       p50 {h.percentile(x, 50):.0f} ms, "
           f"p95 {h.percentile(x, 95):.0f} ms, max {max(x, default=float('nan')):.0f} ms")  # fmt: skip
-    print(f"server memory         {r.rss_before_mb:.0f} MB after warm-up, {r.rss_after_mb:.0f} MB with "
-          f"{r.sessions} sessions connected: {r.mb_per_session:.2f} MB per session; peak {r.peak_rss_mb:.0f} MB")  # fmt: skip
+    print(
+        f"server memory         {r.servers} server process(es): {r.rss_before_mb:.0f} MB after warm-up, "
+        f"{r.rss_after_mb:.0f} MB with {r.sessions} sessions connected: {r.mb_per_session:.2f} MB per session"
+    )
+    print(f"                      extraction workers {r.workers_mb:.0f} MB; peak of servers and workers "
+          f"{r.peak_rss_mb:.0f} MB")  # fmt: skip
     print(f"single session        {r.single_cpu}")
     print(f"under load            {r.cpu}")
     print(f"machine meanwhile     {r.machine_load}")
@@ -513,9 +536,11 @@ def report(r: LoadResult) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     print(f"Load benchmark (websocket protocol): {args.sessions} sessions x {args.walks} walk(s), "
-          f"think time {args.think:g} s (mean), {args.app}")  # fmt: skip
+          f"think time {args.think:g} s (mean), {args.servers} server(s) of {args.app}")  # fmt: skip
     print(f"machine   {h.machine()}")
-    r = run_load(args.sessions, args.app, args.think, args.walks, args.seed, verbose=True)
+    r = run_load(
+        args.sessions, args.app, args.think, args.walks, args.seed, servers=args.servers, verbose=True
+    )
     report(r)
     return 0
 
