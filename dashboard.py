@@ -10,7 +10,9 @@ from charts.figures import pair_name
 from ui import data, view
 from ui.shell import running_page
 
-st.set_page_config(page_title="Bilateral trade dashboard", page_icon=":material/handshake:", layout="wide")
+# An emoji icon: Streamlit draws it as a data: URI. A ":material/...:" page icon is fetched from
+# fonts.gstatic.com by every visitor's browser (a third-party request the proxy's CSP blocks).
+st.set_page_config(page_title="Bilateral trade dashboard", page_icon="🤝", layout="wide")
 
 OVERVIEW = st.Page(
     "pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="", default=True
