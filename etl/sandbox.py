@@ -19,7 +19,7 @@ of worker processes, shared by every session in the server, does the work instea
 A worker is `python -m etl.sandbox`, a fresh interpreter that imports the rules and nothing of the
 app (multiprocessing would re-import the server's `__main__`, which under Streamlit is the page
 script, in every worker). It talks over two pipes of its own, framed by
-`multiprocessing.connection.Connection`.
+`multiprocessing.connection.Connection` (POSIX: Linux and macOS, where the app is served).
 
 Tests swap the extractor for a deliberately slow one: `Pool(extractor="module:function")`, or the
 environment variable `TRADE_TEST_EXTRACTOR` for the server's shared pool. Nothing else reads it.
