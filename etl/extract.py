@@ -1169,7 +1169,8 @@ def _read_article(
         [f.start for f in money] + [f.start for f in percents] + [m.start() for m in list_intros]
     )
     wanted = {bisect.bisect_right(para_starts, pos) - 1 for pos in anchors}
-    wanted |= {i - 1 for i in wanted if i > 0}  # a figure's flow may be named a paragraph before
+    # A figure's flow may be named a paragraph before it, and its speaker the paragraph after a lead.
+    wanted |= {i - 1 for i in wanted if i > 0} | {i + 1 for i in wanted if i < 2}
     sents = sentences(text, paras, wanted)
     starts = [s.start for s in sents]
     skipped: list[Skipped] = []
@@ -1759,7 +1760,10 @@ def _dedupe(claims: list[Claim]) -> list[Claim]:
             by_speaker.setdefault(c.speaker, []).append(c)
         timed = next((c for c in group if c.period), None)
         for same in by_speaker.values():
-            best = min(same, key=lambda c: (-bool(c.period), c.qualifier == "exact", c.start))
+            # The statement with a period first, then a hedged one, then a sentence over a headline.
+            best = min(
+                same, key=lambda c: (-bool(c.period), c.qualifier == "exact", _is_headline(c), c.start)
+            )
             # The restatement that names the speaker may drop "annual"; the figure is the same.
             if not best.period and timed is not None:
                 best = replace(
@@ -1768,6 +1772,11 @@ def _dedupe(claims: list[Claim]) -> list[Claim]:
                 )  # fmt: skip
             kept.append(best)
     return sorted(kept, key=lambda c: c.start)
+
+
+def _is_headline(c: Claim) -> bool:
+    """A title line: no full stop, question or quotation mark at its end."""
+    return not c.quote.rstrip().endswith((".", "!", "?", "”", '"', "’", "'"))
 
 
 def _categories(article_id: str, lists: list, claims: list[Claim]) -> list[CategoryRow]:

@@ -190,6 +190,11 @@ def aliases_in(text: str, index: PeopleIndex) -> list[tuple[int, int, Person]]:
     return hits
 
 
+# A possessive, "-based", or two capitalised words joined by a hyphen ("Saudi-Chinese"): not a
+# person's name.
+_NOT_A_NAME = re.compile(r"['’]s\b|-based\b|^[A-Z][a-z]+-[A-Z][a-z]+$")
+
+
 def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[PersonMention]:
     """Every mention of a person in the article, in text order, under one name per person.
 
@@ -241,6 +246,8 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
             words = words[1:]  # "Consul General in Lagos Zhou Minghua": Lagos is where, not who
             last_title = max(last_title, 0) if last_title >= 0 else -2
         name = " ".join(words)
+        if _NOT_A_NAME.search(name) or name in countries:
+            continue  # "Iran's", "Saudi-Chinese", "Moscow-based Rossia Segodnya", "New Delhi"
         start = me - len(name)
         key = _name_key(words)
         known = by_suffix.get(key) if key else None
@@ -401,7 +408,52 @@ def speaker_of(
                 name = _attributed(text, nxt, mentions)
                 if name:
                     return name
+    return _continued(text, sentence, mentions, sentences, index)
+
+
+# A sentence naming its own source ("according to customs data", "statistics show") is not a
+# person's statement, whoever spoke before it.
+_OWN_SOURCE = re.compile(
+    r"\b(?:according\s+to|data|statistics|figures\s+(?:show|released)|reported|report|customs|survey)\b",
+    re.IGNORECASE,
+)
+_PRONOUN_SAID = re.compile(rf"^\W*(?:[Hh]e|[Ss]he)\s+(?:also\s+)?(?:{_SPEECH})\b")
+
+
+def _continued(
+    text: str, sentence: Sentence, mentions: list[PersonMention], sentences: list[Sentence], index: int | None
+) -> str:
+    """Who a sentence that names no speaker goes on from: the speaker of one of the two sentences
+    before it in its paragraph, else of the next sentence when that one opens "He said"."""
+    if _OWN_SOURCE.search(text, sentence.start, sentence.end):
+        return ""
+    i = sentences.index(sentence) if index is None else index
+    for prev in reversed(sentences[max(0, i - 2) : i]):
+        if prev.paragraph != sentence.paragraph:
+            break  # a new paragraph of plain facts is the writer's, not the last speaker's
+        name = _attributed(text, prev, mentions)
+        if name:
+            return name
+        if _OWN_SOURCE.search(text, prev.start, prev.end):
+            break  # the sentence before quotes data: what follows goes on from it, not from a person
+    for nxt in sentences[i + 1 : i + 3]:
+        if nxt.paragraph == sentence.paragraph and _PRONOUN_SAID.search(nxt.of(text)):
+            return _attributed(text, nxt, mentions)
+    # A lead that paraphrases someone named just after it: "Iran's exports to Iraq reached $2.5bn in
+    # 100 days. / Hamid Hosseini, a member of the chamber, said ..."
+    if sentence.paragraph <= 1 and not _quoted(text, sentence) and not _names_someone(sentence, mentions):
+        for nxt in sentences[i + 1 : i + 3]:
+            if nxt.paragraph - sentence.paragraph > 1:
+                break
+            name = _attributed(text, nxt, mentions)
+            if name:
+                return name
     return ""
+
+
+def _names_someone(s: Sentence, mentions: list[PersonMention]) -> bool:
+    first = bisect.bisect_left(mentions, s.start, key=lambda p: p.start)
+    return first < len(mentions) and mentions[first].start < s.end
 
 
 def _apposition(text: str, name_end: int, verb_start: int) -> bool:
