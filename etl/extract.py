@@ -1076,7 +1076,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None, publi
 
     # --- save: one claim per statement, and the category table ----------------------------------
     claims = _dedupe(claims)
-    return Extraction(claims, _categories(article_id, lists, claims), tuple(skipped), _dated(dated))
+    return Extraction(claims, _categories(a, lists, claims), tuple(skipped), _dated(dated))
 
 
 def _dated(dated: ArticleDate) -> tuple[str, str, str]:
@@ -1779,18 +1779,39 @@ def _is_headline(c: Claim) -> bool:
     return not c.quote.rstrip().endswith((".", "!", "?", "”", '"', "’", "'"))
 
 
-def _categories(article_id: str, lists: list, claims: list[Claim]) -> list[CategoryRow]:
-    rows: dict[tuple[str, str, str], CategoryRow] = {}
-    for _, exporter, importer, items in lists:
+def _categories(a: _Article, lists: list, claims: list[Claim]) -> list[CategoryRow]:
+    """The category lists of an article, each kept apart (its own `list_id` and period), with the
+    shares stated for its items; a share of a flow no list names makes a list of its own."""
+    rows: dict[tuple[str, str], CategoryRow] = {}
+    heads: list[
+        tuple[int, str, str, str, Claim | None]
+    ] = []  # (position, exporter, importer, list id, timing)
+    for pos, exporter, importer, items in lists:
+        list_id = f"{a.article_id}:{pos}"
+        s = a.sentence_at(pos)
+        phrase = _named_before(a, s, s.end) if s is not None else None
+        span = (
+            _when(a, s, _Found(_pair(exporter, importer), CATEGORY_SHARE), phrase)
+            if s and phrase
+            else NO_PERIOD
+        )
+        timing = (phrase.said if phrase else "", _iso(span.start), _iso(span.end))
+        heads.append((pos, exporter, importer, list_id, timing))
         for item in items:
             rows.setdefault(
-                (exporter, importer, item), CategoryRow(exporter, importer, item, None, "", article_id)
+                (list_id, item),
+                CategoryRow(exporter, importer, item, None, "", a.article_id, list_id, *timing),
             )
     for c in claims:
-        if c.metric != "category_share":
+        if c.metric != CATEGORY_SHARE:
             continue
         exporter, importer = c.direction.split("->")
-        rows[(exporter, importer, c.category)] = CategoryRow(
-            exporter, importer, c.category, c.value, c.claim_id, article_id
+        same_flow = [h for h in heads if (h[1], h[2]) == (exporter, importer) and h[0] <= c.start]
+        if same_flow:
+            _, _, _, list_id, timing = same_flow[-1]
+        else:
+            list_id, timing = c.claim_id, (c.period, c.period_start, c.period_end)
+        rows[(list_id, c.category)] = CategoryRow(
+            exporter, importer, c.category, c.value, c.claim_id, a.article_id, list_id, *timing
         )
     return list(rows.values())
