@@ -340,8 +340,12 @@ def _in_a_name(text: str, start: int) -> bool:
         or text[max(0, start - 2) : start] in (". ", "— ", "– ")
     ):
         return False
+    # "Iran-Iraq Trade Volume", "Turkey Trade": in a headline, a country before "Trade" names the trade.
+    before = text[max(0, start - 40) : start]
+    if any(m.end() == len(before.rstrip(" -–")) for m in country_index().pattern.finditer(before)):
+        return False
     nxt = re.match(r"\s+([A-Z])", text[start + 5 : start + 8])
-    prev = re.search(r"(?:[A-Z][\w’']*,?\s+(?:and\s+)?|of\s+)$", text[max(0, start - 30) : start])
+    prev = re.search(r"(?:[A-Z][\w’']*,?\s+(?:and\s+)?|of\s+)$", before[-30:])
     return bool(nxt or prev)
 
 
