@@ -4,6 +4,9 @@ Schemas come from `data/reference/tables.yml`, the one description of every tabl
 checks a table on write and on read, and the same description becomes `datapackage.json`.
 Writing is all-or-nothing: every file goes to a temporary name first and is renamed over the
 old one only when all of them are written, so a failed run leaves the previous tables intact.
+`datapackage.json`, which carries every table's sha256, is renamed last; `read_tables` checks
+each table against it and retries while a rebuild is under way, so a reader gets the whole old
+set or the whole new one, never a mix.
 """
 
 from __future__ import annotations
@@ -14,14 +17,18 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as arrow
+import pyarrow.compute as pc
 import yaml
 
 from etl.figures import REFERENCE
@@ -32,7 +39,12 @@ DATAPACKAGE = "datapackage.json"
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+_FORMULA_START_RE = "^[=+\\-@\t\r']"
 _NUMBER_FORMAT = "%.15g"
+# How long a reader waits for a rebuild under way to finish, and how long the files must stay
+# unchanged before a mismatch with datapackage.json counts as damage rather than a rebuild.
+SETTLE_SECONDS = 5.0
+QUIET_SECONDS = 1.0
 
 
 class TableError(Exception):
@@ -107,6 +119,14 @@ def empty(table: str) -> pd.DataFrame:
     return pd.DataFrame({f["name"]: pd.Series(dtype=_DTYPES[f["type"]]) for f in fields(table)})
 
 
+def typed_frame(table: str, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """Rows (tuples in the table's column order) as a frame with the column types of tables.yml."""
+    if not rows:
+        return empty(table)
+    df = pd.DataFrame(rows, columns=columns(table))
+    return df.astype({f["name"]: _DTYPES[f["type"]] for f in fields(table) if f["type"] != "string"})
+
+
 # --- formula safety ------------------------------------------------------------------------------
 def formula_safe(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula get a leading apostrophe.
@@ -124,7 +144,15 @@ def formula_safe(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def formula_unsafe(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: v[1:] if isinstance(v, str) and v.startswith("'") else v)
+    """The text `formula_safe` was given: a leading apostrophe is dropped only where it guards a
+    formula character (or another apostrophe), so "'Tis the season" stays as it is."""
+    text = series.astype(str)
+    guarded = text.str.match(r"'[=+\-@\t\r']").fillna(False).astype(bool)
+    return text.where(~guarded, text.str.slice(1))
+
+
+def formula_unsafe_cell(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
@@ -132,23 +160,104 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     safe = formula_safe(df)
     # Python's csv module does not quote a lone carriage return when rows end in "\n"; a table
     # holding one gets every text cell quoted instead, so it still reads back as written.
-    has_cr = any(
-        safe[c].astype(str).str.contains("\r", regex=False).any()
-        for c in safe.columns
-        if safe[c].dtype == object or pd.api.types.is_string_dtype(safe[c])
-    )
-    quoting = csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL
+    quoting = csv.QUOTE_NONNUMERIC if _has_cr(safe) else csv.QUOTE_MINIMAL
     return safe.to_csv(
         index=False, lineterminator="\n", float_format=_NUMBER_FORMAT, quoting=quoting
     ).encode()
 
 
+def _has_cr(df: pd.DataFrame) -> bool:
+    return any(
+        df[c].astype(str).str.contains("\r", regex=False).any()
+        for c in df.columns
+        if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])
+    )
+
+
+# --- fast CSV ------------------------------------------------------------------------------------
+# The processed tables reach hundreds of thousands of rows; `csv_chunks` writes them from whole
+# columns at a time, byte for byte as `to_csv_bytes` does (tests compare the two).
+def _quote_triggers() -> str:
+    """The characters that make this Python's csv writer quote a cell (",", '"', "\n" on 3.11)."""
+    found = []
+    for c in map(chr, range(128)):
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow(["a" + c + "b", "x"])
+        if buf.getvalue().startswith('"'):
+            found.append(c)
+    return "[" + "".join("\\" + c if c in "\\]^-" else c for c in found) + "]"
+
+
+_QUOTE_TRIGGERS = _quote_triggers()
+_TEXT = arrow.large_string()
+_CHUNK_ROWS = 20_000
+
+
+def _lit(text: str) -> arrow.Scalar:
+    return arrow.scalar(text, _TEXT)
+
+
+def _text_cells(values: arrow.Array) -> list[bytes]:
+    """Formula-safe, and quoted where the csv writer would quote."""
+    text = pc.fill_null(values.cast(_TEXT), _lit(""))
+    guarded = pc.binary_join_element_wise(_lit("'"), text, _lit(""))
+    text = pc.if_else(pc.match_substring_regex(text, _FORMULA_START_RE), guarded, text)
+    quoted = pc.binary_join_element_wise(
+        _lit('"'), pc.replace_substring(text, '"', '""'), _lit('"'), _lit("")
+    )
+    text = pc.if_else(pc.match_substring_regex(text, _QUOTE_TRIGGERS), quoted, text)
+    return text.cast(arrow.large_binary()).to_numpy(zero_copy_only=False).tolist()
+
+
+def _cell_kind(series: pd.Series) -> str | None:
+    """How `to_csv_bytes` writes a column's cells, for the kinds `csv_chunks` writes itself."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype):
+        return "text"
+    if not isinstance(dtype, np.dtype):
+        return None  # nullable and extension types: left to pandas
+    if pd.api.types.is_object_dtype(dtype):
+        return "text" if pd.api.types.infer_dtype(series) in ("string", "empty") else None
+    return {"b": "bool", "i": "int", "u": "int", "f": "float"}.get(dtype.kind)
+
+
+def _cells(series: pd.Series, kind: str) -> list[bytes]:
+    if kind == "text":
+        return _text_cells(arrow.array(series, type=_TEXT, from_pandas=True))
+    values = series.to_numpy().tolist()
+    if kind == "bool":
+        return [b"True" if v else b"False" for v in values]
+    if kind == "int":
+        return [b"%d" % v for v in values]
+    return [b"" if v != v else (_NUMBER_FORMAT % v).encode() for v in values]
+
+
+def csv_chunks(df: pd.DataFrame) -> Iterator[bytes]:
+    """The bytes of `to_csv_bytes(df)`, a block of rows at a time, from whole columns at once."""
+    kinds = [_cell_kind(df[c]) for c in df.columns]
+    if None in kinds or _has_cr(df):
+        yield to_csv_bytes(df)  # rare: every text cell quoted, or cells of another kind
+        return
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(df.columns)
+    yield header.getvalue().encode()
+    for start in range(0, len(df), _CHUNK_ROWS):
+        block = df.iloc[start : start + _CHUNK_ROWS]
+        cells = [_cells(block[c], kind) for c, kind in zip(block.columns, kinds, strict=True)]
+        yield b"\n".join(map(b",".join, zip(*cells, strict=True))) + b"\n"
+
+
 # --- reading -------------------------------------------------------------------------------------
 def read_table(table: str, directory: Path) -> pd.DataFrame:
+    """One table, checked against its schema (not against datapackage.json: see read_tables)."""
     path = Path(directory) / f"{table}.csv"
     if not path.is_file():
         raise TableError(path, "file is missing")
-    content = path.read_bytes()
+    return parse_table(table, path, path.read_bytes())
+
+
+def parse_table(table: str, path: Path, content: bytes) -> pd.DataFrame:
+    """The table held in `content` (the bytes of `path`), typed and checked against its schema."""
     if content and not content.endswith(b"\n"):
         raise TableError(path, "is cut short (it does not end with a complete row)")
     try:
@@ -195,8 +304,92 @@ def read_table(table: str, directory: Path) -> pd.DataFrame:
     return validate(table, df, path)
 
 
+class _Unsettled(Exception):
+    """The files on disk are not (yet) the one set datapackage.json describes."""
+
+    def __init__(self, path: Path, problem: str, content: bytes | None = None):
+        self.path, self.problem, self.content = path, problem, content
+        super().__init__(f"{path}: {problem}")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise _Unsettled(path, "file is missing") from None
+
+
+def _manifest_hashes(path: Path, content: bytes) -> dict[str, str]:
+    """table file name -> "sha256:..." as datapackage.json states it."""
+    try:
+        resources = json.loads(content)["resources"]
+        hashes = {r["path"]: r["hash"] for r in resources if isinstance(r, dict) and "hash" in r}
+    except (ValueError, KeyError, TypeError):
+        raise _Unsettled(path, "is not a datapackage.json this ETL wrote (no list of resources)") from None
+    for name in TABLE_NAMES:
+        if not str(hashes.get(f"{name}.csv", "")).startswith("sha256:"):
+            raise _Unsettled(path, f"gives no sha256 for {name}.csv")
+    return hashes
+
+
+def _verified_contents(directory: Path) -> dict[str, bytes]:
+    """Every table's bytes, each matching the hash datapackage.json (read first) gives for it."""
+    manifest = directory / DATAPACKAGE
+    hashes = _manifest_hashes(manifest, _read_bytes(manifest))
+    contents = {}
+    for name in TABLE_NAMES:
+        path = directory / f"{name}.csv"
+        content = _read_bytes(path)
+        if "sha256:" + hashlib.sha256(content).hexdigest() != hashes[path.name]:
+            raise _Unsettled(path, f"does not match the sha256 that {DATAPACKAGE} gives for it", content)
+        contents[name] = content
+    return contents
+
+
+def _folder_state(directory: Path) -> tuple:
+    """What changes when any file of the set is replaced."""
+    state = []
+    for filename in (DATAPACKAGE, *(f"{name}.csv" for name in TABLE_NAMES)):
+        try:
+            st = (directory / filename).stat()
+            state.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        except OSError:
+            state.append(None)
+    return tuple(state)
+
+
+def _settled_error(e: _Unsettled) -> TableError:
+    """The error to report for a mismatch that did not go away: the table's own fault if it has one."""
+    if e.content is not None:
+        try:
+            parse_table(e.path.stem, e.path, e.content)
+        except TableError as own:
+            return own
+        return TableError(e.path, f"{e.problem} (edited by hand, or a rebuild was interrupted): "
+                                  "rebuild the tables with `python -m etl`")  # fmt: skip
+    return TableError(e.path, e.problem)
+
+
 def read_tables(directory: Path) -> dict[str, pd.DataFrame]:
-    return {name: read_table(name, directory) for name in TABLE_NAMES}
+    """Every table, all from one build: each file's bytes are checked against the sha256 in
+    datapackage.json (which a build renames into place last). While they disagree, a build is
+    under way: read again, briefly, until they agree or nothing has changed for QUIET_SECONDS."""
+    directory = Path(directory)
+    start = time.monotonic()
+    state, quiet_since, pause = None, start, 0.005
+    while True:
+        try:
+            contents = _verified_contents(directory)
+        except _Unsettled as e:
+            now, seen = time.monotonic(), _folder_state(directory)
+            if seen != state:
+                state, quiet_since = seen, now
+            if now - quiet_since >= QUIET_SECONDS or now - start >= SETTLE_SECONDS:
+                raise _settled_error(e) from None
+            time.sleep(pause)
+            pause = min(2 * pause, 0.1)
+            continue
+        return {name: parse_table(name, directory / f"{name}.csv", contents[name]) for name in TABLE_NAMES}
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -238,56 +431,90 @@ def write_tables(
 ) -> list[Path]:
     """Validate every table, then replace the processed files all at once.
 
-    Everything is written to temporary files first. Only then are they renamed over the old files;
-    if a rename fails part-way, the files already replaced are put back, so the folder holds
-    either the whole old set or the whole new one.
+    Everything is written to temporary files first. Only then are they renamed over the old files,
+    datapackage.json last; if a rename fails part-way, the files already replaced are put back.
+    A final name never goes missing on the way (the old file stays until the new one replaces it),
+    and readers check every file against datapackage.json (see read_tables).
     """
     out_dir = Path(out_dir)
-    payload: dict[str, bytes] = {}
-    for name in TABLE_NAMES:
-        df = validate(name, tables[name][columns(name)].reset_index(drop=True))
-        payload[f"{name}.csv"] = to_csv_bytes(df)
+    frames = {
+        name: validate(name, tables[name][columns(name)].reset_index(drop=True)) for name in TABLE_NAMES
+    }
     descriptor = datapackage(sources)
-    for resource in descriptor["resources"]:
-        data = payload[resource["path"]]
-        # Frictionless checks these on validate: a truncated or edited file no longer passes.
-        resource["bytes"] = len(data)
-        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-    payload[DATAPACKAGE] = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
-
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []  # (temporary file, final name)
-    backups: list[tuple[Path, Path]] = []  # (backup, final name) of files already replaced
+    resources = {r["path"]: r for r in descriptor["resources"]}
     try:
-        for filename, data in payload.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=".tmp", dir=out_dir)
-            staged.append((Path(tmp), out_dir / filename))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)  # mkstemp makes 0600; the tables are meant to be shared
-        for tmp, final in staged:
-            backup = final.with_name(f".{final.name}.bak")
-            if final.exists():
-                os.replace(final, backup)
-                backups.append((backup, final))
-            else:
-                backups.append((Path(), final))
-            os.replace(tmp, final)
+        for name, df in frames.items():
+            # Frictionless checks these on validate: a truncated or edited file no longer passes.
+            resource = resources[f"{name}.csv"]
+            digest, size = _stage(out_dir, f"{name}.csv", csv_chunks(df), staged)
+            resource["bytes"], resource["hash"] = size, digest
+        manifest = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
+        _stage(out_dir, DATAPACKAGE, [manifest], staged)
+        _swap_in(staged)
     except BaseException:
-        for backup, final in reversed(backups):
-            if backup != Path():
-                os.replace(backup, final)
-            else:
-                with contextlib.suppress(FileNotFoundError):
-                    final.unlink()
         for tmp, _ in staged:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
         raise
-    for backup, _ in backups:
-        if backup != Path():
+    return [final for _, final in staged]
+
+
+def _stage(
+    out_dir: Path, filename: str, chunks: Iterable[bytes], staged: list[tuple[Path, Path]]
+) -> tuple[str, int]:
+    """Write a temporary file beside `filename`; its sha256 and size."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=".tmp", dir=out_dir)
+    staged.append((Path(tmp), out_dir / filename))
+    digest, size = hashlib.sha256(), 0
+    with os.fdopen(fd, "wb") as f:
+        for chunk in chunks:
+            f.write(chunk)
+            digest.update(chunk)
+            size += len(chunk)
+        f.flush()
+        os.fsync(f.fileno())
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; the tables are meant to be shared
+    return "sha256:" + digest.hexdigest(), size
+
+
+def _keep_copy(final: Path) -> Path | None:
+    """A second name for the current file (a hard link, else a copy), to put back on failure."""
+    if not final.exists():
+        return None
+    backup = final.with_name(f".{final.name}.bak")
+    with contextlib.suppress(FileNotFoundError):
+        backup.unlink()  # left by a run that was killed
+    try:
+        os.link(final, backup)
+    except OSError:
+        shutil.copy2(final, backup)
+    return backup
+
+
+def _swap_in(staged: list[tuple[Path, Path]]) -> None:
+    """Rename each temporary file over its final name, in order; all or none."""
+    done: list[tuple[Path | None, Path]] = []  # (backup, final) of files already replaced
+    pending: Path | None = None
+    try:
+        for tmp, final in staged:
+            pending = _keep_copy(final)
+            os.replace(tmp, final)
+            done.append((pending, final))
+            pending = None
+    except BaseException:
+        for backup, final in reversed(done):
+            if backup is not None:
+                os.replace(backup, final)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    final.unlink()
+        if pending is not None:
+            with contextlib.suppress(FileNotFoundError):
+                pending.unlink()
+        raise
+    for backup, _ in done:
+        if backup is not None:
             with contextlib.suppress(FileNotFoundError):
                 backup.unlink()
-    return [final for _, final in staged]
