@@ -12,6 +12,13 @@ from etl.pipeline import PROCESSED, RAW, run
 from etl.tables import TableError
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     ap.add_argument("--articles", type=Path, default=RAW, help="folder of .txt articles (default: data/raw)")
@@ -22,9 +29,26 @@ def main(argv: list[str] | None = None) -> int:
         "--metadata", type=Path, help="metadata CSV (default: <articles>/articles.csv if present)"
     )
     ap.add_argument("--people", type=Path, default=PEOPLE_CSV, help="people reference CSV")
+    ap.add_argument(
+        "--jobs", type=_positive, default=None,
+        help="processes for extraction (default: the machine's cores, once the corpus is large enough)",
+    )  # fmt: skip
+    ap.add_argument(
+        "--no-cache", action="store_true",
+        help="extract every article again, ignoring and keeping <out>/.etl-cache as it is",
+    )  # fmt: skip
+    ap.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress bar)")
     args = ap.parse_args(argv)
+
+    def note(line: str) -> None:
+        if not args.quiet:
+            print(f"etl: {line}", file=sys.stderr)
+
     try:
-        written = run(args.articles, args.out, args.metadata, args.people)
+        written = run(
+            args.articles, args.out, args.metadata, args.people, jobs=args.jobs,
+            use_cache=not args.no_cache, progress=not args.quiet and sys.stderr.isatty(), note=note,
+        )  # fmt: skip
     except CorpusError as e:
         print(f"etl: {len(e.problems)} problem(s) with the input; nothing was written:", file=sys.stderr)
         for p in e.problems:
@@ -33,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     except (TableError, ValueError, OSError) as e:
         print(f"etl: {e}; nothing was written", file=sys.stderr)
         return 2
-    print(f"etl: wrote {len(written)} files to {args.out}")
+    if not args.quiet:
+        print(f"etl: wrote {len(written)} files to {args.out}")
     return 0
 
 

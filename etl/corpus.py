@@ -2,22 +2,41 @@
 
 All problems are collected first and reported together, one line per file, so a person fixing a
 corpus sees every bad file at once rather than one per run.
+
+Only regular files inside the folder are read: a link (even to a file beside it), a folder named
+`*.txt`, a FIFO or a device is named as a problem, never followed. The folder is listed once
+(`list_corpus`, without reading any article) and each article is read later by `read_article`,
+possibly in another process, which opens it without following links and checks that what it
+opened is the very file that was listed, so a link swapped in after the listing is not read.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import errno
 import hashlib
 import io
+import os
 import re
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_ARTICLE_BYTES = 2_000_000
+MAX_METADATA_BYTES = 100_000_000
 METADATA_COLUMNS = ("article_id", "title", "publisher", "published", "url")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
+# A spreadsheet-safe cell: an apostrophe put before a formula character (as etl.tables writes
+# it). Reading one back drops that apostrophe, so a metadata file copied from our own output
+# round-trips unchanged; an apostrophe before anything else ("'Tis the season") is text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+# Open without following a link in the last component, without blocking on a FIFO.
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+_ONLY_REGULAR = "only regular files inside the articles folder are read"
 
 
 class CorpusError(Exception):
@@ -26,6 +45,9 @@ class CorpusError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+    def __reduce__(self) -> tuple:
+        return (CorpusError, (self.problems,))
 
 
 @dataclass(frozen=True)
@@ -39,6 +61,38 @@ class Article:
     url: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleFile:
+    """An article as listed in the folder (its identity on disk and its metadata), not yet read."""
+
+    article_id: str
+    name: str
+    device: int
+    inode: int
+    title: str = ""
+    publisher: str = ""
+    published: str = ""
+    url: str = ""
+
+
+@dataclass
+class CorpusListing:
+    """The articles of a folder, sorted by id, and every problem found while listing it."""
+
+    folder: Path
+    folder_id: tuple[int, int]
+    files: list[ArticleFile]
+    file_problems: list[tuple[str, str]] = field(default_factory=list)  # (file name, line)
+    folder_problems: list[str] = field(default_factory=list)
+    metadata_problems: list[str] = field(default_factory=list)
+
+    def problems(self, read_problems: list[tuple[str, str]] | None = None) -> list[str]:
+        """Every problem: the files' (listing and reading) in file-name order, then the folder's,
+        then the metadata's."""
+        by_file = sorted([*self.file_problems, *(read_problems or [])], key=lambda p: p[0])
+        return [line for _, line in by_file] + self.folder_problems + self.metadata_problems
+
+
 def _is_date(text: str) -> bool:
     if not _DATE.match(text):
         return False
@@ -49,10 +103,14 @@ def _is_date(text: str) -> bool:
     return True
 
 
+def too_large(name: str, size: int, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
+    return f"{name}: too large ({size:,} bytes; the limit is {max_bytes:,})"
+
+
 def decode_article(data: bytes, name: str, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
     """The text of an article file, or ValueError saying plainly what is wrong with it."""
     if len(data) > max_bytes:
-        raise ValueError(f"{name}: too large ({len(data):,} bytes; the limit is {max_bytes:,})")
+        raise ValueError(too_large(name, len(data), max_bytes))
     if b"\x00" in data:
         raise ValueError(f"{name}: looks like a binary file, not text")
     try:
@@ -67,69 +125,220 @@ def decode_article(data: bytes, name: str, max_bytes: int = MAX_ARTICLE_BYTES) -
     return text
 
 
-def _read_metadata(path: Path, ids: set[str], problems: list[str]) -> dict[str, dict[str, str]]:
+def unescape_cell(value: str) -> str:
+    """A cell of a formula-safe CSV as it was before the apostrophe went in front."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
+
+
+# --- what a folder entry is ----------------------------------------------------------------------
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):  # fmt: skip
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _not_regular(path: Path, st: os.stat_result, what: str) -> str | None:
+    """Why the entry at `path` (lstat result `st`) is not read, or None for a regular file."""
+    if stat.S_ISLNK(st.st_mode):
+        target = os.readlink(path)
+        if not os.path.exists(path):
+            return f"{path}: is a symbolic link to {target}, which does not exist; {_ONLY_REGULAR}"
+        return f"{path}: is a symbolic link (to {target}); {_ONLY_REGULAR}"
+    if stat.S_ISDIR(st.st_mode):
+        return f"{path}: is a folder, not {what}"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{path}: is {_kind(st.st_mode)}, not {what}; {_ONLY_REGULAR}"
+    return None
+
+
+def _is_txt(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() == ".txt"
+
+
+# --- reading a file safely -----------------------------------------------------------------------
+def _read_regular(
+    path: Path, expected: tuple[int, int] | None, limit: int, dir_fd: int | None = None
+) -> bytes:
+    """The bytes of a regular file (at most `limit` + 1 of them), opened without following a
+    link; with `expected` (device, inode), only if it is still that file."""
     try:
-        raw = path.read_bytes().decode("utf-8-sig")
+        fd = os.open(path.name if dir_fd is not None else path, _OPEN_FLAGS, dir_fd=dir_fd)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise ValueError(f"{path}: is a symbolic link; {_ONLY_REGULAR}") from None
+        raise ValueError(f"{path}: cannot be read ({e.strerror})") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError(f"{path}: is {_kind(st.st_mode)}; {_ONLY_REGULAR}")
+        if expected is not None and (st.st_dev, st.st_ino) != expected:
+            raise ValueError(f"{path}: was replaced while the ETL was running (it is not the file listed)")
+        if st.st_size > limit:
+            raise ValueError(too_large(str(path), st.st_size, limit))
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def open_folder(folder: Path, expected: tuple[int, int]) -> int | None:
+    """A descriptor of the articles folder, checked to be the folder listed (None where the
+    platform cannot open files relative to one); ValueError if it is another folder now."""
+    if os.open not in os.supports_dir_fd:
+        return None
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise ValueError(f"{folder}: the articles folder cannot be opened ({e.strerror})") from None
+    if (os.fstat(fd).st_dev, os.fstat(fd).st_ino) != expected:
+        os.close(fd)
+        raise ValueError(f"{folder}: the articles folder was replaced while the ETL was running")
+    return fd
+
+
+def read_article(folder: Path, file: ArticleFile, dir_fd: int | None = None) -> tuple[str, str]:
+    """(text, "sha256:...") of a listed article, or ValueError naming the file and the fault."""
+    path = folder / file.name
+    data = _read_regular(path, (file.device, file.inode), MAX_ARTICLE_BYTES, dir_fd)
+    text = decode_article(data, str(path))
+    return text, "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+# --- listing -------------------------------------------------------------------------------------
+def _read_metadata(path: Path, raw: bytes, ids: set[str], problems: list[str]) -> dict[str, dict[str, str]]:
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         problems.append(f"{path}: is not UTF-8 text (invalid byte at position {e.start})")
         return {}
-    reader = csv.DictReader(io.StringIO(raw))
-    if "article_id" not in (reader.fieldnames or []):
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as e:
+        problems.append(f"{path}: is not a well-formed CSV ({e})")
+        return {}
+    if "article_id" not in header:
         problems.append(f"{path}: has no article_id column (expected: {', '.join(METADATA_COLUMNS)})")
         return {}
     rows: dict[str, dict[str, str]] = {}
-    for line, row in enumerate(reader, start=2):
-        if None in row:
-            problems.append(f"{path}, line {line}: more cells than columns")
-            continue
-        aid = (row.get("article_id") or "").strip()
-        where = f"{path}, line {line}"
-        if not aid:
-            problems.append(f"{where}: empty article_id")
-        elif aid in rows:
-            problems.append(f"{where}: duplicate article_id {aid!r}")
-        elif aid not in ids:
-            problems.append(f"{where}: names {aid}.txt, which is not in the articles folder")
-        else:
-            date = (row.get("published") or "").strip()
-            if date and not _is_date(date):
-                problems.append(f"{where}: published date {date!r} is not a real date written YYYY-MM-DD")
-            rows[aid] = {k: (row.get(k) or "").strip() for k in METADATA_COLUMNS}
+    try:
+        for line, row in enumerate(reader, start=2):
+            if None in row:
+                problems.append(f"{path}, line {line}: more cells than columns")
+                continue
+            cells = {k: unescape_cell((row.get(k) or "").strip()) for k in METADATA_COLUMNS}
+            aid = cells["article_id"]
+            where = f"{path}, line {line}"
+            if not aid:
+                problems.append(f"{where}: empty article_id")
+            elif aid in rows:
+                problems.append(f"{where}: duplicate article_id {aid!r}")
+            elif aid not in ids:
+                problems.append(f"{where}: names {aid}.txt, which is not in the articles folder")
+            else:
+                date = cells["published"]
+                if date and not _is_date(date):
+                    problems.append(f"{where}: published date {date!r} is not a real date written YYYY-MM-DD")
+                rows[aid] = cells
+    except csv.Error as e:
+        problems.append(f"{path}: is not a well-formed CSV ({e})")
     return rows
 
 
+def _metadata_bytes(meta_path: Path, explicit: bool, problems: list[str]) -> bytes | None:
+    """The metadata file's bytes; None when there is none (or it is refused, with a problem)."""
+    try:
+        st = os.lstat(meta_path) if not explicit else os.stat(meta_path)
+    except FileNotFoundError:
+        if explicit:
+            problems.append(f"{meta_path}: metadata file not found")
+        return None
+    # The default articles.csv sits among the articles: a link there is refused like any other.
+    refused = _not_regular(meta_path, st, "a CSV file")
+    if refused:
+        problems.append(refused)
+        return None
+    try:
+        if explicit:  # named on the command line: a link there is the user's choice
+            return _read_regular(Path(os.path.realpath(meta_path)), None, MAX_METADATA_BYTES)
+        return _read_regular(meta_path, (st.st_dev, st.st_ino), MAX_METADATA_BYTES)
+    except ValueError as e:
+        problems.append(str(e))
+        return None
+
+
+def _list_txt(folder: Path, listing: CorpusListing) -> list[tuple[str, tuple[int, int]]]:
+    """(file name, (device, inode)) of the regular `*.txt` files, in name order; the rest are
+    problems."""
+    regular, seen = [], {}
+    with os.scandir(folder) as entries:
+        found = sorted((e.name, e) for e in entries if _is_txt(e.name))
+    for name, entry in found:
+        # lstat: a link is never followed. read_article checks the file it opens against this.
+        st = entry.stat(follow_symlinks=False)
+        refused = _not_regular(folder / name, st, "an article file")
+        if refused:
+            listing.file_problems.append((name, refused))
+            continue
+        stem = os.path.splitext(name)[0]
+        if stem.casefold() in seen:
+            listing.file_problems.append(
+                (name, f"{folder / name}: duplicate article id {stem!r} (also {seen[stem.casefold()]})")
+            )
+            continue
+        seen[stem.casefold()] = name
+        regular.append((name, (st.st_dev, st.st_ino)))
+    return regular
+
+
+def list_corpus(articles_dir: Path, metadata: Path | None = None) -> CorpusListing:
+    """The `*.txt` articles of a folder with their metadata (`articles.csv` by default), without
+    reading any article. Problems are collected in the listing, not raised, so that a run can
+    still read every file and report all of them together."""
+    folder = Path(articles_dir)
+    try:
+        st = os.stat(folder)
+        if not stat.S_ISDIR(st.st_mode):
+            raise NotADirectoryError(folder)
+    except OSError:
+        raise CorpusError([f"{articles_dir}: no such folder of articles"]) from None
+    listing = CorpusListing(folder, (st.st_dev, st.st_ino), [])
+    regular = _list_txt(folder, listing)
+    if not regular and not listing.file_problems:
+        listing.folder_problems.append(f"{articles_dir}: holds no .txt articles")
+    meta_path = Path(metadata) if metadata else folder / "articles.csv"
+    raw = _metadata_bytes(meta_path, metadata is not None, listing.metadata_problems)
+    stems = [(os.path.splitext(name)[0], name, identity) for name, identity in regular]
+    meta = (
+        _read_metadata(meta_path, raw, {s for s, _, _ in stems}, listing.metadata_problems)
+        if raw is not None
+        else {}
+    )
+    for aid, name, (device, inode) in sorted(stems):
+        cells = meta.get(aid, {})
+        listing.files.append(ArticleFile(aid, name, device, inode, cells.get("title", ""), cells.get("publisher", ""),
+                                         cells.get("published", ""), cells.get("url", "")))  # fmt: skip
+    return listing
+
+
 def read_corpus(articles_dir: Path, metadata: Path | None = None) -> list[Article]:
-    """Every `*.txt` article in `articles_dir` with its metadata (`articles.csv` by default)."""
-    articles_dir = Path(articles_dir)
-    if not articles_dir.is_dir():
-        raise CorpusError([f"{articles_dir}: no such folder of articles"])
-    problems: list[str] = []
-    texts: dict[str, tuple[str, str]] = {}
-    seen: dict[str, Path] = {}
-    for path in sorted(articles_dir.iterdir()):
-        if path.suffix.lower() != ".txt" or not path.is_file():
-            continue
-        key = path.stem.casefold()
-        if key in seen:
-            problems.append(f"{path}: duplicate article id {path.stem!r} (also {seen[key].name})")
-            continue
-        seen[key] = path
-        data = path.read_bytes()
+    """Every article of a folder with its text, or CorpusError listing every problem. For small
+    folders and tests: the ETL itself reads articles one at a time (etl.parallel)."""
+    listing = list_corpus(articles_dir, metadata)
+    articles, problems = [], []
+    for file in listing.files:
         try:
-            texts[path.stem] = (decode_article(data, str(path)), "sha256:" + hashlib.sha256(data).hexdigest())
+            text, checksum = read_article(listing.folder, file)
         except ValueError as e:
-            problems.append(str(e))
-    if not seen:
-        problems.append(f"{articles_dir}: holds no .txt articles")
-    meta_path = Path(metadata) if metadata else articles_dir / "articles.csv"
-    meta: dict[str, dict[str, str]] = {}
-    if meta_path.is_file():
-        meta = _read_metadata(meta_path, {p.stem for p in seen.values()}, problems)
-    elif metadata:
-        problems.append(f"{meta_path}: metadata file not found")
-    if problems:
-        raise CorpusError(problems)
-    return [
-        Article(aid, text, checksum, **{k: v for k, v in meta.get(aid, {}).items() if k != "article_id"})
-        for aid, (text, checksum) in sorted(texts.items())
-    ]
+            problems.append((file.name, str(e)))
+            continue
+        meta = {k: getattr(file, k) for k in ("title", "publisher", "published", "url")}
+        articles.append(Article(file.article_id, text, checksum, **meta))
+    if listing.file_problems or listing.metadata_problems or problems:
+        raise CorpusError(listing.problems(problems))
+    return articles

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,6 +20,7 @@ from etl.figures import REFERENCE
 from etl.text import Sentence
 
 PEOPLE_CSV = REFERENCE / "people.csv"
+_CONTROL_CHAR = re.compile(r"[\x00-\x1f\x7f]")
 
 _TITLES = (
     "President|Vice President|Prime Minister|Deputy Prime Minister|Foreign Minister|Minister|"
@@ -153,19 +155,36 @@ class PeopleIndex:
 
 
 def read_people(path: Path = PEOPLE_CSV) -> list[Person]:
-    """Rows of people.csv; the caller reports a malformed file by its name."""
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
+    """Rows of people.csv, or ValueError naming the file (and line) and what is wrong with it."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ValueError(f"{path}: people file not found") from None
+    except IsADirectoryError:
+        raise ValueError(f"{path}: is a folder, not a people CSV file") from None
+    except OSError as e:
+        raise ValueError(f"{path}: cannot be read ({e.strerror})") from None
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path}: is not UTF-8 text (invalid byte at position {e.start})") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
         missing = {"name", "aliases", "role"} - set(reader.fieldnames or ())
         if missing:
             raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
         people = []
         for line, row in enumerate(reader, start=2):
+            if None in row:
+                raise ValueError(f"{path}, line {line}: more cells than columns")
+            if any(_CONTROL_CHAR.search(v) for v in row.values() if v):
+                raise ValueError(f"{path}, line {line}: a cell holds a line break or control character "
+                                 "(an unclosed quote?)")  # fmt: skip
             name = (row["name"] or "").strip()
             if not name:
                 raise ValueError(f"{path}, line {line}: empty name")
             aliases = tuple(a.strip() for a in (row["aliases"] or "").split(";") if a.strip())
             people.append(Person(name, (row["role"] or "").strip(), aliases))
+    except csv.Error as e:
+        raise ValueError(f"{path}, line {reader.line_num}: is not a well-formed CSV ({e})") from None
     return people
 
 

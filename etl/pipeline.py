@@ -1,25 +1,162 @@
-"""The ETL step: articles folder -> claims and tidy tables -> data/processed (all or nothing)."""
+"""The ETL step: articles folder -> claims and tidy tables -> data/processed (all or nothing).
+
+The corpus is streamed: each article is read, hashed and extracted (in N processes, see
+etl.parallel) and only the rows of its claims and categories are kept, in Arrow batches. Rows of
+articles unchanged since the last run come from the extraction cache (etl.cache).
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.corpus import read_corpus
-from etl.extract import extract
-from etl.people import PEOPLE_CSV, PeopleIndex, read_people
-from etl.tables import write_tables
-from etl.transform import (
-    articles_table,
-    categories_table,
-    claims_table,
-    people_table,
-    target_gaps,
-    trade_balance,
-)
+import numpy as np
+import pandas as pd
+import pyarrow as arrow
+import pyarrow.compute as pc
+
+from etl.cache import ARTICLE_KEY, CACHE_DIR, Cached, ExtractionCache, fingerprint
+from etl.corpus import Article, CorpusError, CorpusListing, list_corpus
+from etl.parallel import ArticleResult, Job, cores, extract_corpus, worth_processes
+from etl.people import PEOPLE_CSV, read_people
+from etl.tables import columns, fields, write_tables
+from etl.transform import articles_table, people_table, target_gaps, trade_balance
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
 PROCESSED = ROOT / "data" / "processed"
+EXTRACTED = ("claims", "export_categories")  # the tables made of the rows each article gives
+_ARROW_TYPES = {"string": arrow.large_string(), "date": arrow.large_string(), "number": arrow.float64(),
+                "integer": arrow.int64(), "boolean": arrow.bool_()}  # fmt: skip
+_BATCH_ROWS = 20_000
+
+
+class FolderError(ValueError):
+    """The articles and output folders overlap."""
+
+
+def check_folders(articles_dir: Path, out_dir: Path) -> None:
+    """Refuse an output folder that is, or is inside, the articles folder, or the reverse: the
+    tables would land among the articles (an `articles.csv` overwritten by our own)."""
+    articles, out = Path(articles_dir).resolve(), Path(out_dir).resolve()
+    if out == articles:
+        raise FolderError(
+            f"--out {out_dir} is the articles folder itself; write the tables to another folder"
+        )
+    if out.is_relative_to(articles):
+        raise FolderError(
+            f"--out {out_dir} is inside the articles folder {articles_dir}; choose a folder outside it"
+        )
+    if articles.is_relative_to(out):
+        raise FolderError(
+            f"the articles folder {articles_dir} is inside --out {out_dir}; choose another --out"
+        )
+
+
+def arrow_schema(table: str) -> arrow.Schema:
+    """A table of tables.yml as Arrow columns, after the article each row came from."""
+    cols = [(ARTICLE_KEY, arrow.large_string())] + [
+        (f["name"], _ARROW_TYPES[f["type"]]) for f in fields(table)
+    ]
+    return arrow.schema(cols)
+
+
+@dataclass
+class _Rows:
+    """Rows of one table as they arrive, turned into Arrow batches every _BATCH_ROWS rows."""
+
+    schema: arrow.Schema
+    batches: list[arrow.RecordBatch] = field(default_factory=list)
+    pending: list[tuple] = field(default_factory=list)
+
+    def add(self, article_id: str, rows: Iterable[tuple]) -> None:
+        self.pending.extend((article_id, *row) for row in rows)
+        if len(self.pending) >= _BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            values = zip(*self.pending, strict=True)
+            arrays = [arrow.array(v, type=f.type) for v, f in zip(values, self.schema, strict=True)]
+            self.batches.append(arrow.RecordBatch.from_arrays(arrays, schema=self.schema))
+            self.pending = []
+
+    def table(self) -> arrow.Table:
+        self._flush()
+        return arrow.Table.from_batches(self.batches, schema=self.schema)
+
+
+@dataclass
+class _Collected:
+    checksums: dict[str, str] = field(default_factory=dict)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (file name, line)
+    reused: list[str] = field(default_factory=list)  # ids whose rows come from the cache
+    rows: dict[str, _Rows] = field(default_factory=dict)
+
+
+def _collect(results: Iterable[ArticleResult], listing: CorpusListing, progress: bool) -> _Collected:
+    got = _Collected(rows={name: _Rows(arrow_schema(name)) for name in EXTRACTED})
+    names = {f.article_id: f.name for f in listing.files}
+    bar = _progress_bar(len(listing.files), progress)
+    for r in results:
+        bar.update()
+        if r.problem:
+            got.problems.append((names[r.article_id], r.problem))
+            continue
+        got.checksums[r.article_id] = r.checksum
+        if r.claims is None:
+            got.reused.append(r.article_id)
+        else:
+            got.rows["claims"].add(r.article_id, r.claims)
+            got.rows["export_categories"].add(r.article_id, r.categories or [])
+    bar.close()
+    return got
+
+
+def _progress_bar(total: int, show: bool):  # a tqdm bar, imported only where it is shown
+    if not show:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=" articles", file=sys.stderr, mininterval=0.5, smoothing=0.05, leave=False)
+
+
+class _NoBar:
+    def update(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _combined(
+    new: arrow.Table, cached: arrow.Table | None, reused: list[str], order: list[str]
+) -> arrow.Table:
+    """The rows of every article, in article order: reused ones from the cache, the rest new."""
+    parts = [new]
+    if cached is not None and reused:
+        keep = pc.is_in(cached[ARTICLE_KEY], value_set=arrow.array(reused, arrow.large_string()))
+        parts.insert(0, cached.filter(keep))
+    table = arrow.concat_tables(parts)
+    rank = pc.index_in(table[ARTICLE_KEY], value_set=arrow.array(order, arrow.large_string()))
+    # Each article's rows come whole from one part, in the order extraction gave them.
+    return table.take(np.argsort(rank.to_numpy(), kind="stable"))
+
+
+def _pandas_type(t: arrow.DataType) -> object:
+    return pd.StringDtype("pyarrow", na_value=np.nan) if t == arrow.large_string() else None
+
+
+def _frame(table: arrow.Table) -> pd.DataFrame:
+    return table.drop_columns([ARTICLE_KEY]).to_pandas(types_mapper=_pandas_type)
+
+
+def _processes(jobs: int | None, to_extract: int, to_check: int) -> int:
+    if jobs is not None:
+        return max(1, jobs)
+    return cores() if worth_processes(to_extract, to_check) else 1
 
 
 def run(
@@ -27,31 +164,76 @@ def run(
     out_dir: Path = PROCESSED,
     metadata: Path | None = None,
     people_csv: Path = PEOPLE_CSV,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: bool = False,
+    note: Callable[[str], None] = lambda _: None,
 ) -> list[Path]:
+    """Rebuild the tables of `out_dir` from the articles; the files written.
+
+    `jobs`: processes for extraction (None: the machine's cores when the work is worth it).
+    `use_cache`: reuse the rows of unchanged articles from `<out_dir>/.etl-cache`.
+    `note`: called with a line about the cache when it is not used as expected.
+    """
     # --- load ---
-    articles = read_corpus(articles_dir, metadata)
+    check_folders(articles_dir, out_dir)
+    listing = list_corpus(articles_dir, metadata)
     people = read_people(people_csv)
+    cache = ExtractionCache(Path(out_dir) / CACHE_DIR, fingerprint(people_csv), note) if use_cache else None
+    cached = cache.load({name: arrow_schema(name) for name in EXTRACTED}) if cache else None
+    known = cached.known({f.article_id: f.published for f in listing.files}) if cached else {}
+    refused = bool(listing.file_problems or listing.folder_problems or listing.metadata_problems)
+    job = Job(listing.folder, listing.folder_id, tuple(people), tuple(columns("claims")),
+              tuple(columns("export_categories")), check_only=refused)  # fmt: skip
+    n_known = sum(f.article_id in known for f in listing.files)
+    processes = _processes(jobs, len(listing.files) - n_known, n_known)
 
     # --- process ---
-    index = PeopleIndex.build(people)
-    extractions = [extract(a.article_id, a.text, index) for a in articles]
-    claims = claims_table(c for x in extractions for c in x.claims)
-    articles_df = articles_table(articles, claims)
-    tables = {
-        "articles": articles_df,
-        "claims": claims,
-        "export_categories": categories_table(r for x in extractions for r in x.categories),
-        "people": people_table(people, claims),
-        "target_gaps": target_gaps(claims, articles_df),
-        "trade_balance": trade_balance(claims, articles_df),
+    got = _collect(extract_corpus(listing, job, known, processes), listing, progress)
+    if refused or got.problems:
+        raise CorpusError(listing.problems(got.problems))
+    order = [f.article_id for f in listing.files]
+    extracted = {
+        name: _combined(got.rows[name].table(), cached.tables[name] if cached else None, got.reused, order)
+        for name in EXTRACTED
     }
+    tables = _tables(listing, got.checksums, people, {name: _frame(t) for name, t in extracted.items()})
     sources = [
         {
-            "title": f"{a.article_id}.txt" + (f": {a.title}" if a.title else ""),
-            **({"path": a.url} if a.url else {}),
+            "title": f"{f.article_id}.txt" + (f": {f.title}" if f.title else ""),
+            **({"path": f.url} if f.url else {}),
         }
-        for a in articles
+        for f in listing.files
     ]
 
     # --- save ---
-    return write_tables(tables, out_dir, sources)
+    written = write_tables(tables, out_dir, sources)
+    if cache and _changed(cached, got, listing):
+        cache.save(
+            {f.article_id: (got.checksums[f.article_id], f.published) for f in listing.files}, extracted
+        )
+    return written
+
+
+def _tables(
+    listing: CorpusListing, checksums: Mapping[str, str], people: list, extracted: Mapping[str, pd.DataFrame]
+) -> dict[str, pd.DataFrame]:
+    claims = extracted["claims"]
+    articles = articles_table(
+        [Article(f.article_id, "", checksums[f.article_id], f.title, f.publisher, f.published, f.url)
+         for f in listing.files], claims)  # fmt: skip
+    return {
+        "articles": articles,
+        "claims": claims,
+        "export_categories": extracted["export_categories"],
+        "people": people_table(people, claims),
+        "target_gaps": target_gaps(claims, articles),
+        "trade_balance": trade_balance(claims, articles),
+    }
+
+
+def _changed(cached: Cached | None, got: _Collected, listing: CorpusListing) -> bool:
+    return (
+        cached is None or len(got.reused) != len(listing.files) or len(cached.articles) != len(listing.files)
+    )
