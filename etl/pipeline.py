@@ -120,7 +120,7 @@ def _progress_bar(total: int, show: bool):  # a tqdm bar, imported only where it
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, unit=" articles", file=sys.stderr, mininterval=0.5, smoothing=0.05, leave=False)
+    return tqdm(total=total, unit=" articles", file=sys.stderr, mininterval=0.5, smoothing=0.05)
 
 
 class _NoBar:

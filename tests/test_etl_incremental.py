@@ -1,0 +1,358 @@
+"""Processes, the extraction cache and progress: none of them changes a byte of the tables.
+
+`--jobs N` gives what `--jobs 1` gives; a run served from the cache gives what a run without it
+gives; the cache is extracted again where an article, its date, a rule or the people file
+changed; a damaged cache is said to be damaged, rebuilt and never trusted.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import shutil
+import struct
+import subprocess
+import termios
+import threading
+from pathlib import Path
+
+import pyarrow as arrow
+import pytest
+from etl_fixtures import PYTHON, ROOT, article_id, copy_corpus, snapshot
+
+import etl.cache
+import etl.parallel
+from etl.cache import CACHE_DIR, MANIFEST, fingerprint
+from etl.people import PEOPLE_CSV
+from etl.pipeline import run
+
+TEST_ARTICLES = sorted((ROOT / "tests" / "corpus").glob("articles*/*.txt"))
+
+
+def _corpus(folder: Path, n_test_articles: int = 20) -> Path:
+    """The five seed articles and some of the test corpus's articles, with metadata."""
+    copy_corpus(folder, metadata=True)
+    for path in TEST_ARTICLES[:n_test_articles]:
+        shutil.copyfile(path, folder / f"{path.parent.name}-{path.name}")
+    return folder
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    return _corpus(tmp_path / "articles")
+
+
+@pytest.fixture
+def extractions(monkeypatch):
+    """Counts the articles extracted in this process (runs with jobs=1)."""
+    seen: list[str] = []
+    real = etl.parallel.extract
+
+    def counting(article_id, text, people=None):
+        seen.append(article_id)
+        return real(article_id, text, people)
+
+    monkeypatch.setattr(etl.parallel, "extract", counting)
+    return seen
+
+
+def _fresh(corpus: Path, tmp_path: Path, **kwargs) -> dict[str, bytes]:
+    """The tables of a run without any cache."""
+    out = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+    run(corpus, out, jobs=1, use_cache=False, **kwargs)
+    return snapshot(out)
+
+
+# --- processes ----------------------------------------------------------------------------------
+def test_processes_give_the_tables_one_process_gives(tmp_path):
+    corpus = _corpus(tmp_path / "articles", n_test_articles=len(TEST_ARTICLES))
+    one = _fresh(corpus, tmp_path)
+    for jobs in (2, 3):
+        out = tmp_path / f"jobs{jobs}"
+        run(corpus, out, jobs=jobs, use_cache=False)
+        assert snapshot(out) == one, f"--jobs {jobs} differs from --jobs 1"
+    assert len(one["claims.csv"].splitlines()) > 50, "the corpus must give many claims"
+
+
+def test_processes_report_every_bad_file_as_one_process_does(tmp_path):
+    corpus = _corpus(tmp_path / "articles")
+    (corpus / "latin1.txt").write_bytes("Trade is €12 billion.".encode("cp1252"))
+    (corpus / "empty.txt").write_bytes(b"")
+    messages = []
+    for jobs in (1, 2):
+        with pytest.raises(etl.corpus.CorpusError) as e:
+            run(corpus, tmp_path / f"out{jobs}", jobs=jobs, use_cache=False)
+        messages.append(e.value.problems)
+    assert messages[0] == messages[1] and len(messages[0]) == 2
+
+
+def test_the_cli_takes_jobs_and_refuses_zero(tmp_path):
+    corpus = copy_corpus(tmp_path / "articles", ("001", "002"))
+    proc = subprocess.run([PYTHON, "-m", "etl", "--articles", str(corpus), "--out", str(tmp_path / "out"),
+                           "--jobs", "2"], capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert snapshot(tmp_path / "out") == _fresh(corpus, tmp_path)
+    proc = subprocess.run([PYTHON, "-m", "etl", "--articles", str(corpus), "--jobs", "0"],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert proc.returncode == 2 and "--jobs" in proc.stderr
+
+
+# --- the cache gives the same bytes -------------------------------------------------------------
+def test_a_second_run_extracts_nothing_and_writes_the_same_bytes(corpus, tmp_path, extractions):
+    out = tmp_path / "out"
+    run(corpus, out, jobs=1)
+    first = snapshot(out)
+    n = len(extractions)
+    assert n == 25
+    run(corpus, out, jobs=1)
+    assert len(extractions) == n, "unchanged articles were extracted again"
+    assert snapshot(out) == first == _fresh(corpus, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["add", "edit", "remove", "date", "title"])
+def test_after_a_change_only_what_changed_is_extracted(corpus, tmp_path, extractions, change):
+    out = tmp_path / "out"
+    run(corpus, out, jobs=1)
+    meta = corpus / "articles.csv"
+    aid = article_id("000")
+    expected = {
+        "add": ["zz-new"],
+        "edit": [aid],
+        "remove": [],
+        "date": [aid],
+        "title": [],  # the title is not an input of extraction
+    }[change]
+    if change == "add":
+        (corpus / "zz-new.txt").write_text("Trade between Iran and Turkey reached $5 billion in 2024.\n")
+    elif change == "edit":
+        path = corpus / f"{aid}.txt"
+        path.write_text(path.read_text("utf-8").replace("$12 billion", "$13 billion"), "utf-8")
+    elif change == "remove":
+        (corpus / f"{article_id('003')}.txt").unlink()
+        meta.write_text("".join(line for line in meta.open() if not line.startswith(article_id("003"))))
+    else:
+        text = meta.read_text("utf-8")
+        line = next(x for x in text.splitlines() if x.startswith(aid))
+        cells = line.split(",")
+        if change == "date":
+            cells[3] = "2020-01-01"
+        else:
+            cells[1] = "Another title"
+        meta.write_text(text.replace(line, ",".join(cells)), "utf-8")
+    extractions.clear()
+    run(corpus, out, jobs=1)
+    assert extractions == expected
+    assert snapshot(out) == _fresh(corpus, tmp_path)
+
+
+def test_a_changed_people_file_extracts_everything_again(corpus, tmp_path, extractions):
+    out = tmp_path / "out"
+    people = tmp_path / "people.csv"
+    shutil.copyfile(PEOPLE_CSV, people)
+    run(corpus, out, people_csv=people, jobs=1)
+    with people.open("a", encoding="utf-8") as f:
+        f.write("Jane Roe,J. Roe,Envoy\n")
+    extractions.clear()
+    run(corpus, out, people_csv=people, jobs=1)
+    assert len(extractions) == 25
+    assert snapshot(out) == _fresh(corpus, tmp_path, people_csv=people)
+
+
+def test_the_fingerprint_covers_rules_reference_data_and_people(tmp_path, monkeypatch):
+    etl_copy = tmp_path / "etl"
+    shutil.copytree(ROOT / "etl", etl_copy, ignore=shutil.ignore_patterns("__pycache__"))
+    reference = tmp_path / "reference"
+    shutil.copytree(ROOT / "data" / "reference", reference)
+    monkeypatch.setattr(etl.cache, "_ETL_DIR", etl_copy)
+    monkeypatch.setattr(etl.cache, "REFERENCE", reference)
+    people = reference / "people.csv"
+    base = fingerprint(people)
+    assert fingerprint(people) == base
+    for edited in (etl_copy / "extract.py", reference / "currencies.csv", reference / "tables.yml", people):
+        original = edited.read_bytes()
+        edited.write_bytes(original + b"\n")
+        assert fingerprint(people) != base, f"editing {edited.name} did not change the fingerprint"
+        edited.write_bytes(original)
+    assert fingerprint(people) == base
+    (etl_copy / "dates.py").write_text("RULE = 1\n")  # a new rules module counts too
+    assert fingerprint(people) != base
+
+
+# --- a damaged cache ----------------------------------------------------------------------------
+def _cache_file(out: Path, table: str) -> Path:
+    manifest = json.loads((out / CACHE_DIR / MANIFEST).read_text())
+    return out / CACHE_DIR / manifest["files"][table]["file"]
+
+
+def _truncate(out):
+    path = _cache_file(out, "claims")
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _garbage(out):
+    path = _cache_file(out, "export_categories")
+    path.write_bytes(os.urandom(path.stat().st_size))
+
+
+def _flip_a_byte(out):
+    path = _cache_file(out, "articles")
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def _garbage_manifest(out):
+    (out / CACHE_DIR / MANIFEST).write_bytes(b"\x00\xff not json")
+
+
+def _someone_elses_manifest(out):
+    (out / CACHE_DIR / MANIFEST).write_text(json.dumps({"name": "my-package", "files": {}}))
+
+
+def _wrong_fingerprint(out):
+    path = out / CACHE_DIR / MANIFEST
+    manifest = json.loads(path.read_text())
+    manifest["fingerprint"] = "0" * 64
+    path.write_text(json.dumps(manifest))
+
+
+def _matching_hash_wrong_rows(out):
+    """A cache file swapped for a well-formed one, with the manifest updated to match: the rows
+    of another article under this one's id must still not be trusted blindly (schema check)."""
+    path = _cache_file(out, "claims")
+    table = arrow.table({"_article_id": ["x"], "something": [1]})
+    with arrow.OSFile(str(path), "wb") as sink, arrow.ipc.new_file(sink, table.schema) as w:
+        w.write_table(table)
+    manifest_path = out / CACHE_DIR / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    digest, size = etl.cache._sha256_file(path)
+    manifest["files"]["claims"].update(sha256=digest, bytes=size)
+    manifest_path.write_text(json.dumps(manifest))
+
+
+def _missing_file(out):
+    _cache_file(out, "claims").unlink()
+
+
+DAMAGE = {
+    "truncated": (_truncate, "checksum"),
+    "garbage": (_garbage, "checksum"),
+    "one byte flipped": (_flip_a_byte, "checksum"),
+    "garbage manifest": (_garbage_manifest, "not a manifest this ETL wrote"),
+    "someone else's manifest": (_someone_elses_manifest, "not a manifest this ETL wrote"),
+    "wrong fingerprint": (_wrong_fingerprint, "rules or the reference data changed"),
+    "well-formed but other columns": (_matching_hash_wrong_rows, "other columns"),
+    "missing file": (_missing_file, "cannot be read"),
+}
+
+
+@pytest.mark.parametrize("case", list(DAMAGE))
+def test_a_damaged_cache_is_named_rebuilt_and_never_trusted(corpus, tmp_path, extractions, case):
+    damage, words = DAMAGE[case]
+    out = tmp_path / "out"
+    run(corpus, out, jobs=1)
+    damage(out)
+    notes: list[str] = []
+    extractions.clear()
+    run(corpus, out, jobs=1, note=notes.append)
+    assert len(extractions) == 25, "the damaged cache was used"
+    assert len(notes) == 1 and words in notes[0], notes
+    assert snapshot(out) == _fresh(corpus, tmp_path)
+    extractions.clear()
+    notes.clear()
+    run(corpus, out, jobs=1, note=notes.append)
+    assert extractions == [] and notes == [], "the cache was not rebuilt"
+    arrows = sorted(p.name for p in (out / CACHE_DIR).iterdir())
+    assert len(arrows) == 4, f"files of the damaged cache left behind: {arrows}"
+
+
+@pytest.mark.parametrize("kind", ["file", "symlink"])
+def test_a_cache_path_that_is_not_our_folder_is_left_alone(corpus, tmp_path, extractions, kind):
+    out = tmp_path / "out"
+    out.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if kind == "file":
+        (out / CACHE_DIR).write_text("someone's notes\n")
+    else:
+        (out / CACHE_DIR).symlink_to(elsewhere, target_is_directory=True)
+    notes: list[str] = []
+    run(corpus, out, jobs=1, note=notes.append)
+    run(corpus, out, jobs=1, note=notes.append)
+    assert len(extractions) == 50, "a cache was used"
+    assert all("not a folder" in n for n in notes) and len(notes) == 2
+    assert list(elsewhere.iterdir()) == []
+    if kind == "file":
+        assert (out / CACHE_DIR).read_text() == "someone's notes\n"
+    tables = {name: data for name, data in snapshot(out).items() if name != CACHE_DIR}
+    assert tables == _fresh(corpus, tmp_path)
+
+
+def test_no_cache_neither_reads_nor_writes_it(corpus, tmp_path, extractions):
+    out = tmp_path / "out"
+    run(corpus, out, jobs=1, use_cache=False)
+    assert not (out / CACHE_DIR).exists()
+    run(corpus, out, jobs=1)
+    cached = {p.name: p.read_bytes() for p in (out / CACHE_DIR).iterdir()}
+    run(corpus, out, jobs=1, use_cache=False)
+    assert len(extractions) == 75
+    assert {p.name: p.read_bytes() for p in (out / CACHE_DIR).iterdir()} == cached
+
+
+def test_the_cache_stays_out_of_git_and_the_datapackage(corpus, tmp_path):
+    out = tmp_path / "out"
+    run(corpus, out)
+    package = (out / "datapackage.json").read_text("utf-8")
+    assert CACHE_DIR not in package and "arrow" not in package
+    ignored = subprocess.run(["git", "check-ignore", "-q", f"data/processed/{CACHE_DIR}/manifest.json"],
+                             cwd=ROOT, capture_output=True)  # fmt: skip
+    assert ignored.returncode == 0, ".etl-cache is not in .gitignore"
+
+
+# --- progress -----------------------------------------------------------------------------------
+def _cli(corpus: Path, out: Path, *extra: str, tty: bool = False) -> tuple[int, str, str]:
+    args = [PYTHON, "-m", "etl", "--articles", str(corpus), "--out", str(out), *extra]
+    if not tty:
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        return proc.returncode, proc.stdout, proc.stderr
+    main, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a new pty is 0 wide
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=follower, text=True)
+    os.close(follower)
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=_drain, args=(main, chunks))
+    reader.start()
+    stdout = proc.communicate(timeout=120)[0]
+    reader.join(timeout=10)
+    os.close(main)
+    return proc.returncode, stdout, b"".join(chunks).decode(errors="replace")
+
+
+def _drain(fd: int, chunks: list[bytes]) -> None:
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO once the other side is closed
+            return
+        if not chunk:
+            return
+        chunks.append(chunk)
+
+
+def test_progress_bar_on_a_terminal_with_rate_and_time_left(corpus, tmp_path):
+    code, stdout, stderr = _cli(corpus, tmp_path / "out", "--no-cache", tty=True)
+    assert code == 0
+    assert stdout == f"etl: wrote 7 files to {tmp_path / 'out'}\n"
+    assert "articles/s" in stderr and "25/25" in stderr and "<" in stderr, stderr
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(corpus, tmp_path):
+    code, stdout, stderr = _cli(corpus, tmp_path / "out")
+    assert (code, stdout, stderr) == (0, f"etl: wrote 7 files to {tmp_path / 'out'}\n", "")
+
+
+def test_quiet_prints_nothing_on_a_terminal(corpus, tmp_path):
+    code, stdout, stderr = _cli(corpus, tmp_path / "out", "--quiet", tty=True)
+    assert (code, stdout, stderr) == (0, "", "")
