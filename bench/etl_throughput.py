@@ -1,332 +1,249 @@
-"""ETL throughput: how many news articles a second `etl.extract.extract` handles on one core.
+"""ETL throughput: the whole `python -m etl` command, from reading files to the last table written.
 
-The benchmark builds a corpus of N synthetic articles from the project's own test sentences
-(`tests/corpus/sentences.toml`, the `[[case]]` tables' `text`), or, while that file is missing
-or unreadable, from the sentences of the articles in `data/raw/*.txt`. Each article is a
-headline line, then paragraphs (one per line) of 12 or more snippets drawn with a seeded random
-generator until the article reaches a size drawn between 1.5 and 4 KB, like real news copy. The
-same seed always gives the same corpus.
+For each corpus size (1,000, 10,000 and 100,000 articles by default) the script writes a folder of
+copies of the seed articles (`data/raw/*.txt`, each copy under its own id, so the corpus is as dense
+in figures as real news), optionally with sentences of the test corpus (`tests/corpus/
+sentences.toml`) mixed in (`--density`). It then runs `python -m etl --articles DIR --out DIR` as a
+subprocess, with `--jobs 1` and with the default (one process per core), into a fresh output folder,
+and measures:
 
-It then times the extractor single-threaded, pinned to one CPU, over the whole corpus: best and
-median of `--repeat` passes. One-time loading (the `etl` import, then the first `extract` call,
-which reads pycountry and the reference CSVs and compiles the patterns) is timed apart and
-reported as start-up. Memory is reported two ways: the peak of Python allocations (tracemalloc)
-during one extra, untimed pass, and the process's peak resident set size (getrusage).
+- wall time, and the articles per second it gives;
+- CPU time of the whole process tree (the command, its fork server and its workers: this script
+  makes itself their subreaper and reaps them, so their times land in its RUSAGE_CHILDREN);
+- peak memory of the whole process tree, sampled every 50 ms from /proc: the sum of every
+  process's resident set (RSS, which counts pages shared between processes once per process)
+  and of its proportional set (PSS, which splits them);
+- the cached re-run after adding one article to the largest corpus (default jobs).
 
-The script only prints; it asserts nothing about time. `--profile` adds a cProfile pass and
-prints the 25 functions with the highest cumulative time.
+It prints the figures and the ratios the goals are stated in: rate, rate at the largest size over
+rate at the smallest, peak RSS, rate per core. The machine's load average is printed before and
+after each run: figures taken while other work runs are slower than the code. It asserts nothing.
 
-    python bench/etl_throughput.py [--articles 5000] [--seed 0] [--repeat 3] [--profile]
+    python bench/etl_throughput.py [--sizes 1000,10000,100000] [--density 0] [--workdir DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
-import importlib
+import ctypes
 import os
 import platform
-import pstats
 import random
-import re
 import resource
-import statistics
+import shutil
+import subprocess
 import sys
+import tempfile
+import threading
 import time
 import tomllib
-import tracemalloc
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SENTENCES_TOML = ROOT / "tests" / "corpus" / "sentences.toml"
-RAW_DIR = ROOT / "data" / "raw"
-GOAL_ARTICLES_PER_SECOND = 2000.0
-
-MIN_SNIPPETS = 12
-MIN_BYTES, MAX_BYTES = 1500, 4000
-HARD_MAX_BYTES = 4096
-
-# Used once, before timing, so that every lazy load in etl/ happens outside the timed passes:
-# a money figure, a share and a named speaker reach pycountry, the reference CSVs and people.csv.
-WARM_UP_TEXT = (
-    "Trade between Iran and Iraq reached $12 billion in 2024, accounting for 15% of Iraq's "
-    "imports, Minister Ali Reza said."
-)
-
-_COUNTRIES = [
-    ("Iran", "TEHRAN"), ("Iraq", "BAGHDAD"), ("Turkey", "ANKARA"), ("China", "BEIJING"),
-    ("Pakistan", "ISLAMABAD"), ("India", "NEW DELHI"), ("Saudi Arabia", "RIYADH"),
-    ("Egypt", "CAIRO"), ("Russia", "MOSCOW"), ("Tajikistan", "DUSHANBE"),
-    ("Kazakhstan", "ASTANA"), ("Brazil", "BRASILIA"), ("Japan", "TOKYO"), ("Germany", "BERLIN"),
-]  # fmt: skip
-_HEADLINES = [
-    "{a} and {b} discuss ways to boost bilateral trade",
-    "{a}, {b} eye closer economic ties",
-    "{a}-{b} trade talks open with focus on energy and transit",
-    "{a} seeks to expand exports to {b}",
-    "Officials from {a} and {b} review trade figures, set new goals",
-    "{a} ambassador: trade with {b} can grow further",
-    "Business leaders from {a} and {b} meet to deepen commercial exchanges",
-]
-_DASHES = ["–", "—", "-"]
-
-ExtractFn = Callable[[str, str], Any]  # etl.extract.extract(article_id, text) -> Extraction
-Articles = Sequence[tuple[str, str]]
+RAW = ROOT / "data" / "raw"
+SENTENCES = ROOT / "tests" / "corpus" / "sentences.toml"
+GOAL_RATE = 1500.0  # articles/s, whole command, at the density of the seed articles
+GOAL_RATIO = 0.8  # rate at 100,000 over rate at 1,000
+GOAL_RSS_MB = 400.0  # peak RSS of the process tree at 100,000
+GOAL_RERUN_S = 5.0  # re-run after adding one article to 100,000
+_PR_SET_CHILD_SUBREAPER = 36
 
 
-@dataclass(frozen=True)
-class Corpus:
-    """Synthetic articles as (article_id, text), and where their sentences came from."""
-
-    articles: list[tuple[str, str]]
-    source: str
-    snippet_counts: list[int]
+@dataclass
+class Run:
+    label: str
+    articles: int
+    jobs: str
+    wall: float
+    cpu: float
+    rss_mb: float
+    pss_mb: float
+    load: tuple[float, float]
+    code: int
 
     @property
-    def total_bytes(self) -> int:
-        return sum(len(text.encode("utf-8")) for _, text in self.articles)
+    def rate(self) -> float:
+        return self.articles / self.wall
 
 
-@dataclass(frozen=True)
-class PassResult:
-    seconds: float
-    claims: int
-    articles_with_claims: int
+# --- the corpus ----------------------------------------------------------------------------------
+def test_sentences() -> list[str]:
+    with SENTENCES.open("rb") as f:
+        cases = tomllib.load(f).get("case", [])
+    return [c["text"].strip() for c in cases if isinstance(c, dict) and str(c.get("text", "")).strip()]
 
 
-def _shown(path: Path) -> str:
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-
-
-def load_test_sentences(path: Path = SENTENCES_TOML) -> tuple[list[str], str]:
-    """The `text` of every `[[case]]` in the test corpus; ([], reason) when it cannot be used."""
-    if not path.is_file():
-        return [], f"{_shown(path)} not found"
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        return [], f"{_shown(path)} unreadable ({exc})"
-    cases = data.get("case")
-    if not isinstance(cases, list):
-        return [], f"{_shown(path)} has no [[case]] tables"
-    texts = [
-        c["text"].strip()
-        for c in cases
-        if isinstance(c, dict) and isinstance(c.get("text"), str) and c["text"].strip()
-    ]
-    if not texts:
-        return [], f"{_shown(path)} has no case with a text"
-    return texts, ""
-
-
-def load_raw_sentences(raw_dir: Path = RAW_DIR) -> list[str]:
-    """Sentences of the articles in data/raw/*.txt, by a plain split on '. '."""
-    out: list[str] = []
-    for path in sorted(raw_dir.glob("*.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            for piece in line.split(". "):
-                piece = piece.strip()
-                if len(piece) < 20:
-                    continue
-                out.append(piece if piece[-1] in '.!?”"' else piece + ".")
-    return out
-
-
-def load_filler(corpora: Path = ROOT / "tests" / "corpus") -> list[str]:
-    """Sentences without any figure, from the test articles: the bulk of a real news story."""
-    out = []
-    for path in sorted(corpora.glob("articles*/*.txt")):
-        for sentence in re.split(r"(?<=[.!?])\s+", path.read_text("utf-8")):
-            sentence = " ".join(sentence.split())
-            if 40 <= len(sentence) <= 400 and not re.search(r"[\d%$€£]", sentence):
-                out.append(sentence)
-    return out
-
-
-def build_corpus(
-    n_articles: int, seed: int, sentences_toml: Path = SENTENCES_TOML, raw_dir: Path = RAW_DIR,
-    density: float = 1.0,
-) -> Corpus:  # fmt: skip
-    """N articles of drawn snippets, the same for the same seed and the same sentences."""
-    filler = load_filler() if density < 1 else []
-    snippets, reason = load_test_sentences(sentences_toml)
-    if snippets:
-        source = f"{_shown(sentences_toml)}: {len(snippets)} cases"
-    else:
-        snippets = load_raw_sentences(raw_dir)
-        source = f"data/raw/*.txt: {len(snippets)} sentences (fallback: {reason})"
-    if not snippets:
-        raise SystemExit("no sentences for a corpus: no test corpus and no data/raw/*.txt")
-
+def write_corpus(folder: Path, n: int, density: float, seed: int = 0) -> int:
+    """n copies of the seed articles, each under its own id; with density > 0, about that share
+    of extra sentences from the test corpus appended as a last paragraph. Returns bytes written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    seeds = [(p.stem, p.read_text("utf-8")) for p in sorted(RAW.glob("*.txt"))]
+    extra = test_sentences() if density > 0 else []
     rng = random.Random(seed)
-    articles: list[tuple[str, str]] = []
-    counts: list[int] = []
-    for i in range(n_articles):
-        (a, city), (b, _) = rng.sample(_COUNTRIES, 2)
-        headline = rng.choice(_HEADLINES).format(a=a, b=b)
-        target = rng.randint(MIN_BYTES, MAX_BYTES)
-        size = len(headline.encode("utf-8")) + 1
-        drawn: list[str] = []
-        while len(drawn) < MIN_SNIPPETS or size < target:
-            s = rng.choice(snippets) if not filler or rng.random() < density else rng.choice(filler)
-            n = len(s.encode("utf-8")) + 1
-            if len(drawn) >= MIN_SNIPPETS and size + n > HARD_MAX_BYTES:
-                break
-            drawn.append(s)
-            size += n
-        # 1-3 snippets a paragraph; a snippet with its own line breaks (a headline and a
-        # dateline paragraph) stays on its own lines.
-        paragraphs: list[str] = []
-        j = 0
-        while j < len(drawn):
-            k = rng.randint(1, 3)
-            group = drawn[j : j + k]
-            multi = [pos for pos, snippet in enumerate(group) if "\n" in snippet]
-            if multi and multi[0] == 0:
-                group = group[:1]
-                paragraphs.extend(line for line in group[0].splitlines() if line.strip())
-            else:
-                group = group[: multi[0]] if multi else group
-                paragraphs.append(" ".join(group))
-            j += len(group)
-        paragraphs[0] = f"{city} {rng.choice(_DASHES)} {paragraphs[0]}"
-        articles.append((f"bench-{i:05d}", "\n".join([headline, *paragraphs]) + "\n"))
-        counts.append(len(drawn))
-    return Corpus(articles, source, counts)
+    size = 0
+    for i in range(n):
+        stem, text = seeds[i % len(seeds)]
+        if extra:
+            k = max(1, round(density * text.count(". ")))
+            text = text.rstrip("\n") + "\n" + " ".join(rng.choice(extra) for _ in range(k)) + "\n"
+        data = text.encode("utf-8")
+        (folder / f"b{i:06d}_{stem}.txt").write_bytes(data)
+        size += len(data)
+    return size
 
 
-def pin_to_one_cpu() -> str:
-    """Keep the process on one CPU (Linux); say what was done."""
-    if not hasattr(os, "sched_setaffinity"):
-        return "not pinned (no sched_setaffinity on this platform); extractor is single-threaded"
-    cpus = sorted(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {cpus[0]})
-    return f"pinned to CPU {cpus[0]} ({len(cpus)} available, os.cpu_count()={os.cpu_count()})"
-
-
-def one_pass(extract: ExtractFn, articles: Articles) -> PassResult:
-    """Extract every article once; wall time with perf_counter, claims counted, nothing kept."""
-    claims = with_claims = 0
-    start = time.perf_counter()
-    for article_id, text in articles:
-        n = len(extract(article_id, text).claims)
-        claims += n
-        with_claims += n > 0
-    return PassResult(time.perf_counter() - start, claims, with_claims)
-
-
-def traced_peak(extract: ExtractFn, articles: Articles) -> tuple[int, int]:
-    """(peak, still held) bytes of Python allocations during one untimed pass."""
-    tracemalloc.start()
+# --- measuring a process tree --------------------------------------------------------------------
+def _children(pid: int) -> list[int]:
     try:
-        one_pass(extract, articles)
-        current, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak, current
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
 
 
-def max_rss_bytes() -> int:
-    """Peak resident set size of this process (ru_maxrss is KiB on Linux, bytes on macOS)."""
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss if sys.platform == "darwin" else rss * 1024
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(_children(p))
+    return out
 
 
-def profile_pass(extract: ExtractFn, articles: Articles, top: int = 25) -> None:
-    """cProfile one pass and print the `top` functions by cumulative time."""
-    profiler = cProfile.Profile()
-    profiler.enable()
-    one_pass(extract, articles)
-    profiler.disable()
-    print(f"\ncProfile, one pass over {len(articles)} articles, top {top} by cumulative time:")
-    stats = pstats.Stats(profiler, stream=sys.stdout)
-    stats.strip_dirs().sort_stats(pstats.SortKey.CUMULATIVE).print_stats(top)
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in KiB; (0, 0) once it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            text = f.read()
+    except OSError:
+        return 0, 0
+    values = {
+        line.split(":")[0]: int(line.split()[1]) for line in text.splitlines()[1:] if line.endswith("kB")
+    }
+    return values.get("Rss", 0), values.get("Pss", 0)
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+class TreeSampler(threading.Thread):
+    """Peak of the summed RSS and PSS of a process and all its descendants."""
+
+    def __init__(self, pid: int, every: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.rss_kb = self.pss_kb = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            rss = pss = 0
+            for p in _tree(self.pid):
+                r, s = _memory_kb(p)
+                rss, pss = rss + r, pss + s
+            self.rss_kb, self.pss_kb = max(self.rss_kb, rss), max(self.pss_kb, pss)
+            self.done.wait(self.every)
+
+
+def _reap_all() -> None:
+    """Wait for every orphan re-parented to this script (the fork server and its workers)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.02)
+
+
+def run_etl(label: str, articles_dir: Path, out: Path, n: int, jobs: int | None) -> Run:
+    cmd = [sys.executable, "-m", "etl", "--articles", str(articles_dir), "--out", str(out), "--quiet"]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
+    load_before = os.getloadavg()[0]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    code = proc.wait()
+    wall = time.perf_counter() - start
+    sampler.done.set()
+    sampler.join()
+    _reap_all()
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    return Run(label, n, "default" if jobs is None else str(jobs), wall, cpu, sampler.rss_kb / 1024,
+               sampler.pss_kb / 1024, (load_before, os.getloadavg()[0]), code)  # fmt: skip
+
+
+def show(r: Run) -> None:
+    cores = os.cpu_count() or 1
+    per_core = r.rate / (1 if r.jobs == "1" else cores)
+    print(f"{r.label:<34} {r.articles:>8,} {r.jobs:>8} {r.wall:>8.2f} {r.rate:>9,.0f} {per_core:>9,.0f} "
+          f"{r.cpu:>8.2f} {r.articles / r.cpu:>9,.0f} {r.rss_mb:>8.0f} {r.pss_mb:>8.0f}   "
+          f"{r.load[0]:.1f}→{r.load[1]:.1f}" + ("" if r.code == 0 else f"   EXIT {r.code}"), flush=True)  # fmt: skip
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--articles", type=int, default=5000, help="articles in the corpus (5000)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the corpus generator (0)")
-    p.add_argument("--repeat", type=int, default=3, help="timed passes; best and median (3)")
-    p.add_argument("--profile", action="store_true", help="also cProfile one pass (top 25)")
-    p.add_argument(
-        "--density", type=float, default=1.0,
-        help="share of snippets that are test sentences (all carry numbers); the rest are sentences "
-        "without figures from the test articles, as in real news, where about 1 sentence in 5 "
-        "carries a figure (default 1.0: every snippet a test sentence, the heaviest load)",
-    )  # fmt: skip
-    args = p.parse_args(argv)
-    if args.articles < 1 or args.repeat < 1:
-        p.error("--articles and --repeat must be at least 1")
-    return args
+    p.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes, comma-separated")
+    p.add_argument("--density", type=float, default=0.0,
+                   help="extra test-corpus sentences per seed sentence appended to each copy (default 0)")  # fmt: skip
+    p.add_argument("--workdir", type=Path, help="where the corpora go (default: a temporary folder, removed)")
+    p.add_argument("--no-jobs-1", action="store_true", help="skip the --jobs 1 runs")
+    return p.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    cpu = pin_to_one_cpu()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="etl-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print("ETL throughput: the whole `python -m etl` command")
+    print(f"python   {platform.python_version()} {platform.machine()}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f} at the start")  # fmt: skip
+    print(f"corpus   copies of {len(list(RAW.glob('*.txt')))} seed articles, density {args.density:g}")
+    print()
+    print(f"{'run':<34} {'articles':>8} {'jobs':>8} {'wall s':>8} {'art/s':>9} {'/s/core':>9} "
+          f"{'cpu s':>8} {'art/cpu-s':>9} {'RSS MB':>8} {'PSS MB':>8}   load")  # fmt: skip
+    runs: dict[tuple[int, str], Run] = {}
+    try:
+        for n in sizes:
+            corpus = work / f"corpus-{n}"
+            if not corpus.exists():
+                write_corpus(corpus, n, args.density)
+            for jobs in ([] if args.no_jobs_1 else [1]) + [None]:
+                out = work / f"out-{n}-{jobs or 'default'}"
+                shutil.rmtree(out, ignore_errors=True)
+                r = run_etl("cold (empty cache)", corpus, out, n, jobs)
+                runs[(n, r.jobs)] = r
+                show(r)
+        n = sizes[-1]
+        corpus, out = work / f"corpus-{n}", work / f"out-{n}-default"
+        r = run_etl("re-run, nothing changed", corpus, out, n, None)
+        show(r)
+        write_corpus(work / "one", 1, args.density, seed=1)
+        new = next((work / "one").iterdir())
+        shutil.copyfile(new, corpus / "zzzzzz_added.txt")
+        rerun = run_etl("re-run after adding one article", corpus, out, n + 1, None)
+        show(rerun)
+        (corpus / "zzzzzz_added.txt").unlink()
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
 
-    t0 = time.perf_counter()
-    corpus = build_corpus(args.articles, args.seed, density=args.density)
-    build_s = time.perf_counter() - t0
-    n = len(corpus.articles)
-    mb = corpus.total_bytes / 1e6
-    sizes = [len(text.encode("utf-8")) / 1000 for _, text in corpus.articles]
-
-    # --- start-up: import and the first call (lazy loads), kept out of the timed passes ------
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    t0 = time.perf_counter()
-    extract = importlib.import_module("etl.extract").extract
-    import_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    extract("warm-up", WARM_UP_TEXT)
-    first_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    extract("warm-up", WARM_UP_TEXT)
-    second_s = time.perf_counter() - t0
-
-    # --- timed passes -------------------------------------------------------------------------
-    runs = [one_pass(extract, corpus.articles) for _ in range(args.repeat)]
-    times = [r.seconds for r in runs]
-    best, median = min(times), statistics.median(times)
-    peak, held = traced_peak(extract, corpus.articles)
-    rss = max_rss_bytes()
-
-    print("ETL throughput: etl.extract.extract, single-threaded")
-    print(f"python          {platform.python_version()} ({platform.python_implementation()}), "
-          f"{platform.system()} {platform.machine()}")  # fmt: skip
-    print(f"cpu             {cpu}")
-    print(
-        f"corpus          {corpus.source}; seed {args.seed}; density {args.density:g}; built in {build_s:.2f} s"
-    )
-    counts = corpus.snippet_counts
-    print(f"articles        {n}  (snippets/article {min(counts)}–{max(counts)}, "
-          f"mean {statistics.fmean(counts):.1f}; size {min(sizes):.2f}–{max(sizes):.2f} KB, "
-          f"mean {statistics.fmean(sizes):.2f} KB)")  # fmt: skip
-    print(f"total           {mb:.2f} MB ({corpus.total_bytes} bytes, UTF-8)")
-    print(f"start-up        import etl.extract {import_s * 1e3:.1f} ms; first extract() "
-          f"{first_s * 1e3:.1f} ms (pycountry, reference CSVs, patterns), "
-          f"same call warm {second_s * 1e3:.2f} ms")  # fmt: skip
-    print(f"passes          {args.repeat} × {n} articles: "
-          + ", ".join(f"{t:.3f} s" for t in times))  # fmt: skip
-    print(f"claims found    {runs[0].claims} per pass ({runs[0].claims / n:.2f}/article; "
-          f"{runs[0].articles_with_claims} articles with ≥1 claim)")  # fmt: skip
-    print(f"articles/s      best {n / best:,.1f}   median {n / median:,.1f}")
-    print(f"MB/s            best {mb / best:.3f}   median {mb / median:.3f}")
-    print(f"ms/article      best {best / n * 1e3:.3f}   median {median / n * 1e3:.3f}")
-    print(f"memory          tracemalloc peak {peak / 1e6:.2f} MB during one pass "
-          f"({held / 1e6:.2f} MB still held after); "
-          f"ru_maxrss {rss / 1e6:.1f} MB (process)")  # fmt: skip
-    goal = GOAL_ARTICLES_PER_SECOND
-    ratio_best, ratio_median = n / best / goal, n / median / goal
-    print(f"goal {goal:.0f}/s:     {ratio_best:.2f}x (best), {ratio_median:.2f}x (median)")
-
-    if args.profile:
-        profile_pass(extract, corpus.articles)
+    print()
+    small, large = sizes[0], sizes[-1]
+    for jobs in ("1", "default"):
+        if (small, jobs) in runs and (large, jobs) in runs:
+            a, b = runs[(small, jobs)], runs[(large, jobs)]
+            print(f"jobs {jobs:<8} rate {b.rate:,.0f}/s at {large:,} (goal {GOAL_RATE:,.0f}/s: {b.rate / GOAL_RATE:.2f}x); "
+                  f"rate {large:,} / {small:,} = {b.rate / a.rate:.2f} (goal >= {GOAL_RATIO}); "
+                  f"per CPU-second {b.articles / b.cpu:,.0f} vs {a.articles / a.cpu:,.0f} "
+                  f"({(b.articles / b.cpu) / (a.articles / a.cpu):.2f}); "
+                  f"peak RSS {b.rss_mb:,.0f} MB (goal <= {GOAL_RSS_MB:.0f}), PSS {b.pss_mb:,.0f} MB")  # fmt: skip
+    print(f"re-run after adding one article to {large:,}: {rerun.wall:.2f} s (goal <= {GOAL_RERUN_S:.0f} s)")
     return 0
 
 

@@ -1,7 +1,8 @@
 """What the last run extracted, kept beside the tables so that a re-run extracts only what changed.
 
 `<out>/.etl-cache/` holds, for every article of the last successful run, its id, the checksum of
-its text and its metadata date, and the rows of its claims and export categories (Arrow files).
+its text and its metadata date, and the rows of its claims and export categories (Arrow files,
+each row naming its article: claims.article_id, export_categories.source).
 A run reuses an article's rows only when its id, checksum and date are unchanged and the whole
 cache was made with the same rules: `fingerprint` hashes the etl/ sources, the reference data,
 the people file and the versions that shape extraction. `manifest.json` gives every file's
@@ -32,7 +33,6 @@ CACHE_DIR = ".etl-cache"
 MANIFEST = "manifest.json"
 MAGIC = "bilateral-trade-dashboard extraction cache"
 FORMAT = 1
-ARTICLE_KEY = "_article_id"  # first column of every cached table: the article a row came from
 _ETL_DIR = Path(__file__).resolve().parent
 _MAX_MANIFEST_BYTES = 1_000_000
 _INDEX = arrow.schema([("article_id", arrow.large_string()), ("checksum", arrow.large_string()),
@@ -89,7 +89,7 @@ class ExtractionCache:
         self.usable = True
 
     # --- loading -----------------------------------------------------------------------------
-    def load(self, schemas: Mapping[str, arrow.Schema]) -> Cached | None:
+    def load(self, schemas: Mapping[str, tuple[arrow.Schema, str]]) -> Cached | None:
         """The cached rows, or None (saying why when the cache was there but is not trusted)."""
         try:
             st = os.lstat(self.folder)
@@ -127,7 +127,7 @@ class ExtractionCache:
             raise CacheDamaged(f"{MANIFEST} is not a manifest this ETL wrote")
         return manifest
 
-    def _load(self, schemas: Mapping[str, arrow.Schema]) -> Cached | None:
+    def _load(self, schemas: Mapping[str, tuple[arrow.Schema, str]]) -> Cached | None:
         manifest = self._manifest()
         if manifest is None:
             return None
@@ -143,9 +143,9 @@ class ExtractionCache:
         ids = index["article_id"]
         if pc.count_distinct(ids).as_py() != len(ids):
             raise CacheDamaged("an article is listed twice")
-        tables = {name: self._table(files[name], schema) for name, schema in schemas.items()}
-        for name, table in tables.items():
-            listed = pc.is_in(table[ARTICLE_KEY], value_set=ids.combine_chunks())
+        tables = {name: self._table(files[name], schema) for name, (schema, _) in schemas.items()}
+        for name, (_, article_column) in schemas.items():
+            listed = pc.is_in(tables[name][article_column], value_set=ids.combine_chunks())
             if pc.any(pc.invert(listed)).as_py():
                 raise CacheDamaged(f"{name} holds rows of an article the cache does not list")
         rows = zip(
@@ -173,36 +173,45 @@ class ExtractionCache:
         return table
 
     # --- saving ------------------------------------------------------------------------------
-    def save(self, articles: Mapping[str, tuple[str, str]], tables: Mapping[str, arrow.Table]) -> None:
-        """Replace the cache with these rows. A cache that cannot be written only costs speed:
-        the run goes on, saying so."""
+    # In two steps, so that the caller can let the rows go before the tables are written: `stage`
+    # writes the rows' files (named by their own hash, so they never overwrite a file the current
+    # manifest lists), `commit` the index and the manifest that lists them, once the run has
+    # written its tables. A cache that cannot be written only costs speed: the run goes on.
+    def stage(self, tables: Mapping[str, arrow.Table]) -> None:
+        self._staged: dict[str, dict] | None = None
         if not self.usable:
             return
         try:
-            self._save(articles, tables)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._staged = {name: self._write(table, name) for name, table in tables.items()}
         except OSError as e:
-            self.note(
-                f"the extraction cache could not be saved in {self.folder} ({e}); the next run extracts every article"
-            )
+            self._failed(e)
 
-    def _save(self, articles: Mapping[str, tuple[str, str]], tables: Mapping[str, arrow.Table]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        index = arrow.table(
-            [list(articles), [c for c, _ in articles.values()], [d for _, d in articles.values()]],
-            schema=_INDEX,
+    def commit(self, articles: Mapping[str, tuple[str, str]]) -> None:
+        """List the staged rows under `articles` (id -> (checksum, metadata date))."""
+        if not self.usable or getattr(self, "_staged", None) is None:
+            return
+        try:
+            ids = list(articles)
+            index = arrow.table(
+                [ids, [articles[a][0] for a in ids], [articles[a][1] for a in ids]], schema=_INDEX
+            )
+            files = {"articles": self._write(index, "articles"), **self._staged}
+            manifest = {"magic": MAGIC, "format": FORMAT, "fingerprint": self.fingerprint, "files": files}
+            fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=self.folder)
+            with open(fd, "w", encoding="utf-8") as f:
+                json.dump(manifest, f, indent=1)
+            os.replace(tmp, self.folder / MANIFEST)
+            self._drop_unlisted({entry["file"] for entry in files.values()})
+        except OSError as e:
+            self._failed(e)
+
+    def _failed(self, e: OSError) -> None:
+        self.note(
+            f"the extraction cache could not be saved in {self.folder} ({e}); the next run extracts every article"
         )
-        files = {"articles": self._write(index, "articles")}
-        files |= {name: self._write(table, name) for name, table in tables.items()}
-        manifest = {"magic": MAGIC, "format": FORMAT, "fingerprint": self.fingerprint, "files": files}
-        fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=self.folder)
-        with open(fd, "w", encoding="utf-8") as f:
-            json.dump(manifest, f, indent=1)
-        os.replace(tmp, self.folder / MANIFEST)
-        self._drop_unlisted({entry["file"] for entry in files.values()})
 
     def _write(self, table: arrow.Table, name: str) -> dict:
-        """Write a table under a name made from its own hash, so files of a run never overwrite
-        files the current manifest lists: a run killed while saving leaves the old cache whole."""
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
         os.close(fd)
         try:

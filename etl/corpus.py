@@ -6,8 +6,9 @@ corpus sees every bad file at once rather than one per run.
 Only regular files inside the folder are read: a link (even to a file beside it), a folder named
 `*.txt`, a FIFO or a device is named as a problem, never followed. The folder is listed once
 (`list_corpus`, without reading any article) and each article is read later by `read_article`,
-possibly in another process, which opens it without following links and checks that what it
-opened is the very file that was listed, so a link swapped in after the listing is not read.
+possibly in another process, relative to a descriptor of the folder, without following a link,
+and checked on the opened descriptor (fstat), so a link or a FIFO swapped in after the listing is
+refused, never read.
 """
 
 from __future__ import annotations
@@ -63,12 +64,10 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class ArticleFile:
-    """An article as listed in the folder (its identity on disk and its metadata), not yet read."""
+    """An article as listed in the folder (its file name and metadata), not yet read."""
 
     article_id: str
     name: str
-    device: int
-    inode: int
     title: str = ""
     publisher: str = ""
     published: str = ""
@@ -158,11 +157,9 @@ def _is_txt(name: str) -> bool:
 
 
 # --- reading a file safely -----------------------------------------------------------------------
-def _read_regular(
-    path: Path, expected: tuple[int, int] | None, limit: int, dir_fd: int | None = None
-) -> bytes:
+def _read_regular(path: Path, limit: int, dir_fd: int | None = None) -> bytes:
     """The bytes of a regular file (at most `limit` + 1 of them), opened without following a
-    link; with `expected` (device, inode), only if it is still that file."""
+    link (relative to `dir_fd` when given) and checked on the opened descriptor."""
     try:
         fd = os.open(path.name if dir_fd is not None else path, _OPEN_FLAGS, dir_fd=dir_fd)
     except OSError as e:
@@ -173,8 +170,6 @@ def _read_regular(
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise ValueError(f"{path}: is {_kind(st.st_mode)}; {_ONLY_REGULAR}")
-        if expected is not None and (st.st_dev, st.st_ino) != expected:
-            raise ValueError(f"{path}: was replaced while the ETL was running (it is not the file listed)")
         if st.st_size > limit:
             raise ValueError(too_large(str(path), st.st_size, limit))
         chunks, size = [], 0
@@ -204,7 +199,7 @@ def open_folder(folder: Path, expected: tuple[int, int]) -> int | None:
 def read_article(folder: Path, file: ArticleFile, dir_fd: int | None = None) -> tuple[str, str]:
     """(text, "sha256:...") of a listed article, or ValueError naming the file and the fault."""
     path = folder / file.name
-    data = _read_regular(path, (file.device, file.inode), MAX_ARTICLE_BYTES, dir_fd)
+    data = _read_regular(path, MAX_ARTICLE_BYTES, dir_fd)
     text = decode_article(data, str(path))
     return text, "sha256:" + hashlib.sha256(data).hexdigest()
 
@@ -264,35 +259,34 @@ def _metadata_bytes(meta_path: Path, explicit: bool, problems: list[str]) -> byt
         problems.append(refused)
         return None
     try:
-        if explicit:  # named on the command line: a link there is the user's choice
-            return _read_regular(Path(os.path.realpath(meta_path)), None, MAX_METADATA_BYTES)
-        return _read_regular(meta_path, (st.st_dev, st.st_ino), MAX_METADATA_BYTES)
+        # Named on the command line, a link is the user's choice; articles.csv in the folder is not.
+        return _read_regular(Path(os.path.realpath(meta_path)) if explicit else meta_path, MAX_METADATA_BYTES)
     except ValueError as e:
         problems.append(str(e))
         return None
 
 
-def _list_txt(folder: Path, listing: CorpusListing) -> list[tuple[str, tuple[int, int]]]:
-    """(file name, (device, inode)) of the regular `*.txt` files, in name order; the rest are
-    problems."""
+def _list_txt(folder: Path, listing: CorpusListing) -> list[str]:
+    """The names of the regular `*.txt` files, in name order; the rest are problems."""
     regular, seen = [], {}
     with os.scandir(folder) as entries:
         found = sorted((e.name, e) for e in entries if _is_txt(e.name))
     for name, entry in found:
-        # lstat: a link is never followed. read_article checks the file it opens against this.
-        st = entry.stat(follow_symlinks=False)
-        refused = _not_regular(folder / name, st, "an article file")
-        if refused:
-            listing.file_problems.append((name, refused))
+        # The entry's own type: a link is never followed (read_article checks the file again).
+        if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+            path = folder / name
+            refused = _not_regular(path, entry.stat(follow_symlinks=False), "an article file")
+            listing.file_problems.append((name, refused or f"{path}: is not a regular file"))
             continue
-        stem = os.path.splitext(name)[0]
-        if stem.casefold() in seen:
+        key = os.path.splitext(name)[0].casefold()
+        if key in seen:
+            stem = os.path.splitext(name)[0]
             listing.file_problems.append(
-                (name, f"{folder / name}: duplicate article id {stem!r} (also {seen[stem.casefold()]})")
+                (name, f"{folder / name}: duplicate article id {stem!r} (also {seen[key]})")
             )
             continue
-        seen[stem.casefold()] = name
-        regular.append((name, (st.st_dev, st.st_ino)))
+        seen[key] = name
+        regular.append(name)
     return regular
 
 
@@ -313,15 +307,13 @@ def list_corpus(articles_dir: Path, metadata: Path | None = None) -> CorpusListi
         listing.folder_problems.append(f"{articles_dir}: holds no .txt articles")
     meta_path = Path(metadata) if metadata else folder / "articles.csv"
     raw = _metadata_bytes(meta_path, metadata is not None, listing.metadata_problems)
-    stems = [(os.path.splitext(name)[0], name, identity) for name, identity in regular]
-    meta = (
-        _read_metadata(meta_path, raw, {s for s, _, _ in stems}, listing.metadata_problems)
-        if raw is not None
-        else {}
-    )
-    for aid, name, (device, inode) in sorted(stems):
+    stems = sorted((os.path.splitext(name)[0], name) for name in regular)
+    meta = {}
+    if raw is not None:
+        meta = _read_metadata(meta_path, raw, {aid for aid, _ in stems}, listing.metadata_problems)
+    for aid, name in stems:
         cells = meta.get(aid, {})
-        listing.files.append(ArticleFile(aid, name, device, inode, cells.get("title", ""), cells.get("publisher", ""),
+        listing.files.append(ArticleFile(aid, name, cells.get("title", ""), cells.get("publisher", ""),
                                          cells.get("published", ""), cells.get("url", "")))  # fmt: skip
     return listing
 

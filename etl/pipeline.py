@@ -17,18 +17,19 @@ import pandas as pd
 import pyarrow as arrow
 import pyarrow.compute as pc
 
-from etl.cache import ARTICLE_KEY, CACHE_DIR, Cached, ExtractionCache, fingerprint
+from etl.cache import CACHE_DIR, Cached, ExtractionCache, fingerprint
 from etl.corpus import Article, CorpusError, CorpusListing, list_corpus
 from etl.parallel import ArticleResult, Job, cores, extract_corpus, worth_processes
 from etl.people import PEOPLE_CSV, read_people
-from etl.tables import columns, fields, write_tables
-from etl.transform import articles_table, people_table, target_gaps, trade_balance
+from etl.tables import TableWriter, columns, fields
+from etl.transform import articles_table, derived_input, people_table, target_gaps, trade_balance
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
 PROCESSED = ROOT / "data" / "processed"
-EXTRACTED = ("claims", "export_categories")  # the tables made of the rows each article gives
-_ARROW_TYPES = {"string": arrow.large_string(), "date": arrow.large_string(), "number": arrow.float64(),
+# The tables made of the rows each article gives, and the column naming a row's article.
+EXTRACTED = {"claims": "article_id", "export_categories": "source"}
+_ARROW_TYPES = {"string": arrow.string(), "date": arrow.string(), "number": arrow.float64(),
                 "integer": arrow.int64(), "boolean": arrow.bool_()}  # fmt: skip
 _BATCH_ROWS = 20_000
 
@@ -56,11 +57,8 @@ def check_folders(articles_dir: Path, out_dir: Path) -> None:
 
 
 def arrow_schema(table: str) -> arrow.Schema:
-    """A table of tables.yml as Arrow columns, after the article each row came from."""
-    cols = [(ARTICLE_KEY, arrow.large_string())] + [
-        (f["name"], _ARROW_TYPES[f["type"]]) for f in fields(table)
-    ]
-    return arrow.schema(cols)
+    """A table of tables.yml as Arrow columns."""
+    return arrow.schema([(f["name"], _ARROW_TYPES[f["type"]]) for f in fields(table)])
 
 
 @dataclass
@@ -71,8 +69,8 @@ class _Rows:
     batches: list[arrow.RecordBatch] = field(default_factory=list)
     pending: list[tuple] = field(default_factory=list)
 
-    def add(self, article_id: str, rows: Iterable[tuple]) -> None:
-        self.pending.extend((article_id, *row) for row in rows)
+    def add(self, rows: Iterable[tuple]) -> None:
+        self.pending.extend(rows)
         if len(self.pending) >= _BATCH_ROWS:
             self._flush()
 
@@ -109,8 +107,8 @@ def _collect(results: Iterable[ArticleResult], listing: CorpusListing, progress:
         if r.claims is None:
             got.reused.append(r.article_id)
         else:
-            got.rows["claims"].add(r.article_id, r.claims)
-            got.rows["export_categories"].add(r.article_id, r.categories or [])
+            got.rows["claims"].add(r.claims)
+            got.rows["export_categories"].add(r.categories or [])
     bar.close()
     return got
 
@@ -132,25 +130,34 @@ class _NoBar:
 
 
 def _combined(
-    new: arrow.Table, cached: arrow.Table | None, reused: list[str], order: list[str]
+    new: arrow.Table, cached: arrow.Table | None, reused: list[str], order: list[str], key: str
 ) -> arrow.Table:
-    """The rows of every article, in article order: reused ones from the cache, the rest new."""
-    parts = [new]
-    if cached is not None and reused:
-        keep = pc.is_in(cached[ARTICLE_KEY], value_set=arrow.array(reused, arrow.large_string()))
-        parts.insert(0, cached.filter(keep))
-    table = arrow.concat_tables(parts)
-    rank = pc.index_in(table[ARTICLE_KEY], value_set=arrow.array(order, arrow.large_string()))
-    # Each article's rows come whole from one part, in the order extraction gave them.
-    return table.take(np.argsort(rank.to_numpy(), kind="stable"))
+    """The rows of every article, in article order: reused ones from the cache, the rest new.
+    `key` is the column naming each row's article."""
+    if cached is None or not reused:
+        return new  # extracted in article order
+    keep = pc.is_in(cached[key], value_set=arrow.array(reused, arrow.string()))
+    table = arrow.concat_tables([cached.filter(keep), new])
+    del cached, new
+    rank = pc.index_in(table[key], value_set=arrow.array(order, arrow.string())).to_numpy()
+    if (np.diff(rank) >= 0).all():
+        return table  # only articles added after the others, or removed
+    # Each article's rows come whole from one part, in the order extraction gave them. Column by
+    # column, so that the unordered copy of one column is let go before the next is taken.
+    at = np.argsort(rank, kind="stable")
+    taken = {}
+    for name in table.column_names:
+        taken[name] = table.column(name).take(at)
+        table = table.drop_columns([name])
+    return arrow.table(taken)
 
 
 def _pandas_type(t: arrow.DataType) -> object:
-    return pd.StringDtype("pyarrow", na_value=np.nan) if t == arrow.large_string() else None
+    return pd.StringDtype("pyarrow", na_value=np.nan) if t in (arrow.string(), arrow.large_string()) else None
 
 
 def _frame(table: arrow.Table) -> pd.DataFrame:
-    return table.drop_columns([ARTICLE_KEY]).to_pandas(types_mapper=_pandas_type)
+    return table.to_pandas(types_mapper=_pandas_type)
 
 
 def _processes(jobs: int | None, to_extract: int, to_check: int) -> int:
@@ -181,7 +188,9 @@ def run(
     listing = list_corpus(articles_dir, metadata)
     people = read_people(people_csv)
     cache = ExtractionCache(Path(out_dir) / CACHE_DIR, fingerprint(people_csv), note) if use_cache else None
-    cached = cache.load({name: arrow_schema(name) for name in EXTRACTED}) if cache else None
+    cached = (
+        cache.load({name: (arrow_schema(name), key) for name, key in EXTRACTED.items()}) if cache else None
+    )
     known = cached.known({f.article_id: f.published for f in listing.files}) if cached else {}
     refused = bool(listing.file_problems or listing.folder_problems or listing.metadata_problems)
     job = Job(listing.folder, listing.folder_id, tuple(people), tuple(columns("claims")),
@@ -194,43 +203,49 @@ def run(
     if refused or got.problems:
         raise CorpusError(listing.problems(got.problems))
     order = [f.article_id for f in listing.files]
-    extracted = {
-        name: _combined(got.rows[name].table(), cached.tables[name] if cached else None, got.reused, order)
-        for name in EXTRACTED
-    }
-    tables = _tables(listing, got.checksums, people, {name: _frame(t) for name, t in extracted.items()})
-    sources = [
+    extracted = {}
+    for name, key in EXTRACTED.items():  # each source let go once combined: the rows are most of the memory
+        previous = cached.tables.pop(name) if cached else None
+        extracted[name] = _combined(got.rows.pop(name).table(), previous, got.reused, order, key)
+    changed = cache is not None and _changed(cached, got, listing)
+    if changed:
+        cache.stage(extracted)
+
+    # --- save ---
+    with TableWriter(out_dir) as writer:
+        _stage_tables(writer, listing, got.checksums, people, extracted)
+        written = writer.commit(_sources(listing))
+    if changed:
+        cache.commit({f.article_id: (got.checksums[f.article_id], f.published) for f in listing.files})
+    return written
+
+
+def _stage_tables(writer: TableWriter, listing: CorpusListing, checksums: Mapping[str, str], people: list,
+                  extracted: dict[str, arrow.Table]) -> None:  # fmt: skip
+    """Build and stage every table, the largest first, each let go once staged."""
+    claims = _frame(extracted.pop("claims"))
+    writer.stage("claims", claims)
+    per_article, figures = claims[["article_id", "speaker"]], derived_input(claims)
+    del claims
+    writer.stage("export_categories", _frame(extracted.pop("export_categories")))
+    articles = articles_table(
+        [Article(f.article_id, "", checksums[f.article_id], f.title, f.publisher, f.published, f.url)
+         for f in listing.files], per_article)  # fmt: skip
+    writer.stage("articles", articles)
+    writer.stage("people", people_table(people, per_article))
+    writer.stage("target_gaps", target_gaps(figures, articles))
+    writer.stage("trade_balance", trade_balance(figures, articles))
+
+
+def _sources(listing: CorpusListing) -> list[dict[str, str]]:
+    """datapackage.json's list of the articles."""
+    return [
         {
             "title": f"{f.article_id}.txt" + (f": {f.title}" if f.title else ""),
             **({"path": f.url} if f.url else {}),
         }
         for f in listing.files
     ]
-
-    # --- save ---
-    written = write_tables(tables, out_dir, sources)
-    if cache and _changed(cached, got, listing):
-        cache.save(
-            {f.article_id: (got.checksums[f.article_id], f.published) for f in listing.files}, extracted
-        )
-    return written
-
-
-def _tables(
-    listing: CorpusListing, checksums: Mapping[str, str], people: list, extracted: Mapping[str, pd.DataFrame]
-) -> dict[str, pd.DataFrame]:
-    claims = extracted["claims"]
-    articles = articles_table(
-        [Article(f.article_id, "", checksums[f.article_id], f.title, f.publisher, f.published, f.url)
-         for f in listing.files], claims)  # fmt: skip
-    return {
-        "articles": articles,
-        "claims": claims,
-        "export_categories": extracted["export_categories"],
-        "people": people_table(people, claims),
-        "target_gaps": target_gaps(claims, articles),
-        "trade_balance": trade_balance(claims, articles),
-    }
 
 
 def _changed(cached: Cached | None, got: _Collected, listing: CorpusListing) -> bool:

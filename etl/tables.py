@@ -100,7 +100,7 @@ def schema(table: str) -> pa.DataFrameSchema:
 def validate(table: str, df: pd.DataFrame, path: Path | str = "") -> pd.DataFrame:
     """The table checked against its schema, or a TableError saying which rows are wrong."""
     try:
-        return schema(table).validate(df, lazy=True)
+        return schema(table).validate(df, lazy=True, inplace=True)  # no copy: nothing is coerced
     except pa.errors.SchemaErrors as e:
         cases = e.failure_cases.head(5)
         detail = "; ".join(
@@ -198,14 +198,15 @@ def _lit(text: str) -> arrow.Scalar:
 
 
 def _text_cells(values: arrow.Array) -> list[bytes]:
-    """Formula-safe, and quoted where the csv writer would quote."""
+    """Formula-safe, and quoted where the csv writer would quote (most columns need neither)."""
     text = pc.fill_null(values.cast(_TEXT), _lit(""))
-    guarded = pc.binary_join_element_wise(_lit("'"), text, _lit(""))
-    text = pc.if_else(pc.match_substring_regex(text, _FORMULA_START_RE), guarded, text)
-    quoted = pc.binary_join_element_wise(
-        _lit('"'), pc.replace_substring(text, '"', '""'), _lit('"'), _lit("")
-    )
-    text = pc.if_else(pc.match_substring_regex(text, _QUOTE_TRIGGERS), quoted, text)
+    formula = pc.match_substring_regex(text, _FORMULA_START_RE)
+    if pc.any(formula).as_py():
+        text = pc.if_else(formula, pc.binary_join_element_wise(_lit("'"), text, _lit("")), text)
+    special = pc.match_substring_regex(text, _QUOTE_TRIGGERS)
+    if pc.any(special).as_py():
+        doubled = pc.replace_substring(text, '"', '""')
+        text = pc.if_else(special, pc.binary_join_element_wise(_lit('"'), doubled, _lit('"'), _lit("")), text)
     return text.cast(arrow.large_binary()).to_numpy(zero_copy_only=False).tolist()
 
 
@@ -426,39 +427,64 @@ def datapackage(sources: list[dict[str, str]]) -> dict:
     }  # fmt: skip
 
 
+class TableWriter:
+    """Stage the processed tables one at a time (each validated and written to a temporary file,
+    so a caller can let a large table go before building the next), then `commit`: every file
+    renamed over the old one, datapackage.json last. Leaving the `with` block without a commit,
+    or a failed commit, leaves the previous tables as they were and no temporary file behind.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self.staged: dict[str, tuple[Path, str, int]] = {}  # table -> (temporary file, sha256, bytes)
+        self._temps: list[tuple[Path, Path]] = []
+
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for tmp, _ in self._temps:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+    def stage(self, name: str, df: pd.DataFrame) -> None:
+        df = validate(name, df[columns(name)].reset_index(drop=True))
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        digest, size = _stage(self.out_dir, f"{name}.csv", csv_chunks(df), self._temps)
+        self.staged[name] = (self._temps[-1][0], digest, size)
+
+    def commit(self, sources: list[dict[str, str]]) -> list[Path]:
+        """Swap every staged table in, with a datapackage.json giving each one's sha256."""
+        missing = [name for name in TABLE_NAMES if name not in self.staged]
+        if missing:
+            raise ValueError(f"tables not staged: {', '.join(missing)}")
+        descriptor = datapackage(sources)
+        for resource in descriptor["resources"]:
+            # Frictionless checks these on validate: a truncated or edited file no longer passes.
+            _, digest, size = self.staged[resource["path"].removesuffix(".csv")]
+            resource["bytes"], resource["hash"] = size, digest
+        manifest = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
+        order = [(self.staged[name][0], self.out_dir / f"{name}.csv") for name in TABLE_NAMES]
+        _stage(self.out_dir, DATAPACKAGE, [manifest], self._temps)
+        _swap_in([*order, self._temps[-1]])
+        self._temps = []
+        return [final for _, final in order] + [self.out_dir / DATAPACKAGE]
+
+
 def write_tables(
     tables: Mapping[str, pd.DataFrame], out_dir: Path, sources: list[dict[str, str]]
 ) -> list[Path]:
-    """Validate every table, then replace the processed files all at once.
+    """Validate every table, then replace the processed files all at once (see TableWriter).
 
-    Everything is written to temporary files first. Only then are they renamed over the old files,
-    datapackage.json last; if a rename fails part-way, the files already replaced are put back.
     A final name never goes missing on the way (the old file stays until the new one replaces it),
     and readers check every file against datapackage.json (see read_tables).
     """
-    out_dir = Path(out_dir)
-    frames = {
-        name: validate(name, tables[name][columns(name)].reset_index(drop=True)) for name in TABLE_NAMES
-    }
-    descriptor = datapackage(sources)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []  # (temporary file, final name)
-    resources = {r["path"]: r for r in descriptor["resources"]}
-    try:
-        for name, df in frames.items():
-            # Frictionless checks these on validate: a truncated or edited file no longer passes.
-            resource = resources[f"{name}.csv"]
-            digest, size = _stage(out_dir, f"{name}.csv", csv_chunks(df), staged)
-            resource["bytes"], resource["hash"] = size, digest
-        manifest = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
-        _stage(out_dir, DATAPACKAGE, [manifest], staged)
-        _swap_in(staged)
-    except BaseException:
-        for tmp, _ in staged:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-        raise
-    return [final for _, final in staged]
+    for name in TABLE_NAMES:
+        validate(name, tables[name][columns(name)].reset_index(drop=True))
+    with TableWriter(out_dir) as writer:
+        for name in TABLE_NAMES:
+            writer.stage(name, tables[name])
+        return writer.commit(sources)
 
 
 def _stage(

@@ -29,7 +29,7 @@ BASIS_RULES = [
 # The claims that state a pair's target, listed on each of its gap rows: a cap keeps the table
 # linear in the number of claims (every row repeating every target claim of 100,000 articles
 # would make it quadratic). The first ones in claims order, that is by article then position.
-MAX_TARGET_CLAIM_IDS = 20
+MAX_TARGET_CLAIM_IDS = 10
 
 
 class ArticleLike(Protocol):
@@ -108,10 +108,24 @@ def _pair_targets(targets: pd.DataFrame) -> pd.DataFrame:
     return best.rename(columns={"value": "target"}).join(ids, on="pair")
 
 
+# What the derived tables are made of: these metrics, every column but the sentence (which they
+# never show, and which is most of the claims table's memory).
+DERIVED_METRICS = ("trade_volume", "trade_target", "exports")
+
+
+def derived_input(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims the derived tables use, as target_gaps and trade_balance take them."""
+    return claims.loc[claims["metric"].isin(DERIVED_METRICS), claims.columns != "quote"]
+
+
+def _figures(claims: pd.DataFrame, metric: str) -> pd.DataFrame:
+    return claims.loc[claims["metric"] == metric, claims.columns != "quote"]
+
+
 def target_gaps(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Each current-volume claim against its pair's target, the default basis first."""
-    targets = claims[claims["metric"] == "trade_target"]
-    volumes = claims[claims["metric"] == "trade_volume"]
+    targets = _figures(claims, "trade_target")
+    volumes = _figures(claims, "trade_volume")
     if targets.empty or volumes.empty:
         return empty("target_gaps")
     # Current figures in another currency than the target have no gap without an exchange rate.
@@ -142,8 +156,8 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 # --- trade balance -------------------------------------------------------------------------------
 def trade_balance(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Each basis total split by direction; an unreported side is total minus the reported one."""
-    volumes = claims[claims["metric"] == "trade_volume"]
-    exports = claims[claims["metric"] == "exports"]
+    volumes = _figures(claims, "trade_volume")
+    exports = _figures(claims, "exports")
     if volumes.empty or exports.empty:
         return empty("trade_balance")
     bases = rank_bases(volumes[volumes["pair"].isin(exports["pair"])], articles).reset_index(drop=True)
