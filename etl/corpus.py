@@ -24,15 +24,13 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl.formula import unescape_cell
+
 MAX_ARTICLE_BYTES = 2_000_000
 MAX_METADATA_BYTES = 100_000_000
 METADATA_COLUMNS = ("article_id", "title", "publisher", "published", "url")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
-# A spreadsheet-safe cell: an apostrophe put before a formula character (as etl.tables writes
-# it). Reading one back drops that apostrophe, so a metadata file copied from our own output
-# round-trips unchanged; an apostrophe before anything else ("'Tis the season") is text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 # Open without following a link in the last component, without blocking on a FIFO.
 _OPEN_FLAGS = (
     os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -122,11 +120,6 @@ def decode_article(data: bytes, name: str, max_bytes: int = MAX_ARTICLE_BYTES) -
     if controls > 0.01 * len(text) + 2:
         raise ValueError(f"{name}: looks like a binary file, not text")
     return text
-
-
-def unescape_cell(value: str) -> str:
-    """A cell of a formula-safe CSV as it was before the apostrophe went in front."""
-    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
 
 
 # --- what a folder entry is ----------------------------------------------------------------------
@@ -226,6 +219,7 @@ def _read_metadata(path: Path, raw: bytes, ids: set[str], problems: list[str]) -
             if None in row:
                 problems.append(f"{path}, line {line}: more cells than columns")
                 continue
+            # A metadata file copied from our own articles.csv is formula-safe: read it back as text.
             cells = {k: unescape_cell((row.get(k) or "").strip()) for k in METADATA_COLUMNS}
             aid = cells["article_id"]
             where = f"{path}, line {line}"

@@ -32,14 +32,13 @@ import pyarrow.compute as pc
 import yaml
 
 from etl.figures import REFERENCE
+from etl.formula import FORMULA_START
 
 TABLES_YML = REFERENCE / "tables.yml"
 TABLE_NAMES = ("articles", "claims", "export_categories", "people", "target_gaps", "trade_balance")
 DATAPACKAGE = "datapackage.json"
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
-_FORMULA_START_RE = "^[=+\\-@\t\r']"
+_FORMULA_CLASS = "[" + "".join("\\" + c if c in "\\]^-" else c for c in FORMULA_START) + "]"
 _NUMBER_FORMAT = "%.15g"
 # How long a reader waits for a rebuild under way to finish, and how long the files must stay
 # unchanged before a mismatch with datapackage.json counts as damage rather than a rebuild.
@@ -138,7 +137,7 @@ def formula_safe(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object:
             out[col] = out[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
             )
     return out
 
@@ -147,12 +146,8 @@ def formula_unsafe(series: pd.Series) -> pd.Series:
     """The text `formula_safe` was given: a leading apostrophe is dropped only where it guards a
     formula character (or another apostrophe), so "'Tis the season" stays as it is."""
     text = series.astype(str)
-    guarded = text.str.match(r"'[=+\-@\t\r']").fillna(False).astype(bool)
+    guarded = text.str.match("'" + _FORMULA_CLASS).fillna(False).astype(bool)
     return text.where(~guarded, text.str.slice(1))
-
-
-def formula_unsafe_cell(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
@@ -200,7 +195,7 @@ def _lit(text: str) -> arrow.Scalar:
 def _text_cells(values: arrow.Array) -> list[bytes]:
     """Formula-safe, and quoted where the csv writer would quote (most columns need neither)."""
     text = pc.fill_null(values.cast(_TEXT), _lit(""))
-    formula = pc.match_substring_regex(text, _FORMULA_START_RE)
+    formula = pc.match_substring_regex(text, "^" + _FORMULA_CLASS)
     if pc.any(formula).as_py():
         text = pc.if_else(formula, pc.binary_join_element_wise(_lit("'"), text, _lit("")), text)
     special = pc.match_substring_regex(text, _QUOTE_TRIGGERS)
