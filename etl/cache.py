@@ -35,8 +35,8 @@ MAGIC = "bilateral-trade-dashboard extraction cache"
 FORMAT = 1
 _ETL_DIR = Path(__file__).resolve().parent
 _MAX_MANIFEST_BYTES = 1_000_000
-_INDEX = arrow.schema([("article_id", arrow.large_string()), ("checksum", arrow.large_string()),
-                       ("published", arrow.large_string())])  # fmt: skip
+_INDEX = arrow.schema([("article_id", arrow.string()), ("checksum", arrow.string()),
+                       ("published", arrow.string())])  # fmt: skip
 
 
 class CacheDamaged(Exception):
@@ -58,16 +58,20 @@ def fingerprint(people_csv: Path) -> str:
 
 @dataclass
 class Cached:
-    """The last run's articles (id -> (checksum, date)) and the rows extracted from them."""
+    """The last run's articles (index: article_id, checksum, published) and their rows."""
 
-    articles: dict[str, tuple[str, str]]
+    index: arrow.Table
     tables: dict[str, arrow.Table]
 
-    def known(self, published: Mapping[str, str]) -> dict[str, str]:
-        """id -> checksum of the articles whose cached rows hold for the given metadata dates."""
-        return {
-            aid: checksum for aid, (checksum, date) in self.articles.items() if published.get(aid) == date
-        }
+    def known(self, ids: list[str], published: list[str]) -> list[str]:
+        """For each article (id, metadata date): the checksum of the text its cached rows were
+        extracted from, or "" where there are none or the date changed."""
+        at = pc.index_in(
+            arrow.array(ids, arrow.string()), value_set=self.index["article_id"].combine_chunks()
+        )
+        checksum = pc.take(self.index["checksum"], at)
+        same_date = pc.equal(pc.take(self.index["published"], at), arrow.array(published, arrow.string()))
+        return pc.fill_null(pc.if_else(same_date, checksum, ""), "").to_pylist()
 
 
 def _sha256_file(path: Path) -> tuple[str, int]:
@@ -148,10 +152,7 @@ class ExtractionCache:
             listed = pc.is_in(tables[name][article_column], value_set=ids.combine_chunks())
             if pc.any(pc.invert(listed)).as_py():
                 raise CacheDamaged(f"{name} holds rows of an article the cache does not list")
-        rows = zip(
-            ids.to_pylist(), index["checksum"].to_pylist(), index["published"].to_pylist(), strict=True
-        )
-        return Cached({aid: (checksum, date) for aid, checksum, date in rows}, tables)
+        return Cached(index, tables)
 
     def _table(self, entry: object, schema: arrow.Schema) -> arrow.Table:
         """A cached table, read only after its bytes match the manifest's sha256."""
@@ -187,15 +188,12 @@ class ExtractionCache:
         except OSError as e:
             self._failed(e)
 
-    def commit(self, articles: Mapping[str, tuple[str, str]]) -> None:
-        """List the staged rows under `articles` (id -> (checksum, metadata date))."""
+    def commit(self, ids: list[str], checksums: list[str], published: list[str]) -> None:
+        """List the staged rows under these articles (with the checksum and date of each)."""
         if not self.usable or getattr(self, "_staged", None) is None:
             return
         try:
-            ids = list(articles)
-            index = arrow.table(
-                [ids, [articles[a][0] for a in ids], [articles[a][1] for a in ids]], schema=_INDEX
-            )
+            index = arrow.table([ids, checksums, published], schema=_INDEX)
             files = {"articles": self._write(index, "articles"), **self._staged}
             manifest = {"magic": MAGIC, "format": FORMAT, "fingerprint": self.fingerprint, "files": files}
             fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=self.folder)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
@@ -131,12 +131,10 @@ def _main_reimportable() -> bool:
     return path is not None and os.path.isfile(path)
 
 
-def extract_corpus(
-    listing: CorpusListing, job: Job, known: Mapping[str, str], jobs: int
-) -> Iterator[ArticleResult]:
-    """One result per listed article, in the listing's order. `known` maps an article id to the
-    checksum of the text its cached rows came from."""
-    tasks = [(f, known.get(f.article_id, "")) for f in listing.files]
+def extract_corpus(listing: CorpusListing, job: Job, known: list[str], jobs: int) -> Iterator[ArticleResult]:
+    """One result per listed article, in the listing's order. `known` gives, for each article,
+    the checksum of the text its cached rows came from ("" for none)."""
+    tasks = list(zip(listing.files, known, strict=True))
     if jobs <= 1 or len(tasks) < 2 or not _main_reimportable():
         worker = _Worker(job)
         try:

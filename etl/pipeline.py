@@ -8,7 +8,7 @@ articles unchanged since the last run come from the extraction cache (etl.cache)
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,24 +88,23 @@ class _Rows:
 
 @dataclass
 class _Collected:
-    checksums: dict[str, str] = field(default_factory=dict)
+    checksums: list[str] = field(default_factory=list)  # one per listed article, "" if unread
     problems: list[tuple[str, str]] = field(default_factory=list)  # (file name, line)
     reused: list[str] = field(default_factory=list)  # ids whose rows come from the cache
     rows: dict[str, _Rows] = field(default_factory=dict)
 
 
 def _collect(results: Iterable[ArticleResult], listing: CorpusListing, progress: bool) -> _Collected:
+    """The results, in listing order: checksums, problems, and the rows of new extractions."""
     got = _Collected(rows={name: _Rows(arrow_schema(name)) for name in EXTRACTED})
-    names = {f.article_id: f.name for f in listing.files}
     bar = _progress_bar(len(listing.files), progress)
-    for r in results:
+    for file, r in zip(listing.files, results, strict=True):
         bar.update()
+        got.checksums.append(r.checksum)
         if r.problem:
-            got.problems.append((names[r.article_id], r.problem))
-            continue
-        got.checksums[r.article_id] = r.checksum
-        if r.claims is None:
-            got.reused.append(r.article_id)
+            got.problems.append((file.name, r.problem))
+        elif r.claims is None:
+            got.reused.append(file.article_id)
         else:
             got.rows["claims"].add(r.claims)
             got.rows["export_categories"].add(r.categories or [])
@@ -191,18 +190,19 @@ def run(
     cached = (
         cache.load({name: (arrow_schema(name), key) for name, key in EXTRACTED.items()}) if cache else None
     )
-    known = cached.known({f.article_id: f.published for f in listing.files}) if cached else {}
+    order = [f.article_id for f in listing.files]
+    known = cached.known(order, [f.published for f in listing.files]) if cached else [""] * len(order)
     refused = bool(listing.file_problems or listing.folder_problems or listing.metadata_problems)
     job = Job(listing.folder, listing.folder_id, tuple(people), tuple(columns("claims")),
               tuple(columns("export_categories")), check_only=refused)  # fmt: skip
-    n_known = sum(f.article_id in known for f in listing.files)
+    n_known = sum(map(bool, known))
     processes = _processes(jobs, len(listing.files) - n_known, n_known)
 
     # --- process ---
     got = _collect(extract_corpus(listing, job, known, processes), listing, progress)
     if refused or got.problems:
         raise CorpusError(listing.problems(got.problems))
-    order = [f.article_id for f in listing.files]
+    del known
     extracted = {}
     for name, key in EXTRACTED.items():  # each source let go once combined: the rows are most of the memory
         previous = cached.tables.pop(name) if cached else None
@@ -216,11 +216,11 @@ def run(
         _stage_tables(writer, listing, got.checksums, people, extracted)
         written = writer.commit(_sources(listing))
     if changed:
-        cache.commit({f.article_id: (got.checksums[f.article_id], f.published) for f in listing.files})
+        cache.commit(order, got.checksums, [f.published for f in listing.files])
     return written
 
 
-def _stage_tables(writer: TableWriter, listing: CorpusListing, checksums: Mapping[str, str], people: list,
+def _stage_tables(writer: TableWriter, listing: CorpusListing, checksums: list[str], people: list,
                   extracted: dict[str, arrow.Table]) -> None:  # fmt: skip
     """Build and stage every table, the largest first, each let go once staged."""
     claims = _frame(extracted.pop("claims"))
@@ -228,13 +228,22 @@ def _stage_tables(writer: TableWriter, listing: CorpusListing, checksums: Mappin
     per_article, figures = claims[["article_id", "speaker"]], derived_input(claims)
     del claims
     writer.stage("export_categories", _frame(extracted.pop("export_categories")))
+    _give_back()
     articles = articles_table(
-        [Article(f.article_id, "", checksums[f.article_id], f.title, f.publisher, f.published, f.url)
-         for f in listing.files], per_article)  # fmt: skip
+        [Article(f.article_id, "", checksum, f.title, f.publisher, f.published, f.url)
+         for f, checksum in zip(listing.files, checksums, strict=True)], per_article)  # fmt: skip
     writer.stage("articles", articles)
     writer.stage("people", people_table(people, per_article))
+    del per_article
     writer.stage("target_gaps", target_gaps(figures, articles))
+    _give_back()
     writer.stage("trade_balance", trade_balance(figures, articles))
+
+
+def _give_back() -> None:
+    """Return the memory of the tables let go to the system: Arrow's allocator keeps it otherwise,
+    and the next tables are built by pandas and numpy, which allocate elsewhere."""
+    arrow.default_memory_pool().release_unused()
 
 
 def _sources(listing: CorpusListing) -> list[dict[str, str]]:
@@ -250,5 +259,5 @@ def _sources(listing: CorpusListing) -> list[dict[str, str]]:
 
 def _changed(cached: Cached | None, got: _Collected, listing: CorpusListing) -> bool:
     return (
-        cached is None or len(got.reused) != len(listing.files) or len(cached.articles) != len(listing.files)
+        cached is None or len(got.reused) != len(listing.files) or cached.index.num_rows != len(listing.files)
     )

@@ -185,7 +185,7 @@ def _quote_triggers() -> str:
 
 _QUOTE_TRIGGERS = _quote_triggers()
 _TEXT = arrow.large_string()
-_CHUNK_ROWS = 20_000
+_CHUNK_ROWS = 5_000
 
 
 def _lit(text: str) -> arrow.Scalar:

@@ -97,29 +97,31 @@ def _first_in_group(ranked: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
 
 
 # --- target gaps ---------------------------------------------------------------------------------
-def _pair_targets(targets: pd.DataFrame) -> pd.DataFrame:
-    """Per pair: the target most sources state (a tie goes to the larger), and its claims."""
+def _pair_targets(targets: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Per pair: the target most sources state (a tie goes to the larger); and the claims that
+    state it, as the target_claim_ids of the pair."""
     counts = targets.groupby(["pair", "value", "unit"], sort=True).size().reset_index(name="n")
     counts = counts.sort_values(["pair", "n", "value", "unit"], ascending=[True, False, False, True])
     best = _first_in_group(counts, ["pair"])[["pair", "value", "unit"]]
-    stating = targets.merge(best, on=["pair", "value", "unit"])  # keeps the claims' order
-    stating = stating[stating.groupby("pair").cumcount() < MAX_TARGET_CLAIM_IDS]
-    ids = stating.groupby("pair", sort=False)["claim_id"].agg(";".join).rename("target_claim_ids")
-    return best.rename(columns={"value": "target"}).join(ids, on="pair")
+    stating = targets[["pair", "value", "unit", "claim_id"]].merge(best, on=["pair", "value", "unit"])
+    stating = stating[stating.groupby("pair").cumcount() < MAX_TARGET_CLAIM_IDS]  # keeps the claims' order
+    ids = stating.groupby("pair", sort=False)["claim_id"].agg(";".join)
+    return best.rename(columns={"value": "target"}), ids
 
 
-# What the derived tables are made of: these metrics, every column but the sentence (which they
-# never show, and which is most of the claims table's memory).
+# What the derived tables are made of: these metrics, without the columns they never show (the
+# sentence and the rule's name are most of the claims table's memory).
 DERIVED_METRICS = ("trade_volume", "trade_target", "exports")
+_NOT_DERIVED = ("quote", "method")
 
 
 def derived_input(claims: pd.DataFrame) -> pd.DataFrame:
     """The claims the derived tables use, as target_gaps and trade_balance take them."""
-    return claims.loc[claims["metric"].isin(DERIVED_METRICS), claims.columns != "quote"]
+    return claims.loc[claims["metric"].isin(DERIVED_METRICS), ~claims.columns.isin(_NOT_DERIVED)]
 
 
 def _figures(claims: pd.DataFrame, metric: str) -> pd.DataFrame:
-    return claims.loc[claims["metric"] == metric, claims.columns != "quote"]
+    return claims.loc[claims["metric"] == metric, ~claims.columns.isin(_NOT_DERIVED)]
 
 
 def target_gaps(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
@@ -129,7 +131,8 @@ def target_gaps(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     if targets.empty or volumes.empty:
         return empty("target_gaps")
     # Current figures in another currency than the target have no gap without an exchange rate.
-    same_unit = volumes.merge(_pair_targets(targets), on=["pair", "unit"])
+    pair_targets, target_ids = _pair_targets(targets)
+    same_unit = volumes.merge(pair_targets, on=["pair", "unit"])
     if same_unit.empty:
         return empty("target_gaps")
     g = rank_bases(same_unit, articles).reset_index(drop=True)
@@ -140,7 +143,7 @@ def target_gaps(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
         "pair": g["pair"], "basis_claim_id": g["claim_id"], "current": value,
         "current_qualifier": g["qualifier"], "current_scope": g["scope"],
         "current_speaker": g["speaker"], "current_article_id": g["article_id"],
-        "target": target, "target_claim_ids": g["target_claim_ids"], "unit": g["unit"],
+        "target": target, "target_claim_ids": g["pair"].map(target_ids), "unit": g["unit"],
         "gap": target - value, "pct_of_target": _ratio(100 * value, target),
         "is_default": first.to_numpy(),
         "basis_rule": np.where(first, "default: " + label, "alternative: " + label),
@@ -161,7 +164,7 @@ def trade_balance(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     if volumes.empty or exports.empty:
         return empty("trade_balance")
     bases = rank_bases(volumes[volumes["pair"].isin(exports["pair"])], articles).reset_index(drop=True)
-    bases = bases.assign(_order=np.arange(len(bases)))
+    bases = bases[["pair", "claim_id", "value", "unit"]].assign(_order=np.arange(len(bases)))
     # The two sides of a pair "A-B": A->B first, then B->A.
     a, b = bases["pair"].str[:3], bases["pair"].str[4:]
     sides = [bases.assign(direction=a + "->" + b, _side=0), bases.assign(direction=b + "->" + a, _side=1)]
