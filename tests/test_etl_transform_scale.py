@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from etl.contract import Claim
 from etl.corpus import Article
-from etl.extract import Claim
 from etl.pipeline import RAW
 from etl.tables import columns, empty, read_tables, to_csv_bytes, validate
 from etl.transform import (
@@ -161,12 +161,13 @@ def _generated(seed: int, n_articles: int, claims_per_article: int) -> tuple[pd.
             direction = rng.choice(ways) if metric in ("exports", "import_share") else ""
             unit = "percent" if metric == "import_share" else rng.choice(["USD", "USD", "USD", "EUR"])
             claims.append(Claim(
-                f"{aid}:{start}", aid, pair, metric, direction, "",
-                rng.choice(TARGETS if metric == "trade_target" else VALUES), unit,
-                rng.choice(["exact", "exact", "approx", "lower_bound", "upper_bound"]),
-                rng.choice(["", "", "including energy", "non-oil"]), rng.choice(["", "2024", "annual"]),
-                rng.choice(["", "Samad Hassanzadeh", "=cmd"]), "A sentence, with a comma.", start,
-                start + 5, "generated",
+                claim_id=f"{aid}:{start}", article_id=aid, pair=pair, metric=metric, direction=direction,
+                category="", value=rng.choice(TARGETS if metric == "trade_target" else VALUES), unit=unit,
+                qualifier=rng.choice(["exact", "exact", "approx", "lower_bound", "upper_bound"]),
+                scope=rng.choice(["", "", "including energy", "non-oil"]),
+                period=rng.choice(["", "2024", "annual"]), period_start="", period_end="", coverage="",
+                target_kind="", speaker=rng.choice(["", "Samad Hassanzadeh", "=cmd"]),
+                quote="A sentence, with a comma.", start=start, end=start + 5, method="generated",
             ))  # fmt: skip
     df = claims_table(claims)
     arts = [Article(a, "", "sha256:" + "0" * 64, published=d) for a, d in sorted(dates.items())]
