@@ -212,8 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in sizes:
             corpus = work / f"corpus-{n}"
-            if not corpus.exists():
-                write_corpus(corpus, n, args.density)
+            if not corpus.exists():  # written aside, then renamed: an interrupted run leaves no half corpus
+                shutil.rmtree(work / "partial", ignore_errors=True)
+                write_corpus(work / "partial", n, args.density)
+                (work / "partial").rename(corpus)
             single = args.jobs_1_up_to is None or n <= args.jobs_1_up_to
             for jobs in ([1] if single else []) + [None]:
                 out = work / f"out-{n}-{jobs or 'default'}"

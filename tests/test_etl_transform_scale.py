@@ -210,3 +210,10 @@ def test_the_rank_is_one_sort_key_per_group():
     for _, group in ranked.groupby("pair", sort=False):
         old, _ = _old_basis_order(group.drop(columns="tier"), articles)
         assert list(group["claim_id"]) == list(old["claim_id"])
+
+
+def test_the_cap_on_target_ids_is_documented_in_the_schema():
+    from etl.tables import fields
+
+    (field,) = [f for f in fields("target_gaps") if f["name"] == "target_claim_ids"]
+    assert f"the first {MAX_TARGET_CLAIM_IDS} " in field["description"]
