@@ -214,7 +214,7 @@ def test_readers_racing_a_writer_get_one_whole_set(tmp_path):
         r.join()
 
     overlapped = sum(1 for _, _, o in new_log if o)
-    assert writes >= 10 and overlapped >= 10, (
+    assert writes >= 2 and overlapped >= 10, (
         f"{writes} writes, {len(new_log)} reads, {overlapped} during a write"
     )
     wrong = [entry for entry in new_log if entry[0] not in builds or not entry[1]]
