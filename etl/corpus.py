@@ -58,6 +58,7 @@ class Article:
     publisher: str = ""
     published: str = ""
     url: str = ""
+    date_source: str = ""  # where `published` came from (contract DATE_SOURCES); "" = the metadata or none
 
 
 @dataclass(frozen=True, slots=True)

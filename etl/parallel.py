@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from etl.corpus import ArticleFile, CorpusListing, open_folder, read_article
+from etl.dates import article_date
 from etl.extract import extract
 from etl.people import PeopleIndex, Person
 
@@ -35,6 +36,7 @@ class ArticleResult(NamedTuple):
     problem: str  # "" when it was read
     claims: list[tuple] | None  # None: not extracted (unchanged since the cache, or a check only)
     categories: list[tuple] | None
+    dated: tuple[str, str] = ("", "none")  # the article's date (ISO or "") and where it came from
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,17 @@ class _Worker:
             text, checksum = read_article(self.job.folder, file, self.dir_fd)
         except ValueError as e:
             return ArticleResult(file.article_id, "", str(e), None, None)
-        if checksum == known_checksum or self.job.check_only:
+        if self.job.check_only:  # the run is refused: its problems are all that is wanted
             return ArticleResult(file.article_id, checksum, "", None, None)
-        found = extract(file.article_id, text, self.people)
+        # The date is read from the text's top every time (cheap): a cached article keeps it too.
+        date = article_date(text, file.published)
+        dated = (date.published.isoformat() if date.published else "", date.source)
+        if checksum == known_checksum:
+            return ArticleResult(file.article_id, checksum, "", None, None, dated)
+        found = extract(file.article_id, text, self.people, file.published)
         claims = [self.claim_row(c) for c in found.claims]
         categories = [self.category_row(r) for r in found.categories]
-        return ArticleResult(file.article_id, checksum, "", claims, categories)
+        return ArticleResult(file.article_id, checksum, "", claims, categories, dated)
 
     def close(self) -> None:
         if self.dir_fd is not None:

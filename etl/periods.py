@@ -368,7 +368,8 @@ _FORM_PATTERNS: list[tuple[str, str]] = [
         (?P<u>year|month|quarter|decade)(?![-\w])"""),
     ("annual", r"""(?:annual(?:ly|i[sz]ed)?|yearly|per\s++(?:year|annum)|a\s++year(?![-\w])|each\s++year
         |every\s++year)\b"""),
-    ("now", r"""(?:currently|presently|nowadays|now(?!\s++that\b)|at\s++present|at\s++the\s++moment)\b"""),
+    ("now", r"""(?:currently|presently|nowadays|now(?!\s++that\b)|at\s++present|at\s++the\s++moment)\b
+        |current(?=\s++(?:[$€£¥\d]|(?:bilateral\s++|two-way\s++|annual\s++)?(?:trade|turnover|exchanges?|levels?|volume|value)\b))"""),
     ("year", r"""«PREP»«THE»(?:calendar\s++(?:year\s++)?|year\s++)?«YEAR:y»«SPLIT:y2»«YA»«NAMED»(?:«PAREN»)?"""),
     ("iranian_year", r"""(?P<p>(?:in|during|for|of|until|till)\s++)?«THE»
         (?P<yw>(?:(?:Iranian|Persian|solar)\s++)?(?:calendar\s++)?(?:fiscal\s++)?year\s++)?«IYEAR:iy»«YA»(?:«PAREN»)?"""),
@@ -412,7 +413,7 @@ _CORE = frozenset(
     | set(
         """first second third fourth final opening initial latest same corresponding comparable by until
         till before within since so near foreseeable not immediate recent annual annually annualised
-        annualized yearly per each every currently presently nowadays now at year years month months
+        annualized yearly per each every currently presently nowadays now current at year years month months
         calendar fiscal financial budget twelvemonth period between iranian persian solar vision expo
         agenda horizon copyright fy said mentioned specified above span""".split()
     )

@@ -89,6 +89,7 @@ class _Rows:
 @dataclass
 class _Collected:
     checksums: list[str] = field(default_factory=list)  # one per listed article, "" if unread
+    dates: list[tuple[str, str]] = field(default_factory=list)  # (published, date_source) per article
     problems: list[tuple[str, str]] = field(default_factory=list)  # (file name, line)
     reused: list[str] = field(default_factory=list)  # ids whose rows come from the cache
     rows: dict[str, _Rows] = field(default_factory=dict)
@@ -101,6 +102,7 @@ def _collect(results: Iterable[ArticleResult], listing: CorpusListing, progress:
     for file, r in zip(listing.files, results, strict=True):
         bar.update()
         got.checksums.append(r.checksum)
+        got.dates.append(r.dated)
         if r.problem:
             got.problems.append((file.name, r.problem))
         elif r.claims is None:
@@ -213,15 +215,15 @@ def run(
 
     # --- save ---
     with TableWriter(out_dir) as writer:
-        _stage_tables(writer, listing, got.checksums, people, extracted)
+        _stage_tables(writer, listing, got.checksums, got.dates, people, extracted)
         written = writer.commit(_sources(listing))
     if changed:
         cache.commit(order, got.checksums, [f.published for f in listing.files])
     return written
 
 
-def _stage_tables(writer: TableWriter, listing: CorpusListing, checksums: list[str], people: list,
-                  extracted: dict[str, arrow.Table]) -> None:  # fmt: skip
+def _stage_tables(writer: TableWriter, listing: CorpusListing, checksums: list[str],
+                  dates: list[tuple[str, str]], people: list, extracted: dict[str, arrow.Table]) -> None:  # fmt: skip
     """Build and stage every table, the largest first, each let go once staged."""
     claims = _frame(extracted.pop("claims"))
     writer.stage("claims", claims)
@@ -230,8 +232,9 @@ def _stage_tables(writer: TableWriter, listing: CorpusListing, checksums: list[s
     writer.stage("export_categories", _frame(extracted.pop("export_categories")))
     _give_back()
     articles = articles_table(
-        [Article(f.article_id, "", checksum, f.title, f.publisher, f.published, f.url)
-         for f, checksum in zip(listing.files, checksums, strict=True)], per_article)  # fmt: skip
+        [Article(f.article_id, "", checksum, f.title, f.publisher, published, f.url, source)
+         for f, checksum, (published, source) in zip(listing.files, checksums, dates, strict=True)],
+        per_article)  # fmt: skip
     writer.stage("articles", articles)
     writer.stage("people", people_table(people, per_article))
     del per_article

@@ -60,7 +60,10 @@ def articles_table(articles: Sequence[ArticleLike], claims: pd.DataFrame) -> pd.
         name: [getattr(a, name) for a in articles]
         for name in ("article_id", "title", "publisher", "published", "url", "checksum")
     })  # fmt: skip
-    df["date_source"] = np.where(df["published"] != "", "metadata", "none")
+    sources = [getattr(a, "date_source", "") for a in articles]
+    df["date_source"] = np.where(
+        np.array(sources, dtype=object) != "", sources, np.where(df["published"] != "", "metadata", "none")
+    )
     counts = claims["article_id"].value_counts()
     df["n_claims"] = df["article_id"].map(counts).fillna(0).astype(int)
     return df[columns("articles")]
@@ -76,20 +79,66 @@ def people_table(people: list[Person], claims: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- the default basis ---------------------------------------------------------------------------
-def rank_bases(claims: pd.DataFrame, articles: pd.DataFrame, by: Sequence[str] = ("pair",)) -> pd.DataFrame:
-    """The claims ordered best basis first within each group of `by`, with their `tier`.
+# How long a span a figure covers decides first whether it can stand for "current" trade: a
+# full year, else a figure whose span is not stated, else several years; part of a year or one
+# month is never the default (a four-month figure is not a year's trade, and it is not annualised).
+TIMING_TIERS = {"year": 0, "": 1, "multi_year": 2, "part_year": 3, "month": 3, "deadline": 3}
+NEVER_DEFAULT = 3
 
-    The rank is one sort over a key built from columns: the first basis rule met (tier), then
-    the most recently dated article (undated last), then the first stated.
+
+def rank_bases(claims: pd.DataFrame, articles: pd.DataFrame, by: Sequence[str] = ("pair",)) -> pd.DataFrame:
+    """The claims ordered best basis first within each group of `by`, with their `timing` and `tier`.
+
+    The rank is one sort over a key built from columns: how long a span the figure covers
+    (`timing`, see TIMING_TIERS), the latest span first (undated last), the first basis rule met
+    (`tier`), the most recently dated article (undated last), then the first stated.
     """
     rules = [rule(claims).to_numpy(dtype=bool) for _, rule in BASIS_RULES]
+    coverage = claims["coverage"].fillna("") if "coverage" in claims else pd.Series("", index=claims.index)
     ranked = claims.assign(
+        timing=coverage.map(TIMING_TIERS).fillna(1).astype(int),
         tier=np.select(rules, list(range(len(rules))), default=len(rules) - 1),
+        _end=claims["period_end"].fillna("") if "period_end" in claims else "",
         _date=claims["article_id"].map(articles.set_index("article_id")["published"]).fillna(""),
     )
-    key = [*by, "tier", "_date", "article_id", "start"]
-    ascending = [True] * len(by) + [True, False, True, True]
-    return ranked.sort_values(key, ascending=ascending, kind="stable").drop(columns="_date")
+    key = [*by, "timing", "_end", "tier", "_date", "article_id", "start"]
+    ascending = [True] * len(by) + [True, False, True, False, True, True]
+    return ranked.sort_values(key, ascending=ascending, kind="stable").drop(columns=["_date", "_end"])
+
+
+def span_label(start: pd.Series, end: pd.Series, coverage: pd.Series, said: pd.Series) -> pd.Series:
+    """How a figure's span reads beside it: "2024", "year to 2025-03-20", "4 months to 2023-07-22",
+    "1 month (2022-01)", else the period as said, else "period not stated"."""
+    s, e = start.fillna(""), end.fillna("")
+    months = _months_between(s, e)
+    calendar_year = (s.str[5:] == "01-01") & (e.str[5:] == "12-31") & (s.str[:4] == e.str[:4])
+    label = np.select(
+        [
+            (coverage == "year") & calendar_year,
+            (coverage == "year") & (e != ""),
+            coverage.isin(["part_year", "multi_year"]) & (e != ""),
+            (coverage == "month") & (e != ""),
+            said.fillna("") != "",
+        ],
+        [
+            s.str[:4],
+            "year to " + e,
+            months.astype(str) + " months to " + e,
+            "1 month (" + e.str[:7] + ")",
+            said.fillna(""),
+        ],
+        default="period not stated",
+    )
+    return pd.Series(label, index=start.index)
+
+
+def _months_between(start: pd.Series, end: pd.Series) -> np.ndarray:
+    """Months from start to end (inclusive), to the nearest whole month; 0 where either is empty.
+    Counted in days so that Iranian months (21 March to 22 July: four) read right."""
+    s = pd.to_datetime(start.where(start != ""), errors="coerce")
+    e = pd.to_datetime(end.where(end != ""), errors="coerce")
+    days = (e - s).dt.days + 1
+    return (days / 30.44).round().fillna(0).astype(int).to_numpy()
 
 
 def _first_in_group(ranked: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -97,16 +146,20 @@ def _first_in_group(ranked: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
 
 
 # --- target gaps ---------------------------------------------------------------------------------
-def _pair_targets(targets: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Per pair: the target most sources state (a tie goes to the larger); and the claims that
-    state it, as the target_claim_ids of the pair."""
-    counts = targets.groupby(["pair", "value", "unit"], sort=True).size().reset_index(name="n")
+def _pair_targets(targets: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Per pair: the target most sources state (a tie goes to the larger); the claims that state
+    it, as the target_claim_ids of the pair; and the latest deadline they give ("" if none)."""
+    two_way = targets[targets["direction"] == ""]  # a one-way goal is not the pair's target
+    counts = two_way.groupby(["pair", "value", "unit"], sort=True).size().reset_index(name="n")
     counts = counts.sort_values(["pair", "n", "value", "unit"], ascending=[True, False, False, True])
     best = _first_in_group(counts, ["pair"])[["pair", "value", "unit"]]
-    stating = targets[["pair", "value", "unit", "claim_id"]].merge(best, on=["pair", "value", "unit"])
+    stating = two_way[["pair", "value", "unit", "claim_id", "period_end"]].merge(
+        best, on=["pair", "value", "unit"]
+    )
+    deadlines = stating[stating["period_end"] != ""].groupby("pair")["period_end"].max()
     stating = stating[stating.groupby("pair").cumcount() < MAX_TARGET_CLAIM_IDS]  # keeps the claims' order
     ids = stating.groupby("pair", sort=False)["claim_id"].agg(";".join)
-    return best.rename(columns={"value": "target"}), ids
+    return best.rename(columns={"value": "target"}), ids, deadlines
 
 
 # What the derived tables are made of: these metrics, without the columns they never show (the
@@ -131,22 +184,32 @@ def target_gaps(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     if targets.empty or volumes.empty:
         return empty("target_gaps")
     # Current figures in another currency than the target have no gap without an exchange rate.
-    pair_targets, target_ids = _pair_targets(targets)
+    pair_targets, target_ids, deadlines = _pair_targets(targets)
     same_unit = volumes.merge(pair_targets, on=["pair", "unit"])
     if same_unit.empty:
         return empty("target_gaps")
     g = rank_bases(same_unit, articles).reset_index(drop=True)
-    first = g.groupby("pair", sort=False).cumcount() == 0
+    for name in ("period", "period_start", "period_end", "coverage"):
+        g[name] = g[name].fillna("")
+    first = (g.groupby("pair", sort=False).cumcount() == 0) & (g["timing"] < NEVER_DEFAULT)
     label = np.array([text for text, _ in BASIS_RULES], dtype=object)[g["tier"].to_numpy()]
+    span = span_label(g["period_start"], g["period_end"], g["coverage"], g["period"])
+    why = np.select(
+        [g["timing"] == 0, g["timing"] == 1, g["timing"] == 2],
+        ["latest full-year figure (" + span + "), ", "period not stated, ", "several years (" + span + "), "],
+        default="covers " + span + ", not a year's trade: ",
+    )
     value, target = g["value"].to_numpy(float), g["target"].to_numpy(float)
     out = pd.DataFrame({
         "pair": g["pair"], "basis_claim_id": g["claim_id"], "current": value,
         "current_qualifier": g["qualifier"], "current_scope": g["scope"],
         "current_speaker": g["speaker"], "current_article_id": g["article_id"],
-        "target": target, "target_claim_ids": g["pair"].map(target_ids), "unit": g["unit"],
-        "gap": target - value, "pct_of_target": _ratio(100 * value, target),
+        "current_period": g["period"], "current_period_start": g["period_start"],
+        "current_period_end": g["period_end"], "current_coverage": g["coverage"], "current_span": span,
+        "target": target, "target_claim_ids": g["pair"].map(target_ids), "target_deadline": g["pair"].map(deadlines).fillna(""),
+        "unit": g["unit"], "gap": target - value, "pct_of_target": _ratio(100 * value, target),
         "is_default": first.to_numpy(),
-        "basis_rule": np.where(first, "default: " + label, "alternative: " + label),
+        "basis_rule": np.where(first, "default: ", "alternative: ") + why + label,
     })  # fmt: skip
     return out[columns("target_gaps")]
 
@@ -157,24 +220,57 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 # --- trade balance -------------------------------------------------------------------------------
+_SIDE_KEYS = ["pair", "unit", "direction"]
+
+
+def _matching_sides(bases: pd.DataFrame, exports: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """For each basis total and direction, the one-way figure of the same span: stated in the same
+    article, else covering the same days. Figures years apart are never set side by side."""
+    ranked = rank_bases(exports, articles, by=_SIDE_KEYS)
+    cols = [*_SIDE_KEYS, "value", "claim_id"]
+    # The best flow of each article, and of each stated span (one row each: the joins stay linear).
+    by_article = _first_in_group(ranked, [*_SIDE_KEYS, "article_id"])[[*cols, "article_id"]]
+    spanned = ranked[(ranked["period_start"] != "") & (ranked["period_end"] != "")]
+    by_span = _first_in_group(spanned, [*_SIDE_KEYS, "period_start", "period_end"])[
+        [*cols, "period_start", "period_end"]
+    ]
+    same_article = bases.merge(by_article, on=[*_SIDE_KEYS, "article_id"], how="left", suffixes=("", "_a"))
+    same_span = bases.merge(
+        by_span, on=[*_SIDE_KEYS, "period_start", "period_end"], how="left", suffixes=("", "_s")
+    )
+    has_span = (bases["period_start"] != "").to_numpy() & (bases["period_end"] != "").to_numpy()
+    use_article = same_article["value_a"].notna().to_numpy()
+    use_span = ~use_article & same_span["value_s"].notna().to_numpy() & has_span
+    reported = np.where(
+        use_article, same_article["value_a"], np.where(use_span, same_span["value_s"], np.nan)
+    )
+    claim_id = np.where(
+        use_article, same_article["claim_id_a"], np.where(use_span, same_span["claim_id_s"], "")
+    )
+    matched = np.where(use_article, "same article", np.where(use_span, "same period", ""))
+    return bases.assign(reported=reported, exports_claim_id=claim_id, matched_by=matched)
+
+
 def trade_balance(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Each basis total split by direction; an unreported side is total minus the reported one."""
+    """Each basis total split by direction, with one-way figures of the same span only; an
+    unreported side is the total minus the reported one, marked derived."""
     volumes = _figures(claims, "trade_volume")
     exports = _figures(claims, "exports")
+    exports = exports[
+        exports["category"].fillna("") == ""
+    ]  # a category's flow ("copper exports") is not the side
+    exports = exports.assign(**{c: exports[c].fillna("") for c in ("period_start", "period_end")})
     if volumes.empty or exports.empty:
         return empty("trade_balance")
     bases = rank_bases(volumes[volumes["pair"].isin(exports["pair"])], articles).reset_index(drop=True)
-    bases = bases[["pair", "claim_id", "value", "unit"]].assign(_order=np.arange(len(bases)))
+    bases = bases[["pair", "claim_id", "value", "unit", "article_id", "period", "period_start", "period_end",
+                   "coverage"]].fillna("").assign(_order=np.arange(len(bases)))  # fmt: skip
     # The two sides of a pair "A-B": A->B first, then B->A.
     a, b = bases["pair"].str[:3], bases["pair"].str[4:]
-    sides = [bases.assign(direction=a + "->" + b, _side=0), bases.assign(direction=b + "->" + a, _side=1)]
-    # The side reported for a basis: the best exports claim of that pair, unit and direction.
-    best = _first_in_group(rank_bases(exports, articles, by=("pair", "unit", "direction")),
-                           ["pair", "unit", "direction"])  # fmt: skip
-    best = best[["pair", "unit", "direction", "value", "claim_id"]].rename(
-        columns={"value": "reported", "claim_id": "exports_claim_id"}
+    sides = pd.concat(
+        [bases.assign(direction=a + "->" + b, _side=0), bases.assign(direction=b + "->" + a, _side=1)]
     )
-    rows = pd.concat(sides).merge(best, on=["pair", "unit", "direction"], how="left")
+    rows = _matching_sides(sides.reset_index(drop=True), exports, articles)
     rows = rows.sort_values(["_order", "_side"]).reset_index(drop=True)
 
     total = rows["value"].to_numpy(float)
@@ -195,7 +291,11 @@ def trade_balance(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
         "pair": rows["pair"], "basis_claim_id": rows["claim_id"], "total": total,
         "unit": rows["unit"], "direction": rows["direction"], "exports": exports_value.ravel(),
         "derived": derived.ravel(), "exports_claim_id": rows["exports_claim_id"].fillna(""),
+        "matched_by": np.where(derived.ravel(), "derived: total minus the other side", rows["matched_by"]),
         "share_of_total": share.ravel(), "ratio_to_other": ratio.ravel(),
+        "period": rows["period"], "period_start": rows["period_start"], "period_end": rows["period_end"],
+        "coverage": rows["coverage"],
+        "span": span_label(rows["period_start"], rows["period_end"], rows["coverage"], rows["period"]),
     })  # fmt: skip
     out = out[np.repeat(keep, 2)]
     return out[columns("trade_balance")].reset_index(drop=True) if len(out) else empty("trade_balance")

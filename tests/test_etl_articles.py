@@ -233,8 +233,10 @@ def test_trade_balance_on_the_12bn_basis(out, claims):
     assert iraq.share_of_total == pytest.approx(100 * 0.5 / 12)  # ~4.17 %
     assert iran.share_of_total + iraq.share_of_total == pytest.approx(100)
     assert (rows["total"] == 12e9).all()
-    # One pair of rows per volume basis, nothing for a pair without a one-way figure.
-    assert len(balance) == 6 and set(balance["pair"]) == {IRQ}
+    # One pair of rows per volume basis of the article that states the one-way figure (000); the
+    # $10 billion of 001 is never split with it. Nothing for a pair without a one-way figure.
+    assert len(balance) == 4 and set(balance["pair"]) == {IRQ}
+    assert set(balance["basis_claim_id"].str[:3]) == {"000"}
 
 
 def test_people_table_has_the_ambassador_once(out):

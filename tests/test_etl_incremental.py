@@ -50,9 +50,9 @@ def extractions(monkeypatch):
     seen: list[str] = []
     real = etl.parallel.extract
 
-    def counting(article_id, text, people=None):
+    def counting(article_id, text, people=None, published=""):
         seen.append(article_id)
-        return real(article_id, text, people)
+        return real(article_id, text, people, published)
 
     monkeypatch.setattr(etl.parallel, "extract", counting)
     return seen
