@@ -37,6 +37,7 @@ class ArticleResult(NamedTuple):
     claims: list[tuple] | None  # None: not extracted (unchanged since the cache, or a check only)
     categories: list[tuple] | None
     dated: tuple[str, str] = ("", "none")  # the article's date (ISO or "") and where it came from
+    skipped: tuple[str, ...] = ()  # stretches the work guards did not read, and why
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ class _Worker:
         found = extract(file.article_id, text, self.people, file.published)
         claims = [self.claim_row(c) for c in found.claims]
         categories = [self.category_row(r) for r in found.categories]
-        return ArticleResult(file.article_id, checksum, "", claims, categories, dated)
+        skipped = tuple(f"characters {x.start:,}-{x.end:,} {x.reason}" for x in found.skipped)
+        return ArticleResult(file.article_id, checksum, "", claims, categories, dated, skipped)
 
     def close(self) -> None:
         if self.dir_fd is not None:

@@ -90,6 +90,7 @@ class _Rows:
 class _Collected:
     checksums: list[str] = field(default_factory=list)  # one per listed article, "" if unread
     dates: list[tuple[str, str]] = field(default_factory=list)  # (published, date_source) per article
+    skipped: list[str] = field(default_factory=list)  # lines naming what the work guards did not read
     problems: list[tuple[str, str]] = field(default_factory=list)  # (file name, line)
     reused: list[str] = field(default_factory=list)  # ids whose rows come from the cache
     rows: dict[str, _Rows] = field(default_factory=dict)
@@ -103,6 +104,7 @@ def _collect(results: Iterable[ArticleResult], listing: CorpusListing, progress:
         bar.update()
         got.checksums.append(r.checksum)
         got.dates.append(r.dated)
+        got.skipped += [f"{file.name}: {why}" for why in r.skipped]
         if r.problem:
             got.problems.append((file.name, r.problem))
         elif r.claims is None:
@@ -205,6 +207,8 @@ def run(
     if refused or got.problems:
         raise CorpusError(listing.problems(got.problems))
     del known
+    for line in got.skipped:  # "too dense", "too long": said, never silently dropped
+        note(f"not read: {line}")
     extracted = {}
     for name, key in EXTRACTED.items():  # each source let go once combined: the rows are most of the memory
         previous = cached.tables.pop(name) if cached else None

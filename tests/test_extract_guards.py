@@ -88,3 +88,18 @@ def test_clause_breaks_across_whitespace_runs() -> None:
     text = "a" + " " * 5_000 + "while b, but c" + " " * 5_000 + "d"
     s = Sentence(0, len(text), 0)
     assert [text[b:e].strip() for b, e in clause_breaks(text, s)] == ["while", ", but"]
+
+
+def test_the_etl_says_what_it_did_not_read(tmp_path) -> None:
+    from etl.pipeline import run
+
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    (corpus / "dense.txt").write_text(
+        "Trade between Iran and Iraq: " + ", ".join(["$1 billion"] * (rules.MAX_FIGURES_PER_SENTENCE + 1)) + ".\n"
+        + FIGURE + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    notes: list[str] = []
+    run(corpus, tmp_path / "out", jobs=1, use_cache=False, note=notes.append)
+    assert any("dense.txt" in n and "too dense" in n for n in notes), notes
