@@ -60,6 +60,19 @@ CHART = '[data-testid="stPlotlyChart"]'
 ERROR_SELECTORS = ('[data-testid="stException"]', '[data-testid="stAlertContentError"]')
 
 
+def run_async(coroutine: Any) -> Any:
+    """Run `coroutine` to the end on a fresh event loop in its own thread.
+
+    asyncio.run refuses to start where a loop is already running, as Playwright's sync API
+    leaves one in the main thread when browser tests ran earlier in the same pytest process.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 class PageError(RuntimeError):
     """The page finished with an error element on it (or never finished)."""
 

@@ -478,7 +478,7 @@ def run_load(
         running = [stack.enter_context(h.Server(app)) for _ in range(servers)]
         for server in running:
             log(f"server :{server.port} up in {server.startup_s:.1f} s, {server.rss_mb:.0f} MB")
-        result = asyncio.run(_measure(running, sessions, think_s, walks, seed, log))
+        result = h.run_async(_measure(running, sessions, think_s, walks, seed, log))
         server_log = "\n".join(server.log() for server in running)
     result.machine_load = activity.stop()
     result.server_errors = _server_errors(server_log)

@@ -219,7 +219,7 @@ def run_load(
     with h.Server(app) as server:
         idle = server.rss_mb
         log(f"server :{server.port} up in {server.startup_s:.1f} s, {idle:.0f} MB")
-        base_t, times, errors, wall, cpu_use, single_cpu = asyncio.run(
+        base_t, times, errors, wall, cpu_use, single_cpu = h.run_async(
             _run(server, sessions, steps, walks, timeout_s, concurrency or sessions, log)
         )
         peak = server.peak_rss_mb
