@@ -206,7 +206,7 @@ def target_gaps(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
         "current_speaker": g["speaker"], "current_article_id": g["article_id"],
         "current_period": g["period"], "current_period_start": g["period_start"],
         "current_period_end": g["period_end"], "current_coverage": g["coverage"], "current_span": span,
-        "target": target, "target_claim_ids": g["pair"].map(target_ids), "target_deadline": g["pair"].map(deadlines).fillna(""),
+        "target": target, "target_claim_ids": g["pair"].map(target_ids), "target_deadline": g["pair"].map(lambda p: deadlines.get(p, "")),
         "unit": g["unit"], "gap": target - value, "pct_of_target": _ratio(100 * value, target),
         "is_default": first.to_numpy(),
         "basis_rule": np.where(first, "default: ", "alternative: ") + why + label,
