@@ -130,9 +130,9 @@ def claim_problems(claim: Mapping[str, object]) -> list[Problem]:
     out: list[Problem] = []
     pair, metric, direction = str(claim["pair"]), str(claim["metric"]), str(claim["direction"])
     category, unit, value = str(claim["category"]), str(claim["unit"]), claim["value"]
-    if direction and _DIRECTION.fullmatch(direction) and _PAIR.fullmatch(pair):
-        if "-".join(sorted(direction.split("->"))) != pair:
-            out.append(Problem("direction", f"{direction} is not between the two countries of {pair}"))
+    between = _DIRECTION.fullmatch(direction) and _PAIR.fullmatch(pair)
+    if between and "-".join(sorted(direction.split("->"))) != pair:
+        out.append(Problem("direction", f"{direction} is not between the two countries of {pair}"))
     if metric in _ONE_WAY_METRICS and not direction:
         out.append(Problem("direction", f"a {metric} figure needs a direction (EXPORTER->IMPORTER)"))
     if metric == TRADE_VOLUME and direction:
@@ -211,7 +211,10 @@ def _span(row: Mapping[str, str], bad) -> tuple[int | None, int | None]:
         if end <= start:
             bad("end", f"the span {start}-{end} is empty (end must be after start)")
         elif end - start > MAX_FIGURE_CHARS:
-            bad("end", f"the span {start}-{end} is {end - start:,} characters; a figure is at most {MAX_FIGURE_CHARS}")
+            bad(
+                "end",
+                f"the span {start}-{end} is {end - start:,} characters; a figure is at most {MAX_FIGURE_CHARS}",
+            )
     return start, end
 
 
@@ -224,7 +227,10 @@ def _reviewed_fields(row: Mapping[str, str], bad) -> float | None:
         else:
             a, b = pair.split("-")
             if a >= b:
-                bad("pair", f"{pair}: the two codes must differ and be in alphabetical order ({'-'.join(sorted((a, b)))})")
+                bad(
+                    "pair",
+                    f"{pair}: the two codes must differ and be in alphabetical order ({'-'.join(sorted((a, b)))})",
+                )
             for code in {a, b}:
                 if problem := _country_problem(code):
                     bad("pair", problem)
@@ -241,7 +247,10 @@ def _reviewed_fields(row: Mapping[str, str], bad) -> float | None:
     if row["metric"] and row["metric"] not in METRICS:
         bad("metric", f"unknown metric {row['metric'][:40]!r} (expected one of {', '.join(METRICS)})")
     if row["qualifier"] and row["qualifier"] not in QUALIFIERS:
-        bad("qualifier", f"unknown qualifier {row['qualifier'][:40]!r} (expected one of {', '.join(QUALIFIERS)})")
+        bad(
+            "qualifier",
+            f"unknown qualifier {row['qualifier'][:40]!r} (expected one of {', '.join(QUALIFIERS)})",
+        )
     if row["unit"] and not _UNIT.fullmatch(row["unit"]):
         bad("unit", f"{row['unit'][:40]!r} is not an ISO 4217 currency code (USD) or percent")
     value = None
@@ -312,7 +321,11 @@ def _parse(path: Path, text: str) -> tuple[list[tuple[int, dict[str, str]]], lis
             if len(cells) != len(expected):
                 problems.append(f"{path}, line {first}: {len(cells)} cells; expected {len(expected)}")
                 continue
-            row = dict(zip(expected, cells, strict=True))
+            # The writer puts an apostrophe before text a spreadsheet could run (etl.tables); undo it.
+            row = {
+                name: cell[1:] if cell.startswith("'") else cell
+                for name, cell in zip(expected, cells, strict=True)
+            }
             problems += [f"{path}, line {first}, field {p.field}: {p.message}" for p in row_problems(row)]
             if row["claim_id"] in seen:
                 problems.append(
@@ -323,7 +336,9 @@ def _parse(path: Path, text: str) -> tuple[list[tuple[int, dict[str, str]]], lis
             rows.append((first, row))
     except csv.Error as e:
         if "field larger than field limit" in str(e):
-            problems.append(f"{path}, line {line}: a cell is longer than {csv.field_size_limit():,} characters")
+            problems.append(
+                f"{path}, line {line}: a cell is longer than {csv.field_size_limit():,} characters"
+            )
         else:
             problems.append(f"{path}, line {line}: not a well-formed CSV ({e})")
     return rows, problems
@@ -424,7 +439,9 @@ def stale_reason(decision: Mapping[str, object], texts: Mapping[str, str]) -> st
     if now != then:
         return f"the text at {start}-{end} now reads {_short(now)}, not {_short(then)} as reviewed"
     if not _quote_around(text, str(decision["quote"]), start, end):
-        return f"the sentence around {_short(then)} at {start}-{end} is not the one reviewed: the text changed"
+        return (
+            f"the sentence around {_short(then)} at {start}-{end} is not the one reviewed: the text changed"
+        )
     return None
 
 
@@ -511,16 +528,19 @@ def apply(
                 claim = records[rows[d["claim_id"]]]
                 if d["action"] == AMEND:
                     new, extracted = _amended(claim, d)
-                    claim.update(new, extracted=json.dumps(extracted, ensure_ascii=False) if extracted else "")
+                    claim.update(
+                        new, extracted=json.dumps(extracted, ensure_ascii=False) if extracted else ""
+                    )
                     if not extracted:
                         reason = "the rules now read the claim as amended"
                 claim.update(review=status, **who)
         report.append({"line": i + 2, "claim_id": d["claim_id"], "action": d["action"],
                        "reviewer": d["reviewer"], "outcome": outcome, "reason": reason})  # fmt: skip
+    if not records and not added:
+        return empty("claims"), pd.DataFrame(report, columns=REPORT_COLUMNS)
     reviewed = pd.DataFrame(records + added, columns=CLAIM_COLUMNS + REVIEW_COLUMNS)
-    if added:
-        order = {aid: n for n, aid in enumerate(dict.fromkeys([*out["article_id"], *(a["article_id"] for a in added)]))}
-        reviewed = reviewed.sort_values(["article_id", "start"], key=lambda s: s.map(order) if s.name == "article_id" else s, kind="stable")  # fmt: skip
+    if added:  # the corpus and the rules list claims by article id, then by place in the article
+        reviewed = reviewed.sort_values(["article_id", "start"], kind="stable")
     reviewed = reviewed.reset_index(drop=True).astype({"value": float, "start": int, "end": int})
     return reviewed, pd.DataFrame(report, columns=REPORT_COLUMNS)
 
@@ -534,7 +554,7 @@ def _fit_problem(d: Mapping[str, object], rows: Mapping[str, int], records: list
             return f"the rules now find this figure (claim {cid}); confirm or amend that claim instead"
         return None
     if not extracted:
-        return f"the rules find no claim {cid} at {d['start']}-{d['end']} any more; review the figure again"
+        return f"the rules found no claim {cid} (at {d['start']}-{d['end']}); review the figure again"
     if d["action"] == AMEND:
         new, _ = _amended(records[rows[cid]], d)
         if problems := claim_problems(new):
@@ -550,6 +570,54 @@ def report_lines(report: pd.DataFrame, source: Path | str) -> list[str]:
         for r in report.itertuples()
         if r.outcome != APPLIED
     ]
+
+
+def as_extracted(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims as the rules found them, from a reviewed claims table: amended fields back to the
+    rules' values (from `extracted`), added claims left out, the review columns dropped."""
+    out = claims[claims["method"] != CURATED] if "review" in claims.columns else claims
+    records = out.to_dict("records")
+    for claim in records:
+        if claim.get("extracted"):
+            claim.update(json.loads(str(claim["extracted"])))
+    df = pd.DataFrame(records, columns=CLAIM_COLUMNS) if records else empty("claims")[CLAIM_COLUMNS]
+    return df.astype({"value": float, "start": int, "end": int})
+
+
+def decision_problems(row: Mapping[str, str], claims: pd.DataFrame, texts: Mapping[str, str]) -> list[str]:
+    """Why a new decision cannot be recorded, one message per fault naming the field; empty when
+    it can. `claims` is the claims table (reviewed or not), `texts` the articles' text."""
+    if problems := row_problems(row):
+        return [f"{p.field}: {p.message}" for p in problems]
+    decision = _typed([(2, dict(row))], "the new decision").iloc[0].to_dict()
+    if stale := stale_reason(decision, texts):
+        return [f"figure: {stale}"]
+    base = as_extracted(claims)
+    records = base.to_dict("records")
+    rows = {cid: i for i, cid in enumerate(base["claim_id"])}
+    if problem := _fit_problem(decision, rows, records):
+        return [f"claim_id: {problem}"]
+    return []
+
+
+def record(
+    row: Mapping[str, str], path: Path, claims: pd.DataFrame, texts: Mapping[str, str]
+) -> pd.DataFrame:
+    """Check a new decision against the claims and the articles, then write the reviews file with it
+    (replacing any earlier decision about the same claim) atomically. ReviewError if refused."""
+    if problems := decision_problems(row, claims, texts):
+        raise ReviewError(problems)
+    decisions = read_reviews(path) if Path(path).is_file() else empty_reviews()
+    decisions = with_decision(decisions, row)
+    write_reviews(decisions, path)
+    return decisions
+
+
+def withdraw(claim_id: str, path: Path) -> pd.DataFrame:
+    """Remove the decision about a claim from the reviews file (atomically), e.g. an added figure."""
+    decisions = without_decision(read_reviews(path), claim_id)
+    write_reviews(decisions, path)
+    return decisions
 
 
 # --- what the derived tables use -----------------------------------------------------------------

@@ -35,7 +35,9 @@ from etl.figures import REFERENCE
 from etl.formula import FORMULA_START
 
 TABLES_YML = REFERENCE / "tables.yml"
-TABLE_NAMES = ("articles", "claims", "export_categories", "people", "target_gaps", "trade_balance")
+TABLE_NAMES = (
+    "articles", "claims", "export_categories", "people", "target_gaps", "trade_balance", "reviewed_claims",
+)  # fmt: skip
 DATAPACKAGE = "datapackage.json"
 
 _FORMULA_CLASS = "[" + "".join("\\" + c if c in "\\]^-" else c for c in FORMULA_START) + "]"
