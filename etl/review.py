@@ -43,6 +43,7 @@ from etl.contract import (
     CATEGORY_SHARE,
     CLAIM_COLUMNS,
     CONFIRM,
+    CONFIRMED,
     CURATED,
     EXPORTS,
     IMPORT_SHARE,
@@ -62,6 +63,7 @@ from etl.extract import MAX_SENTENCE_CHARS
 from etl.figures import REFERENCE
 from etl.tables import TableError, columns, empty, to_csv_bytes, validate
 from etl.text import sentences
+from etl.transform import target_gaps, trade_balance
 
 REVIEWS_CSV = REFERENCE / "reviewed_claims.csv"
 TABLE = "reviewed_claims"
@@ -72,6 +74,7 @@ MAX_QUOTE_CHARS = MAX_SENTENCE_CHARS  # the rules read no longer sentence, so no
 TEXT_LIMITS = {"article_id": 200, "category": 200, "period": 200, "reviewer": 100, "note": 1_000}
 REPORT_COLUMNS = ["line", "claim_id", "action", "reviewer", "outcome", "reason"]
 APPLIED, STALE, NOT_APPLIED = "applied", "stale", "not applied"
+BY_A_PERSON = (CONFIRMED, AMENDED, ADDED)  # review statuses a person stands behind
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -365,10 +368,14 @@ def reviews_bytes(decisions: pd.DataFrame) -> bytes:
 
 
 def write_reviews(decisions: pd.DataFrame, path: Path = REVIEWS_CSV) -> Path:
-    """Write the decisions atomically: a temporary file in the same folder, renamed over the old
-    one, so a reader never sees half a file and a failed write leaves the old file as it was."""
+    """Write the decisions atomically (see `write_bytes`)."""
+    return write_bytes(reviews_bytes(decisions), path)
+
+
+def write_bytes(data: bytes, path: Path) -> Path:
+    """Replace a file atomically: a temporary file in the same folder, renamed over the old one,
+    so a reader never sees half a file and a failed write leaves the old file as it was."""
     path = Path(path)
-    data = reviews_bytes(decisions)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -667,3 +674,29 @@ def review_categories(categories: pd.DataFrame, claims: pd.DataFrame) -> pd.Data
 def _added_shares(claims: pd.DataFrame) -> Iterable[dict]:
     added = claims[(claims["review"] == ADDED) & (claims["metric"] == CATEGORY_SHARE)]
     return added.to_dict("records")
+
+
+def chart_tables(tables: Mapping[str, pd.DataFrame], reviewed_only: bool = False) -> dict[str, pd.DataFrame]:
+    """The tables the charts draw from: claims a person rejected left out (the ETL already left
+    them out of the derived tables). With `reviewed_only`, only claims a person confirmed, amended
+    or added, and the derived tables made again from those, so no figure a person has not checked
+    reaches a chart; a category's share stays only when its claim was checked."""
+    claims = tables["claims"]
+    if "review" not in claims.columns:
+        return dict(tables)
+    usable = in_use(claims)
+    if not reviewed_only:
+        return {**tables, "claims": usable}
+    checked = usable[usable["review"].isin(BY_A_PERSON)]
+    articles = tables["articles"]
+    cats = tables["export_categories"]
+    kept = cats["claim_id"].isin(set(checked["claim_id"]))
+    return {
+        **tables,
+        "claims": checked,
+        "target_gaps": target_gaps(checked, articles),
+        "trade_balance": trade_balance(checked, articles),
+        "export_categories": cats.assign(
+            share=cats["share"].where(kept), claim_id=cats["claim_id"].where(kept, "")
+        ),
+    }

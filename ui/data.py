@@ -12,7 +12,8 @@ import streamlit as st
 
 from charts.catalog import Chart
 from charts.style import Look
-from etl.pipeline import PROCESSED
+from etl.pipeline import PROCESSED, RAW
+from etl.review import REVIEWS_CSV
 from etl.tables import TABLE_NAMES, TableError, read_tables
 from ui.text import md
 
@@ -41,6 +42,16 @@ def _load(directory: str, stamp: tuple) -> Tables:
 def processed_dir() -> Path:
     """data/processed, or the folder named by TRADE_PROCESSED_DIR (a deployment's own tables)."""
     return Path(os.environ.get("TRADE_PROCESSED_DIR") or PROCESSED)
+
+
+def raw_dir() -> Path:
+    """data/raw, or the folder named by TRADE_RAW_DIR (the articles the tables were built from)."""
+    return Path(os.environ.get("TRADE_RAW_DIR") or RAW)
+
+
+def reviews_file() -> Path:
+    """data/reference/reviewed_claims.csv, or the file named by TRADE_REVIEWS_FILE."""
+    return Path(os.environ.get("TRADE_REVIEWS_FILE") or REVIEWS_CSV)
 
 
 def tables() -> Tables:
@@ -112,10 +123,12 @@ def _article_text(path: str, mtime_ns: int, size: int) -> str:
 
 
 def rebuild() -> None:
-    """Run the ETL over data/raw into the processed folder and drop the cached tables."""
+    """Run the ETL over the articles (with the reviewed-claims decisions) into the processed folder
+    and drop the cached tables."""
     from etl.pipeline import run  # imported here: only needed when a user asks for a rebuild
 
-    run(out_dir=processed_dir())
+    reviews = reviews_file()
+    run(raw_dir(), processed_dir(), reviews=reviews if reviews.is_file() else None)
     _load.clear()
 
 
@@ -149,7 +162,9 @@ __all__ = [
     "article_text",
     "browser_ready",
     "processed_dir",
+    "raw_dir",
     "rebuild",
     "require_tables",
+    "reviews_file",
     "tables",
 ]
