@@ -240,7 +240,11 @@ def _stage_tables(writer: TableWriter, listing: CorpusListing, checksums: list[s
     """Build and stage every table, the largest first, each let go once staged."""
     # A person's decisions after extraction, before anything is derived: rejected claims stay in
     # the claims table (marked) but feed no derived table; amended values are the ones used.
-    claims, outcomes = apply(_frame(extracted.pop("claims")), _texts_of(listing, decisions), decisions)
+    named = set(decisions["article_id"])
+    claims, outcomes = apply(
+        _frame(extracted.pop("claims")), _texts_of(listing, decisions), decisions,
+        {f.article_id: f.published for f in listing.files if f.article_id in named},
+    )  # fmt: skip
     report(outcomes)
     writer.stage("claims", claims)
     writer.stage("reviewed_claims", decisions)

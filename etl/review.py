@@ -59,8 +59,10 @@ from etl.contract import (
     TRADE_VOLUME,
     UNREVIEWED,
 )
+from etl.dates import article_date
 from etl.extract import MAX_SENTENCE_CHARS
 from etl.figures import REFERENCE
+from etl.periods import PeriodContext, find_periods, iranian_context, resolve
 from etl.tables import TableError, columns, empty, to_csv_bytes, validate
 from etl.text import sentences
 from etl.transform import target_gaps, trade_balance
@@ -463,7 +465,30 @@ def _clean(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def _amended(claim: dict[str, object], decision: Mapping[str, object]) -> tuple[dict[str, object], dict]:
+def placed(period: str, text: str, metric: str, pair: str, published: str = "") -> dict[str, str]:
+    """period_start, period_end, coverage and period_note for a period a person wrote, read by the
+    same rules as an extracted one, against the article's date (`published` from its metadata row,
+    else its dateline)."""
+    phrases = find_periods(period) if period else []
+    if not phrases:
+        note = f"period {period!r} set by a reviewer; not one the rules can place in time" if period else ""
+        return {"period_start": "", "period_end": "", "coverage": "", "period_note": note}
+    context = PeriodContext(
+        is_target=metric == TRADE_TARGET, countries=tuple(pair.split("-")),
+        iranian="IRN" in pair or iranian_context(period) or iranian_context(text[:600]),
+    )  # fmt: skip
+    span = resolve(phrases[0], article_date(text, published).published, context)
+    return {
+        "period_start": span.start.isoformat() if span.start else "",
+        "period_end": span.end.isoformat() if span.end else "",
+        "coverage": span.coverage,
+        "period_note": f"period set by a reviewer; {span.note}",
+    }
+
+
+def _amended(
+    claim: dict[str, object], decision: Mapping[str, object], text: str = "", published: str = ""
+) -> tuple[dict[str, object], dict]:
     """The claim with the decision's fields, and what the rules had said for each changed one."""
     new = dict(claim)
     for field in REVIEWED_FIELDS:
@@ -479,20 +504,26 @@ def _amended(claim: dict[str, object], decision: Mapping[str, object]) -> tuple[
         new["category"] = ""
     if new["metric"] != TRADE_TARGET:
         new["target_kind"] = ""
-    if new["period"] != claim["period"]:
-        new.update(period_start="", period_end="", coverage="", period_note="period set by a reviewer; its span is not resolved")  # fmt: skip
+    retargeted = (new["metric"] == TRADE_TARGET) != (claim["metric"] == TRADE_TARGET)  # a deadline or not
+    if new["period"] != claim["period"] or (retargeted and new["period"]):
+        span = placed(str(new["period"]), text, str(new["metric"]), str(new["pair"]), published)
+        if new["period"] == claim["period"]:
+            span["period_note"] = span["period_note"].removeprefix("period set by a reviewer; ")
+        new.update(span)
     extracted = {f: _clean(claim[f]) for f in CLAIM_COLUMNS if new[f] != claim[f]}
     return new, extracted
 
 
-def _added(decision: Mapping[str, object]) -> dict[str, object]:
+def _added(decision: Mapping[str, object], text: str, published: str = "") -> dict[str, object]:
     claim = {c: "" for c in CLAIM_COLUMNS}
     claim.update({f: decision[f] for f in REVIEWED_FIELDS})
     claim.update(
         claim_id=decision["claim_id"], article_id=decision["article_id"], value=float(decision["value"]),
         quote=decision["quote"], start=int(decision["start"]), end=int(decision["end"]), method=CURATED,
-        period_note="added by a reviewer; its span is not resolved" if decision["period"] else "",
     )  # fmt: skip
+    claim.update(
+        placed(str(decision["period"]), text, str(decision["metric"]), str(decision["pair"]), published)
+    )
     return claim
 
 
@@ -506,11 +537,15 @@ def with_review_columns(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def apply(
-    claims: pd.DataFrame, texts: Mapping[str, str], decisions: pd.DataFrame
+    claims: pd.DataFrame,
+    texts: Mapping[str, str],
+    decisions: pd.DataFrame,
+    published: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(claims with every applicable decision applied, one report row per decision).
 
-    `claims` are the rules' claims; `texts` maps article ids to their text. A stale decision (its
+    `claims` are the rules' claims; `texts` maps article ids to their text, `published` to their
+    date from the metadata (for a period a person wrote, as the rules read it). A stale decision (its
     figure or sentence reads differently now) or one that no longer fits (the rules no longer find
     its claim, or now find the figure it adds) is not applied: its claim stays unreviewed and the
     report says why.
@@ -529,12 +564,14 @@ def apply(
         else:
             who = {"reviewed_by": d["reviewer"], "reviewed_at": d["reviewed_at"], "review_note": d["note"]}
             status = STATUS_OF_ACTION[str(d["action"])]
+            aid = str(d["article_id"])
+            when = (published or {}).get(aid, "")
             if d["action"] == ADD:
-                added.append({**_added(d), "review": status, **who, "extracted": ""})
+                added.append({**_added(d, texts[aid], when), "review": status, **who, "extracted": ""})
             else:
                 claim = records[rows[d["claim_id"]]]
                 if d["action"] == AMEND:
-                    new, extracted = _amended(claim, d)
+                    new, extracted = _amended(claim, d, texts[aid], when)
                     claim.update(
                         new, extracted=json.dumps(extracted, ensure_ascii=False) if extracted else ""
                     )

@@ -291,14 +291,28 @@ def test_amend_keeps_the_extracted_values_beside_the_reviewed(claims, texts):
         "exact",
         "2024",
     )
+    rule = by_id(claims).loc[EIGHTEEN]
     assert json.loads(row["extracted"]) == {
-        "value": 18000000000,
-        "qualifier": "approx",
-        "period": "",
-        "period_note": "",
-    }
+        "value": 18000000000, "qualifier": "approx", "period": rule["period"], "period_start": rule["period_start"],
+        "period_end": rule["period_end"], "coverage": rule["coverage"], "period_note": rule["period_note"],
+    }  # fmt: skip
     assert row["scope"] == "including energy", "fields the reviewer left empty keep the extracted value"
-    assert row["period_start"] == "" and "reviewer" in row["period_note"]
+    # The period a person wrote is placed in time by the same rules as an extracted one.
+    assert (row["period_start"], row["period_end"], row["coverage"]) == ("2024-01-01", "2024-12-31", "year")
+    assert row["period_note"] == "period set by a reviewer; calendar year 2024"
+
+
+def test_an_added_claim_with_a_relative_period_is_read_against_the_article_date(claims, texts):
+    row = add_row(A0, "$12 billion", "current $12 billion", pair="IRN-IRQ", metric="trade_target",
+                  value=12e9, unit="USD", qualifier="exact", period="next year")  # fmt: skip
+    base = as_extracted(claims)
+    base = base[base["claim_id"] != TWELVE]
+    undated = by_id(apply(base, texts, decisions_of(row))[0]).loc[TWELVE]
+    assert undated["period_start"] == "" or undated["period_start"] >= "2000", (
+        "no date: no span, or the dateline's"
+    )
+    dated = by_id(apply(base, texts, decisions_of(row), {A0: "2025-03-01"})[0]).loc[TWELVE]
+    assert (dated["period_start"], dated["coverage"]) == ("2026-01-01", "deadline")
 
 
 def test_amend_to_two_way_trade_drops_the_direction(claims, texts):
