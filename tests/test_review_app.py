@@ -150,7 +150,7 @@ def test_what_is_not_an_amount(typed):
 
 
 def test_status_words():
-    assert status_text({"review": "unreviewed"}) == "· not reviewed: extracted by rule"
+    assert status_text({"review": "unreviewed"}) == "not reviewed: extracted by rule"
     amended = {"review": "amended", "reviewed_by": "Ana", "reviewed_at": "2025-01-31T09:30:00Z",
                "extracted": '{"value": 18000000000, "qualifier": "approx"}', "review_note": "he said 17"}  # fmt: skip
     assert status_text(amended) == (

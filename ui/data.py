@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+import etl.pipeline
+import etl.review
 from charts.catalog import Chart
 from charts.style import Look
-from etl.pipeline import PROCESSED, RAW
-from etl.review import REVIEWS_CSV
+from etl.pipeline import PROCESSED
 from etl.tables import TABLE_NAMES, TableError, read_tables
 from ui.text import md
 
@@ -46,12 +47,12 @@ def processed_dir() -> Path:
 
 def raw_dir() -> Path:
     """data/raw, or the folder named by TRADE_RAW_DIR (the articles the tables were built from)."""
-    return Path(os.environ.get("TRADE_RAW_DIR") or RAW)
+    return Path(os.environ.get("TRADE_RAW_DIR") or etl.pipeline.RAW)
 
 
 def reviews_file() -> Path:
     """data/reference/reviewed_claims.csv, or the file named by TRADE_REVIEWS_FILE."""
-    return Path(os.environ.get("TRADE_REVIEWS_FILE") or REVIEWS_CSV)
+    return Path(os.environ.get("TRADE_REVIEWS_FILE") or etl.review.REVIEWS_CSV)
 
 
 def tables() -> Tables:

@@ -22,8 +22,8 @@ _COLOURS = {
 }
 
 
-def explain(claim: pd.Series | dict) -> str:
-    """One line saying what a claim is, for the hover text."""
+def explain(claim: pd.Series | dict, review: bool = True) -> str:
+    """One line saying what a claim is, for the hover text (with whether a person reviewed it)."""
     value = (
         fmt.percent(claim["value"])
         if claim["unit"] == "percent"
@@ -38,7 +38,8 @@ def explain(claim: pd.Series | dict) -> str:
         parts.append(claim["period"])
     parts.append(f"said by {claim['speaker']}" if claim["speaker"] else "speaker not stated")
     parts.append(f"rule: {claim['method']}")
-    parts.append(_REVIEW_WORDS.get(str(claim.get("review", "")), "not reviewed"))
+    if review:
+        parts.append(_REVIEW_WORDS.get(str(claim.get("review", "")), "not reviewed"))
     return " · ".join(str(p) for p in parts)
 
 

@@ -40,8 +40,8 @@ from etl.contract import (
     UNREVIEWED,
 )
 from etl.review import ReviewError
-from etl.text import sentences
 from ui import data
+from ui.highlight import explain
 from ui.text import md
 
 WRITE_SETTING = "TRADE_REVIEW_WRITE"
@@ -111,9 +111,8 @@ def gate() -> Gate:
 
 # --- saving ----------------------------------------------------------------------------------------
 def _texts(article_id: str) -> dict[str, str]:
-    path = data.raw_dir() / f"{article_id}.txt"
     try:
-        return {article_id: data.article_text(str(path), path.stat().st_mtime)}
+        return {article_id: data.article_text(data.raw_dir(), article_id)}
     except (OSError, ValueError):
         return {}  # the check then says the article is not in the corpus
 
@@ -190,7 +189,7 @@ def status_text(claim: Mapping[str, object]) -> str:
     """ "✓ confirmed by Ana Analyst, 2025-01-31", "not reviewed (extracted by rule)", … (plain text)."""
     status = str(claim.get("review") or UNREVIEWED)
     if status == UNREVIEWED:
-        return "· not reviewed: extracted by rule"
+        return "not reviewed: extracted by rule"
     day = str(claim["reviewed_at"])[:10]
     out = f"{STATUS_MARK[status]} {status} by {claim['reviewed_by']}, {day}"
     if claim.get("extracted"):
@@ -265,9 +264,18 @@ def _attempt(action, *args, done: str) -> None:
 
 # --- the view ---------------------------------------------------------------------------------------
 def reviewer(allowed: Gate) -> str:
+    """The reviewer's name, kept for the session: Streamlit forgets a widget's value when the
+    page changes, so it is copied to a key of its own."""
+    widget = f"widget.{REVIEWER}"
+    if widget not in st.session_state:
+        st.session_state[widget] = st.session_state.get(REVIEWER, "")
+
+    def keep() -> None:
+        st.session_state[REVIEWER] = st.session_state[widget]
+
     name = st.text_input(
-        "Your name (saved with each decision)", key=REVIEWER, max_chars=review.TEXT_LIMITS["reviewer"],
-        disabled=not allowed.allowed, placeholder="e.g. Ana Analyst",
+        "Your name (saved with each decision)", key=widget, max_chars=review.TEXT_LIMITS["reviewer"],
+        disabled=not allowed.allowed, placeholder="e.g. Ana Analyst", on_change=keep,
     )  # fmt: skip
     return name.strip()
 
@@ -278,28 +286,30 @@ def figure_controls(claim: Mapping[str, object], base: Mapping[str, object], tex
     cid = str(claim["claim_id"])
     off = not allowed.allowed
     figure = text[int(claim["start"]) : int(claim["end"])]
-    st.markdown(f"**{md(figure)}** · {md(status_text(claim))}")
+    st.markdown(f"**{md(figure)}** — {md(status_text(claim))}")
+    st.caption(md(explain(claim, review=False)))  # what the claim says now, as the mark's hover text
     if claim.get("method") == review.CURATED:
         if st.button(
             "Take back this added figure", key=f"review.undo.{cid}", disabled=off, icon=":material/undo:"
         ):
             _attempt(withdraw, cid, done=f"The added figure {figure} was taken back.")
         return
-    confirm, reject, amend, undo = st.columns(4)
-    confirmed = confirm.button("Confirm", key=f"review.confirm.{cid}", disabled=off, icon=":material/check:",
-                               help="The rule read this figure right")  # fmt: skip
+    # One row of buttons that wraps when the column is narrow.
+    row = st.container(horizontal=True, gap="small")
+    confirmed = row.button("Confirm", key=f"review.confirm.{cid}", disabled=off, icon=":material/check:",
+                           help="The rule read this figure right")  # fmt: skip
     if confirmed and _need_name(name):
         _attempt(save, decision_about(claim, text, CONFIRM, name), done=f"Confirmed {figure}.")
-    with reject.popover("Reject", icon=":material/close:", disabled=off, width="stretch"):
+    with row.popover("Reject", icon=":material/close:", disabled=off, key=f"review.reject-box.{cid}"):
         note = st.text_input("Why is it wrong?", key=f"review.reject-note.{cid}",
                              max_chars=review.TEXT_LIMITS["note"])  # fmt: skip
         rejected = st.button("Reject this figure", key=f"review.reject.{cid}", type="primary")
         if rejected and _need_name(name):
             _attempt(save, decision_about(claim, text, REJECT, name, note.strip()),
-                         done=f"Rejected {figure}: no chart uses it now.")  # fmt: skip
-    with amend.popover("Amend", icon=":material/edit:", disabled=off, width="stretch"):
+                     done=f"Rejected {figure}: no chart uses it now.")  # fmt: skip
+    with row.popover("Amend", icon=":material/edit:", disabled=off, key=f"review.amend-box.{cid}"):
         _amend_form(claim, base, text, name)
-    if claim.get("review", UNREVIEWED) != UNREVIEWED and undo.button(
+    if claim.get("review", UNREVIEWED) != UNREVIEWED and row.button(
         "Undo", key=f"review.undo.{cid}", disabled=off, icon=":material/undo:",
         help="Take back the decision: the figure is as the rule read it",
     ):  # fmt: skip
@@ -392,33 +402,41 @@ def _amend_form(claim: Mapping[str, object], base: Mapping[str, object], text: s
                  done=f"Amended {text[int(claim['start']) : int(claim['end'])]}.")  # fmt: skip
 
 
-def add_form(article_id: str, text: str, allowed: Gate, name: str) -> None:
-    """Add a figure the rules missed: pick its sentence, type the figure as written, and the span
-    is found in the sentence (Streamlit cannot read a text selection)."""
+def add_form(article_id: str, text: str, allowed: Gate, name: str, mine: pd.DataFrame) -> None:
+    """Add a figure the rules missed: type it as the article writes it, and the page finds where
+    it is (Streamlit cannot read a text selection); where it appears more than once, pick which."""
+    with st.container(key=f"review.add-area.{article_id}"):
+        _add_area(article_id, text, allowed, name, set(mine["start"].astype(int)))
+
+
+def _add_area(article_id: str, text: str, allowed: Gate, name: str, claimed: set[int]) -> None:
     off = not allowed.allowed
-    spans = [(s.start, s.end) for s in sentences(text)]
-    if not spans:
-        st.caption("This article has no sentences to pick from.")
-        return
-    chosen = st.selectbox(
-        "The sentence the figure is in", range(len(spans)), key=f"review.add.sentence.{article_id}",
-        format_func=lambda i: _clip(text[spans[i][0] : spans[i][1]]), disabled=off,
+    figure = st.text_input(
+        "The figure, exactly as the article writes it", key=f"review.add.figure.{article_id}",
+        placeholder="$20 billion", max_chars=review.MAX_FIGURE_CHARS, disabled=off,
     )  # fmt: skip
-    lo, hi = spans[chosen]
-    figure = st.text_input("The figure, exactly as written", key=f"review.add.figure.{article_id}",
-                           placeholder="$1.5 billion", max_chars=review.MAX_FIGURE_CHARS, disabled=off)  # fmt: skip
     if not figure:
+        st.caption(
+            "The page finds where the figure is in the article; if it appears more than once, you pick."
+        )
         return
-    places = _occurrences(text, figure, lo, hi)
+    found = _occurrences(text, figure, 0, len(text))
+    places = [p for p in found if p not in claimed]
     if not places:
-        st.warning(f"“{md(figure)}” is not in that sentence; type it exactly as the article writes it.")
+        st.warning(
+            f"“{md(figure)}” is not in this article; type it exactly as written."
+            if not found
+            else f"Every place “{md(figure)}” appears is already a claim: review it above."
+        )
         return
     start = places[0]
     if len(places) > 1:
         start = st.radio(
-            "It appears more than once; which one?", places, key=f"review.add.which.{article_id}",
-            format_func=lambda p: _clip(text[max(lo, p - 30) : min(hi, p + len(figure) + 30)], 90),
+            f"“{md(figure)}” appears {len(places)} times; which one?", places,
+            key=f"review.add.which.{article_id}", format_func=lambda p: _in_context(text, p, len(figure)),
         )  # fmt: skip
+    else:
+        st.caption(md(_in_context(text, start, len(figure), plain=True)))
     with st.form(f"review.add.{article_id}", border=False):
         typed = _fields_form(f"review.add.{article_id}", {"qualifier": "exact"})
         note = st.text_input("Note (optional)", key=f"review.add-note.{article_id}",
@@ -430,13 +448,26 @@ def add_form(article_id: str, text: str, allowed: Gate, name: str) -> None:
         _refused(problems)
         return
     end = start + len(figure)
-    s, e = review.sentence_span(text, start, end) or (lo, hi)
+    span = review.sentence_span(text, start, end)
+    if span is None:
+        _refused([f"“{figure}” at {start} is not inside a sentence of the article"])
+        return
     row = review.decision_row(
         claim_id=f"{article_id}:{start}", action=ADD, article_id=article_id, start=start, end=end, figure=figure,
-        quote=text[s:e], reviewer=name, reviewed_at=now(), note=note.strip(), **fields,
+        quote=text[span[0] : span[1]], reviewer=name, reviewed_at=now(), note=note.strip(), **fields,
     )  # fmt: skip
     if _need_name(name):
         _attempt(save, row, done=f"Added {figure}.")
+
+
+def _in_context(text: str, start: int, length: int, plain: bool = False, width: int = 50) -> str:
+    """ "…exceeds $10 billion, but Iraq’s goal is to reach **$20 billion**.”" (escaped Markdown)."""
+    before = " ".join(text[max(0, start - width) : start].split()[-8:])
+    after = " ".join(text[start + length : start + length + width].split()[:8])
+    figure = text[start : start + length]
+    if plain:
+        return f"…{before} {figure} {after}…"
+    return f"…{md(before)} **{md(figure)}** {md(after)}…"
 
 
 def _occurrences(text: str, figure: str, lo: int, hi: int) -> list[int]:
@@ -447,6 +478,81 @@ def _occurrences(text: str, figure: str, lo: int, hi: int) -> list[int]:
     return out
 
 
-def _clip(sentence: str, width: int = 110) -> str:
-    one = " ".join(sentence.split())
-    return one if len(one) <= width else one[: width - 1] + "…"
+# --- the whole view, as the Sources & data page places it -------------------------------------------
+def review_view(article_id: str, text: str, mine: pd.DataFrame, article_html: str) -> None:
+    """The article (marked) beside its figures, each with its review and the controls to change it;
+    below, the form to add a figure the rules missed."""
+    allowed = gate()
+    show_flash()
+    if allowed.allowed:
+        st.caption(f"Reviewing: {md(allowed.reason)}. Decisions go to {md(data.reviews_file().name)}.")
+    else:
+        st.info(md(allowed.reason), icon=":material/lock:")
+    name = reviewer(allowed)
+    reader, figures = st.columns([3, 2], gap="medium")
+    with reader, st.container(height=460, border=True):
+        st.html(article_html)
+    base = review.as_extracted(mine).set_index("claim_id")
+    with figures, st.container(height=460, border=True, key=f"review.figures.{article_id}"):
+        if mine.empty:
+            st.caption("The rules found no figure here; add one below if they missed it.")
+        for claim in mine.to_dict("records"):
+            with st.container(border=True, key=f"review.claim.{claim['claim_id']}"):
+                cid = claim["claim_id"]
+                figure_controls(claim, base.loc[cid].to_dict() | {"claim_id": cid} if cid in base.index else claim,
+                                text, allowed, name)  # fmt: skip
+    with st.expander("Add a figure the rules missed", icon=":material/add:"):
+        add_form(article_id, text, allowed, name, mine)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _chart_counts(directory: str, stamp: tuple) -> pd.DataFrame:
+    from charts import catalog, summary
+    from charts.figures import pair_name
+
+    tables = review.chart_tables(data.tables())
+    rows = []
+    for pair in summary.pairs(tables):
+        _, basis = summary.bases(tables, pair)
+        rows += chart_counts(catalog.all_charts(tables, pair, basis), pair_name(pair))
+    return pd.DataFrame(rows, columns=["Chart", "Pair", "Claims", "Reviewed by a person"])
+
+
+def charts_checked() -> pd.DataFrame:
+    """Per chart of every pair, how many of its claims a person checked (cached per build)."""
+    directory = data.processed_dir()
+    claims_file = directory / "claims.csv"
+    try:
+        stat = claims_file.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (None, None)
+    return _chart_counts(str(directory), stamp)
+
+
+def unapplied(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Decisions in the processed copy of the reviews file that the last build did not apply (the
+    article changed, or the rules no longer find the claim), with the reason, as the ETL gave it."""
+    decisions = tables.get("reviewed_claims")
+    if decisions is None or decisions.empty:
+        return pd.DataFrame(columns=review.REPORT_COLUMNS)
+    texts: dict[str, str] = {}
+    for aid in decisions["article_id"].unique():
+        texts |= _texts(str(aid))
+    _, report = review.apply(review.as_extracted(tables["claims"]), texts, decisions)
+    return report[report["outcome"] != review.APPLIED]
+
+
+def show_unapplied(tables: Mapping[str, pd.DataFrame]) -> None:
+    stale = unapplied(tables)
+    if stale.empty:
+        return
+    lines = "\n".join(
+        f"- {md(r.claim_id)} ({md(r.action)} by {md(r.reviewer)}): {md(r.reason)}" for r in stale.itertuples()
+    )
+    st.warning(
+        f"{len(stale)} decision{'s' if len(stale) != 1 else ''} in {md(data.reviews_file().name)} "
+        f"no longer match{'es' if len(stale) == 1 else ''} the articles and {'were' if len(stale) != 1 else 'was'} "
+        f"not applied; those figures are shown as the rules read them. Review them again:\n\n{lines}",
+        icon=":material/history:",
+    )
