@@ -213,3 +213,13 @@ def test_upload_and_png_export_work_through_the_proxy(through, proxy: Proxy) -> 
     assert "[error]" not in proxy.error_log() or "upstream" not in proxy.error_log(), proxy.error_log()[
         -2000:
     ]
+
+
+def test_saving_reviews_is_off_through_the_proxy(through, proxy: Proxy) -> None:
+    # The app listens on 127.0.0.1, but the proxy passes every colleague on to it: the review
+    # controls must say why they are off and be disabled (ui/review.py reads the proxy's headers).
+    bs.goto(through, proxy.url, "sources")
+    info = through.locator('[data-testid="stAlertContentInfo"]').filter(has_text="saving is off")
+    assert "came through a proxy" in info.inner_text()
+    assert through.get_by_label("Your name (saved with each decision)").is_disabled()
+    assert through.get_by_role("button", name="Confirm").first.is_disabled()

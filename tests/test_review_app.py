@@ -38,6 +38,28 @@ def test_the_setting_turns_writing_on_or_off_anywhere():
     assert write_gate("127.0.0.1", "  ").allowed, "an empty setting is no setting"
 
 
+@pytest.mark.parametrize(
+    ("headers", "words"),
+    [
+        ({"X-Forwarded-For": "203.0.113.9"}, "came through a proxy (X-Forwarded-For is set)"),
+        ({"forwarded": "for=203.0.113.9"}, "came through a proxy (Forwarded is set)"),
+        ({"Via": "1.1 nginx"}, "came through a proxy (Via is set)"),
+        ({"Host": "dash.example.org"}, "asked for as dash.example.org"),
+        ({"Host": "rebind.example:8501"}, "asked for as rebind.example:8501"),
+    ],
+    ids=["x-forwarded-for", "forwarded", "via", "host name", "dns rebinding"],
+)
+def test_a_loopback_server_behind_a_proxy_or_asked_by_name_may_not_write(headers, words):
+    gate = write_gate("127.0.0.1", None, headers)
+    assert not gate.allowed and words in gate.reason
+    assert write_gate("127.0.0.1", "1", headers).allowed, "unless the deployment says so"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8501", "localhost:8501", "[::1]:8501", "localhost", "127.0.0.1"])
+def test_a_loopback_server_asked_by_a_loopback_name_may_write(host):
+    assert write_gate("127.0.0.1", None, {"Host": host, "Origin": f"http://{host}"}).allowed
+
+
 def test_the_gate_reads_streamlits_config(monkeypatch):
     import streamlit as st
 

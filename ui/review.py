@@ -70,9 +70,14 @@ class Gate:
     reason: str  # why saving is on or off, in words
 
 
-def write_gate(address: str | None, setting: str | None) -> Gate:
+def write_gate(address: str | None, setting: str | None, headers: Mapping[str, str] | None = None) -> Gate:
     """Whether a server on `address` (Streamlit's server.address) with TRADE_REVIEW_WRITE set to
-    `setting` may save decisions."""
+    `setting` may save decisions for the request that sent `headers`.
+
+    Without the setting, saving needs all three: the server listens on loopback only, the page
+    was not passed on by a proxy (a proxy on the same machine makes every colleague look local)
+    and the browser asked for this machine by a loopback name (not a DNS name that rebinds to it).
+    Headers a client could forge only ever turn saving off, never on."""
     if setting is not None and setting.strip():
         word = setting.strip().lower()
         if word in _ON:
@@ -82,14 +87,39 @@ def write_gate(address: str | None, setting: str | None) -> Gate:
         return Gate(
             False, f"saving is off: {WRITE_SETTING}={setting.strip()[:20]!r} is neither 1 (on) nor 0 (off)"
         )
-    if _loopback(address):
-        return Gate(True, f"saving is on: the app is served on {address}, which only this machine can reach")
-    where = address or "every network address (server.address is not set)"
-    return Gate(
-        False,
-        f"saving is off: the app is served on {where}, so other machines may reach it. Serve it on "
-        f"127.0.0.1, or set {WRITE_SETTING}=1 where only trusted analysts can reach it (docs/serving.md).",
-    )
+    if not _loopback(address):
+        where = address or "every network address (server.address is not set)"
+        return Gate(
+            False,
+            f"saving is off: the app is served on {where}, so other machines may reach it. Serve it on "
+            f"127.0.0.1, or set {WRITE_SETTING}=1 where only trusted analysts can reach it (docs/serving.md).",
+        )
+    sent = {str(k).lower(): str(v) for k, v in (headers or {}).items()}  # header names ignore case
+    relayed = next((h for h in _PROXY_HEADERS if sent.get(h.lower())), None)
+    if relayed:
+        return Gate(
+            False,
+            f"saving is off: this page came through a proxy ({relayed} is set), so people on other machines "
+            f"may be using it. Set {WRITE_SETTING}=1 if everyone who can sign in there may change the "
+            "record (docs/serving.md).",
+        )
+    host = sent.get("host", "")
+    if host and not _loopback(_host_name(host)):
+        return Gate(False, f"saving is off: the page was asked for as {host[:60]}, not by a loopback name "
+                           "such as localhost or 127.0.0.1")  # fmt: skip
+    return Gate(True, f"saving is on: the app is served on {address}, which only this machine can reach")
+
+
+# Headers a reverse proxy adds when it passes a request on.
+_PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host", "Via")
+
+
+def _host_name(host: str) -> str:
+    """ "127.0.0.1:8501" -> "127.0.0.1", "[::1]:8501" -> "::1", "localhost" -> "localhost"."""
+    host = host.strip()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 def _loopback(address: str | None) -> bool:
@@ -105,8 +135,13 @@ def _loopback(address: str | None) -> bool:
 
 
 def gate() -> Gate:
-    """The gate for this server, read from Streamlit's config and the environment on every call."""
-    return write_gate(st.get_option("server.address"), os.environ.get(WRITE_SETTING))
+    """The gate for this server and this request, read from Streamlit's config, the environment
+    and the request's headers on every call."""
+    try:
+        headers = dict(st.context.headers)
+    except Exception:  # outside a script run there is no request: the address and setting decide
+        headers = {}
+    return write_gate(st.get_option("server.address"), os.environ.get(WRITE_SETTING), headers)
 
 
 # --- saving ----------------------------------------------------------------------------------------
