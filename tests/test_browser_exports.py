@@ -95,7 +95,7 @@ def test_all_tables_zip_is_a_valid_data_package(page, app, tmp_path) -> None:
         names = set(z.namelist())
         z.extractall(tmp_path)
     assert names == {"datapackage.json", "README.md", *(f"{t}.csv" for t in TABLE_NAMES)}, names
-    assert len([n for n in names if n.endswith(".csv")]) == 6
+    assert len([n for n in names if n.endswith(".csv")]) == len(TABLE_NAMES) == 7  # reviewed_claims too
     assert (tmp_path / "README.md").read_text(encoding="utf-8").startswith("# ")
     report = frictionless.validate(tmp_path / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import browser_support as bs
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from etl.pipeline import RAW, run
 from etl.review import REVIEWS_CSV, read_reviews
@@ -38,8 +39,9 @@ def copy(tmp_path_factory):
     raw = base / "raw"
     shutil.copytree(RAW, raw)
     out = SimpleNamespace(raw=raw, processed=base / "processed", reviews=base / "reviewed_claims.csv")
+    # Saving as the app decides it (tests/conftest.py turns it off for every other app), on copies.
     out.env = {"TRADE_RAW_DIR": str(raw), "TRADE_PROCESSED_DIR": str(out.processed),
-               "TRADE_REVIEWS_FILE": str(out.reviews)}  # fmt: skip
+               "TRADE_REVIEWS_FILE": str(out.reviews), "TRADE_REVIEW_WRITE": ""}  # fmt: skip
     _reset(out)
     return out
 
@@ -84,8 +86,8 @@ def open_article(page, url: str, article_id: str) -> None:
 def sign(page, name: str = NAME) -> None:
     field = page.get_by_label("Your name (saved with each decision)")
     field.fill(name)
-    field.press("Enter")
-    bs.wait_for_app(page, 0)
+    rerun_after(page, lambda: field.press("Enter"))
+    expect(field).to_have_value(name)
 
 
 def claim_box(page, claim_id: str):
@@ -96,16 +98,35 @@ def popover(page):
     return page.locator('[data-testid="stPopoverBody"]')
 
 
+_WATCH_RUNS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__runs = 0;
+  if (window.__watch) window.__watch.disconnect();
+  window.__watch = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__runs++;
+  });
+  window.__watch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def rerun_after(page, act) -> None:
+    """Do `act` (a click or a key) and wait for the script run it starts to finish: waiting for the
+    app to look idle alone can pass before the run has even begun."""
+    page.evaluate(_WATCH_RUNS)
+    act()
+    page.wait_for_function("() => window.__runs > 0")
+    settle(page)
+
+
 def settle(page) -> None:
     bs.wait_for_app(page, 0)
     bs.assert_clean(page)
 
 
 def saved(page, words: str) -> None:
+    """Wait for the success note naming this save (not one left from the save before)."""
+    page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text=words).wait_for(state="visible")
     settle(page)
-    note = page.locator('[data-testid="stAlertContentSuccess"]')
-    note.wait_for(state="visible")
-    assert words in note.inner_text()
 
 
 def chart_rows(page, url: str) -> pd.DataFrame:
@@ -181,14 +202,14 @@ def test_add_a_figure_the_rules_missed(page, review_app, fresh):
     page.get_by_text("Add a figure the rules missed").click()
     figure = page.get_by_label("The figure, exactly as the article writes it")
     figure.fill("$20 billion")
-    figure.press("Enter")
-    settle(page)
+    rerun_after(page, lambda: figure.press("Enter"))
     # Three places read "$20 billion": the headline, the claim the rules took (not offered) and
     # the ambassador's goal, which the rules missed.
     add = page.locator(f".st-key-review-add-area-{A1}")
-    assert add.get_by_role("radio").count() == 2
-    add.locator('[role="radiogroup"] label').filter(has_text="goal is to reach").click()
-    settle(page)
+    expect(add.get_by_role("radio")).to_have_count(2)
+    goal = add.locator('[role="radiogroup"] label').filter(has_text="goal is to reach")
+    rerun_after(page, goal.click)
+    expect(goal.get_by_role("radio")).to_be_checked()
     add.get_by_label("Pair (ISO codes, sorted)").fill("IRN-IRQ")
     add.get_by_label("Metric").click()
     page.get_by_role("option", name="trade_target", exact=True).click()
@@ -219,10 +240,8 @@ def test_undo_puts_the_claim_back_as_the_rule_read_it(page, review_app, fresh):
 def test_no_name_no_save(page, review_app, fresh):
     open_article(page, review_app.url, A0)
     claim_box(page, TWELVE).get_by_role("button", name="Confirm").click()
+    page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="Type your name first").wait_for()
     settle(page)
-    assert (
-        "Type your name first" in page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts()[0]
-    )
     assert read_reviews(fresh.reviews).empty
 
 
@@ -284,3 +303,30 @@ def test_a_server_others_can_reach_cannot_write(browser, copy, fresh):
     finally:
         context.close()
         bs.stop_server(server)
+
+
+def test_the_same_server_behind_the_documented_proxy_cannot_write(browser, review_app, fresh, tmp_path):
+    # The app listens on 127.0.0.1 and the proxy runs beside it: every colleague who signs in at
+    # the proxy arrives from loopback too. The proxy's X-Forwarded-For turns saving off.
+    from test_proxy import PASSWORD, USER, nginx_in_front
+
+    with nginx_in_front(review_app.url, tmp_path) as proxy:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, ignore_https_errors=True,
+                                      http_credentials={"username": USER, "password": PASSWORD})  # fmt: skip
+        try:
+            page = context.new_page()
+            open_article(page, proxy.url, A0)
+            info = page.locator('[data-testid="stAlertContentInfo"]').filter(has_text="saving is off")
+            assert "came through a proxy (X-Forwarded-For is set)" in info.inner_text()
+            assert claim_box(page, TWELVE).get_by_role("button", name="Confirm").is_disabled()
+        finally:
+            context.close()
+    # Straight to the same server, saving is on: the proxy made the difference.
+    direct = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = direct.new_page()
+        open_article(page, review_app.url, A0)
+        assert claim_box(page, TWELVE).get_by_role("button", name="Confirm").is_enabled()
+    finally:
+        direct.close()
+    assert read_reviews(fresh.reviews).empty

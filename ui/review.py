@@ -335,17 +335,22 @@ def figure_controls(claim: Mapping[str, object], base: Mapping[str, object], tex
                            help="The rule read this figure right")  # fmt: skip
     if confirmed and _need_name(name):
         _attempt(save, decision_about(claim, text, CONFIRM, name), done=f"Confirmed {figure}.")
-    with row.popover("Reject", icon=":material/close:", disabled=off, key=f"review.reject-box.{cid}"):
+    if off:
+        # Shown, so the reader sees what could be done, but with nothing inside: no form to fill.
+        row.button("Reject", key=f"review.reject-box.{cid}", disabled=True, icon=":material/close:")
+        row.button("Amend", key=f"review.amend-box.{cid}", disabled=True, icon=":material/edit:")
+        return
+    with row.popover("Reject", icon=":material/close:", key=f"review.reject-box.{cid}"):
         note = st.text_input("Why is it wrong?", key=f"review.reject-note.{cid}",
                              max_chars=review.TEXT_LIMITS["note"])  # fmt: skip
         rejected = st.button("Reject this figure", key=f"review.reject.{cid}", type="primary")
         if rejected and _need_name(name):
             _attempt(save, decision_about(claim, text, REJECT, name, note.strip()),
                      done=f"Rejected {figure}: no chart uses it now.")  # fmt: skip
-    with row.popover("Amend", icon=":material/edit:", disabled=off, key=f"review.amend-box.{cid}"):
+    with row.popover("Amend", icon=":material/edit:", key=f"review.amend-box.{cid}"):
         _amend_form(claim, base, text, name)
     if claim.get("review", UNREVIEWED) != UNREVIEWED and row.button(
-        "Undo", key=f"review.undo.{cid}", disabled=off, icon=":material/undo:",
+        "Undo", key=f"review.undo.{cid}", icon=":material/undo:",
         help="Take back the decision: the figure is as the rule read it",
     ):  # fmt: skip
         _attempt(withdraw, cid, done=f"The decision about {figure} was taken back.")
