@@ -691,21 +691,45 @@ def review_categories(categories: pd.DataFrame, claims: pd.DataFrame) -> pd.Data
     new_rows = []
     for claim in _added_shares(claims):
         exporter, importer = str(claim["direction"]).split("->")
+        flow = (
+            (out["source"] == claim["article_id"])
+            & (out["exporter"] == exporter)
+            & (out["importer"] == importer)
+        )
         same = (
-            (out["source"] == claim["article_id"]) & (out["exporter"] == exporter)
-            & (out["importer"] == importer) & (out["category"].str.casefold() == str(claim["category"]).casefold())
+            flow
+            & (out["category"].str.casefold() == str(claim["category"]).casefold())
             & (out["claim_id"] == "")
-        )  # fmt: skip
+        )
         if same.any():
             out.loc[same.idxmax(), ["share", "claim_id"]] = [float(claim["value"]), claim["claim_id"]]
-        else:
-            row = {c: "" for c in out.columns}
-            row.update(exporter=exporter, importer=importer, category=claim["category"],
-                       share=float(claim["value"]), claim_id=claim["claim_id"], source=claim["article_id"])  # fmt: skip
-            new_rows.append(row)
+            continue
+        row = {c: "" for c in out.columns}
+        row.update(exporter=exporter, importer=importer, category=claim["category"], share=float(claim["value"]),
+                   claim_id=claim["claim_id"], source=claim["article_id"])  # fmt: skip
+        row.update(_list_of(out[flow], claim) if "list_id" in out.columns else {})
+        new_rows.append(row)
     if new_rows:
         out = pd.concat([out, pd.DataFrame(new_rows, columns=out.columns)], ignore_index=True)
     return out.astype({"share": float})
+
+
+def _list_of(lists: pd.DataFrame, claim: Mapping[str, object]) -> dict[str, object]:
+    """The list an added share belongs to: the last list of its flow in its article that starts
+    before it, with that list's period; else a list of its own (its claim id), with its period."""
+    start = int(claim["start"])
+    before = [
+        (int(lid.rsplit(":", 1)[1]), i)
+        for i, lid in lists["list_id"].items()
+        if int(lid.rsplit(":", 1)[1]) <= start
+    ]
+    if before:
+        listed = lists.loc[max(before)[1]]
+        return {
+            c: listed[c] for c in ("list_id", "period", "period_start", "period_end") if c in lists.columns
+        }
+    own = {"list_id": claim["claim_id"]}
+    return own | {c: claim[c] for c in ("period", "period_start", "period_end") if c in lists.columns}
 
 
 def _added_shares(claims: pd.DataFrame) -> Iterable[dict]:

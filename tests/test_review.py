@@ -32,7 +32,7 @@ from etl.review import (
     withdraw,
     write_reviews,
 )
-from etl.tables import read_table, read_tables
+from etl.tables import read_table, read_tables, validate
 
 A0, A1, A2 = article_id("000"), article_id("001"), article_id("002")
 TWELVE = f"{A0}:701"  # "$12 billion", Hassanzadeh: current trade
@@ -489,6 +489,9 @@ def test_an_added_category_share_fills_its_listed_category(claims, texts):
     assert len(cats) == len(listed), "filled in, not appended"
     other = review_categories(listed, reviewed.replace({"Chemicals": "Carpets"}))
     assert other["category"].tolist()[-1] == "Carpets" and len(other) == len(listed) + 1
+    # A category the list does not name joins the list it is in, never a list of its own.
+    assert other["list_id"].iloc[-1] == listed.set_index("category").loc["leather", "list_id"]
+    validate("export_categories", other)
 
 
 def test_the_reviews_file_is_copied_to_the_processed_folder(corpus, tmp_path, claims):
