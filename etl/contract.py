@@ -76,6 +76,7 @@ ACTIONS = (CONFIRM, REJECT, AMEND, ADD)
 UNREVIEWED, CONFIRMED, AMENDED, REJECTED, ADDED = "unreviewed", "confirmed", "amended", "rejected", "added"
 REVIEW_STATUSES = (UNREVIEWED, CONFIRMED, AMENDED, REJECTED, ADDED)
 STATUS_OF_ACTION = {CONFIRM: CONFIRMED, REJECT: REJECTED, AMEND: AMENDED, ADD: ADDED}
+BY_A_PERSON = (CONFIRMED, AMENDED, ADDED)  # statuses a person stands behind: "reviewed" on charts
 # The fields a reviewer may amend (or must give for an added claim), in claims column order.
 REVIEWED_FIELDS = ("pair", "metric", "direction", "category", "value", "unit", "qualifier", "period")
 # Columns the review adds to the claims table, after the extractor's CLAIM_COLUMNS:

@@ -40,10 +40,10 @@ from etl.contract import (
     ADDED,
     AMEND,
     AMENDED,
+    BY_A_PERSON,
     CATEGORY_SHARE,
     CLAIM_COLUMNS,
     CONFIRM,
-    CONFIRMED,
     CURATED,
     EXPORTS,
     IMPORT_SHARE,
@@ -76,7 +76,6 @@ MAX_QUOTE_CHARS = MAX_SENTENCE_CHARS  # the rules read no longer sentence, so no
 TEXT_LIMITS = {"article_id": 200, "category": 200, "period": 200, "reviewer": 100, "note": 1_000}
 REPORT_COLUMNS = ["line", "claim_id", "action", "reviewer", "outcome", "reason"]
 APPLIED, STALE, NOT_APPLIED = "applied", "stale", "not applied"
-BY_A_PERSON = (CONFIRMED, AMENDED, ADDED)  # review statuses a person stands behind
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

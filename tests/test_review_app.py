@@ -179,3 +179,32 @@ def test_status_words():
         "✓ amended by Ana, 2025-01-31 (the rule read: value 18,000,000,000, qualifier approx): he said 17"
     )
     assert rule_values('{"direction": ""}') == "direction (none)"
+
+
+# === what charts say ================================================================================
+def test_chart_words_for_each_review():
+    import pandas as pd
+
+    from charts import checked
+
+    claims = pd.DataFrame([
+        {"claim_id": "a:1", "review": "confirmed", "reviewed_by": "Ana", "reviewed_at": "2025-01-31T09:30:00Z"},
+        {"claim_id": "a:2", "review": "amended", "reviewed_by": "Ben", "reviewed_at": "2025-02-01T00:00:00Z"},
+        {"claim_id": "a:3", "review": "added", "reviewed_by": "Cy", "reviewed_at": "2025-02-02T00:00:00Z"},
+        {"claim_id": "a:4", "review": "unreviewed", "reviewed_by": "", "reviewed_at": ""},
+        {"claim_id": "a:5", "review": "rejected", "reviewed_by": "Di", "reviewed_at": "2025-02-03T00:00:00Z"},
+    ])  # fmt: skip
+    said = [checked.words(c) for _, c in claims.iterrows()]
+    assert said == [
+        "reviewed by a person (Ana, 2025-01-31)", "reviewed and corrected by a person (Ben, 2025-02-01)",
+        "added by a person (Cy, 2025-02-02)", "extracted by rule, not reviewed", "extracted by rule, not reviewed",
+    ]  # fmt: skip
+    assert checked.checked_ids(claims) == {"a:1", "a:2", "a:3"}
+    assert checked.tally(claims) == "3 of 5 figures reviewed by a person"
+    assert checked.tally(claims.head(3)) == "every figure reviewed by a person"
+    assert checked.tally(claims.tail(2)) == "no figure reviewed by a person"
+    assert checked.mark("Hassanzadeh: $12.0B", True) == "Hassanzadeh: $12.0B ✓"
+    assert checked.all_checked(["a:1", "a:2"], {"a:1", "a:2"}) and not checked.all_checked(
+        ["a:1", "a:4"], {"a:1"}
+    )
+    assert not checked.all_checked([""], {"a:1"}), "a derived side stands on no claim of its own"
