@@ -18,6 +18,7 @@ import pyarrow as arrow
 import pyarrow.compute as pc
 
 from etl.cache import CACHE_DIR, Cached, ExtractionCache, fingerprint
+from etl.contract import CLAIM_COLUMNS
 from etl.corpus import Article, CorpusError, CorpusListing, list_corpus, read_article
 from etl.parallel import ArticleResult, Job, cores, extract_corpus, worth_processes
 from etl.people import PEOPLE_CSV, read_people
@@ -58,8 +59,10 @@ def check_folders(articles_dir: Path, out_dir: Path) -> None:
 
 
 def arrow_schema(table: str) -> arrow.Schema:
-    """A table of tables.yml as Arrow columns."""
-    return arrow.schema([(f["name"], _ARROW_TYPES[f["type"]]) for f in fields(table)])
+    """A table of tables.yml as Arrow columns; for claims, the extractor's columns only (the
+    review's are added after extraction, so neither the workers nor the cache ever hold them)."""
+    kept = [f for f in fields(table) if table != "claims" or f["name"] in CLAIM_COLUMNS]
+    return arrow.schema([(f["name"], _ARROW_TYPES[f["type"]]) for f in kept])
 
 
 @dataclass
@@ -205,7 +208,7 @@ def run(
     order = [f.article_id for f in listing.files]
     known = cached.known(order, [f.published for f in listing.files]) if cached else [""] * len(order)
     refused = bool(listing.file_problems or listing.folder_problems or listing.metadata_problems)
-    job = Job(listing.folder, listing.folder_id, tuple(people), tuple(columns("claims")),
+    job = Job(listing.folder, listing.folder_id, tuple(people), tuple(CLAIM_COLUMNS),
               tuple(columns("export_categories")), check_only=refused)  # fmt: skip
     n_known = sum(map(bool, known))
     processes = _processes(jobs, len(listing.files) - n_known, n_known)

@@ -547,59 +547,74 @@ def apply(
     date from the metadata (for a period a person wrote, as the rules read it). A stale decision (its
     figure or sentence reads differently now) or one that no longer fits (the rules no longer find
     its claim, or now find the figure it adds) is not applied: its claim stays unreviewed and the
-    report says why.
+    report says why. Only the rows decided on are touched, so a large table costs one copy.
     """
     out = with_review_columns(claims)
-    rows = {cid: i for i, cid in enumerate(out["claim_id"])}
-    records = out.to_dict("records")
+    report: list[dict[str, object]] = []
+    if decisions.empty:
+        return out, pd.DataFrame(report, columns=REPORT_COLUMNS)
+    positions = pd.Index(out["claim_id"]).get_indexer(decisions["claim_id"])
+    changed: dict[int, dict[str, object]] = {}
     added: list[dict[str, object]] = []
-    report = []
-    for i, d in enumerate(decisions.to_dict("records")):
+    for i, (d, at) in enumerate(zip(decisions.to_dict("records"), positions, strict=True)):
+        claim = _row(out, int(at)) if at >= 0 else None
         outcome, reason = APPLIED, ""
         if stale := stale_reason(d, texts):
             outcome, reason = STALE, stale
-        elif problem := _fit_problem(d, rows, records):
+        elif problem := _fit_problem(d, claim):
             outcome, reason = NOT_APPLIED, problem
         else:
-            who = {"reviewed_by": d["reviewer"], "reviewed_at": d["reviewed_at"], "review_note": d["note"]}
-            status = STATUS_OF_ACTION[str(d["action"])]
+            who = {"review": STATUS_OF_ACTION[str(d["action"])], "reviewed_by": d["reviewer"],
+                   "reviewed_at": d["reviewed_at"], "review_note": d["note"]}  # fmt: skip
             aid = str(d["article_id"])
             when = (published or {}).get(aid, "")
-            if d["action"] == ADD:
-                added.append({**_added(d, texts[aid], when), "review": status, **who, "extracted": ""})
+            if claim is None:  # an add (a decision about a missing claim did not fit)
+                added.append({**_added(d, texts[aid], when), **who, "extracted": ""})
+            elif d["action"] == AMEND:
+                new, extracted = _amended(claim, d, texts[aid], when)
+                changed[int(at)] = {
+                    **new,
+                    **who,
+                    "extracted": json.dumps(extracted, ensure_ascii=False) if extracted else "",
+                }
+                if not extracted:
+                    reason = "the rules now read the claim as amended"
             else:
-                claim = records[rows[d["claim_id"]]]
-                if d["action"] == AMEND:
-                    new, extracted = _amended(claim, d, texts[aid], when)
-                    claim.update(
-                        new, extracted=json.dumps(extracted, ensure_ascii=False) if extracted else ""
-                    )
-                    if not extracted:
-                        reason = "the rules now read the claim as amended"
-                claim.update(review=status, **who)
+                changed[int(at)] = who
         report.append({"line": i + 2, "claim_id": d["claim_id"], "action": d["action"],
                        "reviewer": d["reviewer"], "outcome": outcome, "reason": reason})  # fmt: skip
-    if not records and not added:
-        return empty("claims"), pd.DataFrame(report, columns=REPORT_COLUMNS)
-    reviewed = pd.DataFrame(records + added, columns=CLAIM_COLUMNS + REVIEW_COLUMNS)
+    columns_at = {name: k for k, name in enumerate(out.columns)}
+    for at, values in changed.items():
+        for name, value in values.items():
+            out.iat[at, columns_at[name]] = value
     if added:  # the corpus and the rules list claims by article id, then by place in the article
-        reviewed = reviewed.sort_values(["article_id", "start"], kind="stable")
-    reviewed = reviewed.reset_index(drop=True).astype({"value": float, "start": int, "end": int})
-    return reviewed, pd.DataFrame(report, columns=REPORT_COLUMNS)
+        new_rows = pd.DataFrame(added, columns=CLAIM_COLUMNS + REVIEW_COLUMNS).astype(out.dtypes.to_dict())
+        out = pd.concat([out, new_rows], ignore_index=True).sort_values(
+            ["article_id", "start"], kind="stable"
+        )
+    return out.reset_index(drop=True), pd.DataFrame(report, columns=REPORT_COLUMNS)
 
 
-def _fit_problem(d: Mapping[str, object], rows: Mapping[str, int], records: list[dict]) -> str | None:
-    """Why a current decision does not fit the claims the rules found, or None."""
+def _row(df: pd.DataFrame, at: int) -> dict[str, object]:
+    """One claim as plain Python values (numbers as float and int, text as str)."""
+    row = {}
+    for name, value in df.iloc[at][CLAIM_COLUMNS].items():
+        row[name] = value.item() if hasattr(value, "item") else ("" if pd.isna(value) else value)
+    return row
+
+
+def _fit_problem(d: Mapping[str, object], claim: Mapping[str, object] | None) -> str | None:
+    """Why a current decision does not fit the claims the rules found, or None. `claim` is the
+    claim with the decision's id, if there is one."""
     cid = str(d["claim_id"])
-    extracted = cid in rows and records[rows[cid]]["method"] != CURATED
     if d["action"] == ADD:
-        if cid in rows:
+        if claim is not None:
             return f"the rules now find this figure (claim {cid}); confirm or amend that claim instead"
         return None
-    if not extracted:
+    if claim is None or claim["method"] == CURATED:
         return f"the rules found no claim {cid} (at {d['start']}-{d['end']}); review the figure again"
     if d["action"] == AMEND:
-        new, _ = _amended(records[rows[cid]], d)
+        new, _ = _amended(dict(claim), d)
         if problems := claim_problems(new):
             return "; ".join(f"{p.field}: {p.message}" for p in problems)
     return None
@@ -636,9 +651,8 @@ def decision_problems(row: Mapping[str, str], claims: pd.DataFrame, texts: Mappi
     if stale := stale_reason(decision, texts):
         return [f"figure: {stale}"]
     base = as_extracted(claims)
-    records = base.to_dict("records")
-    rows = {cid: i for i, cid in enumerate(base["claim_id"])}
-    if problem := _fit_problem(decision, rows, records):
+    at = int(pd.Index(base["claim_id"]).get_indexer([decision["claim_id"]])[0])
+    if problem := _fit_problem(decision, _row(base, at) if at >= 0 else None):
         return [f"claim_id: {problem}"]
     return []
 

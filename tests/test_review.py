@@ -569,3 +569,29 @@ def test_record_refuses_a_bad_decision_and_leaves_the_file(tmp_path, claims, tex
 def test_text_problem_is_linear_on_a_long_run_of_angle_brackets():
     assert text_problem("<" * 500 + " " * 500, 1_000) is None
     assert "HTML" in text_problem("< " * 400 + "<a", 1_000)
+
+
+# === the extraction cache holds what the rules found, never what a person decided ============
+def test_a_changed_decision_applies_on_a_cached_run(corpus, tmp_path, claims, monkeypatch):
+    import etl.parallel
+
+    seen: list[str] = []
+    real = etl.parallel.extract
+    monkeypatch.setattr(
+        etl.parallel, "extract", lambda aid, text, people=None: seen.append(aid) or real(aid, text, people)
+    )
+    out = tmp_path / "out"
+    reviews = write_reviews(decisions_of(decide(claims, TWELVE, "confirm")), tmp_path / "r.csv")
+    run(corpus, out, jobs=1, reviews=reviews)
+    assert by_id(read_table("claims", out)).loc[TWELVE, "review"] == "confirmed"
+    extracted = len(seen)
+    write_reviews(decisions_of(decide(claims, TWELVE, "reject")), reviews)
+    run(corpus, out, jobs=1, reviews=reviews)
+    assert len(seen) == extracted, "nothing extracted again: the rows came from the cache"
+    assert by_id(read_table("claims", out)).loc[TWELVE, "review"] == "rejected", "the new decision applied"
+    assert TWELVE not in set(read_table("target_gaps", out)["basis_claim_id"])
+    write_reviews(empty_reviews(), reviews)
+    run(corpus, out, jobs=1, reviews=reviews)
+    fresh = tmp_path / "fresh"
+    run(corpus, fresh, jobs=1, use_cache=False, reviews=reviews)
+    assert snapshot(out) == snapshot(fresh), "cached and fresh runs give the same bytes"
