@@ -1,15 +1,24 @@
-"""What a page says in words: per-pair summaries and the options a page offers. Pure pandas."""
+"""What a page says in words: per-pair summaries, page names and the options a page offers.
+
+Pure pandas. Every sentence here is computed from the tables: who sells less is read from the
+figures, a page's name follows the pair shown.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from charts import format as fmt
+from charts.catalog import short_names
+from charts.figures import pair_name, read_imbalance
+from etl.places import country_name
 
 Tables = Mapping[str, pd.DataFrame]
+DEFAULT_PAIR = "IRN-IRQ"  # the pair the product opens on (the seed articles' story)
 
 
 @dataclass(frozen=True)
@@ -23,35 +32,71 @@ class PairSummary:
     basis: str  # who stated the default basis figure, and why it is the default
     n_articles: int
     articles: tuple[str, ...]
+    latest: str = ""  # the most recent dated current figure: "$12.0B (2025-07-18)", or ""
+    gap_value: float = math.nan
+    pct_value: float = math.nan
+    latest_value: float = math.nan
+
+    @property
+    def name(self) -> str:
+        return pair_name(self.pair)
 
 
 def pairs(tables: Tables) -> list[str]:
-    """Pairs with a trade figure, most-reported first."""
+    """Every pair the claims name: most trade figures (volumes and targets) first, then the rest."""
     claims = tables["claims"]
-    trade = claims[claims["metric"].isin(["trade_volume", "trade_target"])]
-    counts = trade.groupby("pair").size().sort_values(ascending=False, kind="stable")
-    return list(counts.index)
+    trade = claims["metric"].isin(["trade_volume", "trade_target"])
+    counts = (
+        pd.DataFrame({"pair": claims["pair"], "trade": trade}).groupby("pair")["trade"].agg(["sum", "size"])
+    )
+    ordered = counts.sort_values(["sum", "size"], ascending=False, kind="stable")
+    return list(ordered.index)
+
+
+def default_pair(tables: Tables, options: list[str] | None = None) -> str:
+    options = pairs(tables) if options is None else options
+    return DEFAULT_PAIR if DEFAULT_PAIR in options else (options[0] if options else "")
+
+
+def _dated(claims: pd.DataFrame, tables: Tables) -> pd.Series:
+    """When each claim holds: its period's end when the ETL gives one, else its article's date."""
+    dates = tables["articles"].set_index("article_id")["published"]
+    when = claims["article_id"].map(dates).fillna("")
+    if "period_end" in claims.columns:
+        ends = claims["period_end"].fillna("").astype(str)
+        when = ends.where(ends != "", when)
+    return when.astype(str)
 
 
 def pair_summary(tables: Tables, pair: str) -> PairSummary:
     claims = tables["claims"]
     mine = claims[claims["pair"] == pair]
-    volumes = mine[mine["metric"] == "trade_volume"].sort_values("value", kind="stable")
+    volumes = mine[mine["metric"] == "trade_volume"]
     targets = mine[mine["metric"] == "trade_target"]
+    targets = targets[targets["direction"].fillna("") == ""] if "direction" in targets else targets
     gaps = tables["target_gaps"]
     default = gaps[(gaps["pair"] == pair) & gaps["is_default"]]
     if volumes.empty:
         current = "no current figure reported"
     else:
-        low, high = volumes.iloc[0], volumes.iloc[-1]
-        current = fmt.hedged(low.value, low.unit, low.qualifier, low.scope)
-        if len(volumes) > 1:
-            current += " to " + fmt.hedged(high.value, high.unit, high.qualifier, high.scope)
+        current = fmt.hedged_range([(v.value, v.unit, v.qualifier, v.scope) for v in volumes.itertuples()])
+    latest, latest_value = "", math.nan
+    if len(volumes):
+        when = _dated(volumes, tables)
+        if (when != "").any():
+            row = volumes.loc[when[when != ""].sort_values(kind="stable").index[-1]]
+            latest = f"{fmt.hedged(row.value, row.unit, row.qualifier, row.scope)} ({when[row.name]})"
+            latest_value = float(row.value)
+    gap_value = pct_value = math.nan
     if len(default):
         d = default.iloc[0]
         target = fmt.money(d.target, d.unit)
         gap, pct = fmt.money(d.gap, d.unit), fmt.percent(d.pct_of_target)
-        who = d.current_speaker or "an unattributed source"
+        gap_value, pct_value = float(d.gap), float(d.pct_of_target)
+        who = (
+            short_names(tables["people"]).get(d.current_speaker, d.current_speaker)
+            or "an unattributed source"
+        )
         basis = (
             f"{fmt.hedged(d.current, d.unit, d.current_qualifier, d.current_scope)} ({who}); {d.basis_rule}"
         )
@@ -61,7 +106,41 @@ def pair_summary(tables: Tables, pair: str) -> PairSummary:
     else:
         target, gap, pct, basis = "no target stated", "", "", ""
     ids = tuple(sorted(set(mine["article_id"])))
-    return PairSummary(pair, current, len(volumes), target, gap, pct, basis, len(ids), ids)
+    return PairSummary(
+        pair, current, len(volumes), target, gap, pct, basis, len(ids), ids, latest, gap_value, pct_value,
+        latest_value,
+    )  # fmt: skip
+
+
+# The Overview's orders: URL value -> (label, key to sort on; pairs without the figure go last).
+SORTS = {
+    "gap": "Gap to target, largest first",
+    "share": "Share of target reached, lowest first",
+    "latest": "Latest figure, largest first",
+    "name": "Name, A to Z",
+}
+
+
+def overview(tables: Tables, sort: str = "gap", find: str = "") -> list[PairSummary]:
+    """Every pair's summary whose country names (or codes) hold `find`, in the order `sort`."""
+    words = find.casefold().split()
+    found = [
+        s
+        for s in (pair_summary(tables, p) for p in pairs(tables))
+        if all(w in _searchable(s.pair) for w in words)
+    ]
+
+    def key(s: PairSummary) -> tuple:
+        value = {"gap": -s.gap_value, "share": s.pct_value, "latest": -s.latest_value}.get(sort, math.nan)
+        missing = math.isnan(value)
+        return (0 if sort == "name" else missing, 0.0 if missing else value, s.name)
+
+    return sorted(found, key=key)
+
+
+def _searchable(pair: str) -> str:
+    codes = pair.split("-")
+    return " ".join([*codes, *(country_name(c) for c in codes)]).casefold()
 
 
 def bases(tables: Tables, pair: str) -> tuple[list[str], str]:
@@ -79,7 +158,46 @@ def balance_pairs(tables: Tables) -> list[str]:
     return list(dict.fromkeys(tables["trade_balance"]["pair"]))
 
 
-def category_flows(tables: Tables) -> list[str]:
-    """Export flows with categories, as "EXPORTER->IMPORTER"."""
+def category_flows(tables: Tables, pair: str | None = None) -> list[str]:
+    """Export flows with categories, as "EXPORTER->IMPORTER" (of one pair when given)."""
     cats = tables["export_categories"]
-    return list(dict.fromkeys(cats["exporter"] + "->" + cats["importer"]))
+    flows = list(dict.fromkeys(cats["exporter"] + "->" + cats["importer"]))
+    if pair is None:
+        return flows
+    return [f for f in flows if "-".join(sorted(f.split("->"))) == pair]
+
+
+# --- page names that follow the pair --------------------------------------------------------------
+def imbalance_title(tables: Tables, pair: str, basis: str | None = None) -> str:
+    """ "Iraq's export imbalance with Iran": the side that sells less on `basis` (default: every
+    basis of the pair) names the page."""
+    balance = tables["trade_balance"]
+    rows = balance[balance["pair"] == pair]
+    if basis is not None:
+        rows = rows[rows["basis_claim_id"] == basis]
+    if rows.empty:
+        return f"Export imbalance: {pair_name(pair)}"
+    words = read_imbalance(rows)
+    if words.balanced:
+        return f"{pair_name(pair)}: trade about even both ways"
+    if words.mixed:
+        return f"Export imbalance: {pair_name(pair)}"
+    return f"{country_name(words.smaller)}'s export imbalance with {country_name(words.larger)}"
+
+
+def imbalance_nav(tables: Tables, pair: str) -> str:
+    """The navigation's name for the imbalance page: "Iraq's export imbalance" for a pair where the
+    figures say who sells less, else "Export imbalance"."""
+    title = imbalance_title(tables, pair)
+    return title.split(" with ")[0] if "'s export imbalance with " in title else "Export imbalance"
+
+
+def export_mix_title(flow: str) -> str:
+    exporter, importer = flow.split("->")
+    return f"{country_name(exporter)}'s export mix to {country_name(importer)}"
+
+
+def export_mix_nav(tables: Tables, pair: str) -> str:
+    """ "Iran's export mix" when the pair has one flow with categories, else "Export mix"."""
+    flows = category_flows(tables, pair)
+    return f"{country_name(flows[0].split('->')[0])}'s export mix" if len(flows) == 1 else "Export mix"

@@ -5,12 +5,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from charts.catalog import short_id
+from charts.catalog import article_name, short_id
 from charts.exports import csv_bytes, tables_zip
 from charts.figures import pair_name
 from etl.corpus import decode_article
 from etl.extract import Claim
-from etl.pipeline import RAW
 from etl.tables import TABLE_NAMES
 from etl.transform import claims_table
 from ui import data, view
@@ -35,7 +34,8 @@ st.markdown(
 st.subheader("Articles", anchor=False)
 listing = pd.DataFrame({
     "Article": articles["article_id"].map(short_id),
-    "Title": articles["title"].replace("", "(untitled)"),
+    "Title, or opening words when untitled": [article_name(a, tables, 90) for a in articles["article_id"]],
+    "Publisher": articles["publisher"].replace("", "not stated"),
     "Published": articles["published"].replace("", "date not stated"),
     "Claims": articles["n_claims"],
     "File": articles["article_id"] + ".txt",
@@ -45,10 +45,12 @@ st.dataframe(listing, hide_index=True, width="stretch")
 # --- the reader ---------------------------------------------------------------------------------
 st.subheader("Read an article", anchor=False)
 ids = list(articles["article_id"])
-labels = dict(zip(ids, listing["Article"] + " · " + listing["Title"], strict=True))
+labels = dict(
+    zip(ids, listing["Article"] + " · " + listing["Title, or opening words when untitled"], strict=True)
+)
 chosen = view.pick("article", "Article", ids, ids[0], lambda i: labels.get(i, i))
 try:
-    text = data.article_text(RAW, chosen)
+    text = data.article_text(data.raw_dir(), chosen)
 except (OSError, ValueError) as problem:
     st.warning(f"The text of {md(chosen)} cannot be shown: {md(problem)}. Rebuild with `python -m etl`.")
 else:
