@@ -5,6 +5,7 @@ import streamlit as st
 
 from charts import format as fmt
 from charts import summary
+from charts.catalog import article_name
 from charts.figures import direction_name, pair_name
 from etl.places import country_name
 from ui import data, view
@@ -37,7 +38,8 @@ unit = mine["unit"].iloc[0]
 with right:
     basis = view.pick(
         "basis", "Two-way total to split (basis)", bases, default if default in bases else bases[0],
-        lambda i: f"{fmt.money(mine[mine.basis_claim_id == i]['total'].iloc[0], unit)} total",
+        lambda i: f"{fmt.money(mine[mine.basis_claim_id == i]['total'].iloc[0], unit)} total, "
+        + article_name(i.rsplit(":", 1)[0], tables, 36),
     )  # fmt: skip
 heading.title(summary.imbalance_title(tables, pair, basis))
 

@@ -12,9 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from charts import catalog, figures, summary
+from charts import catalog, figures, style, summary
 from charts import format as fmt
-from charts import style
 from charts.exports import csv_bytes, readme, slides, tables_zip
 from charts.style import PRESENTING, SCREEN
 from etl.tables import empty, read_tables

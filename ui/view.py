@@ -110,16 +110,29 @@ def resolve(key: str, options: Sequence[str], default: str, describe: Callable[[
 
 def pick(key: str, label: str, options: Sequence[str], default: str, describe: Callable[[str], str] = str,
          help: str | None = None) -> str:  # fmt: skip
-    """A select box bound to the URL parameter `key`."""
+    """A select box bound to the URL parameter `key`. Options that read the same are numbered, so
+    a reader can tell them apart (and Streamlit, which tells options apart by their words, too)."""
     value = resolve(key, options, default, describe)
     widget = f"widget.{key}"
     st.session_state[widget] = value
+    words = distinct([describe(o) for o in options])
+    label_of = dict(zip(options, words, strict=True))
 
     def changed() -> None:
         _changed(key, st.session_state[widget])
 
-    st.selectbox(label, options, format_func=describe, key=widget, on_change=changed, help=help)
+    st.selectbox(label, options, format_func=label_of.get, key=widget, on_change=changed, help=help)
     return value
+
+
+def distinct(labels: list[str]) -> list[str]:
+    """The labels, with "(2)", "(3)" … added to the second and later of any that repeat."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out
 
 
 def whole_number(key: str, low: int, high: int, default: int, what: str) -> int:
