@@ -149,6 +149,12 @@ def speaker(name: str, tables: Tables) -> str:
     return short_names(tables["people"]).get(name, name) if name else "unattributed"
 
 
+def published(tables: Tables) -> dict[str, str]:
+    """article_id -> its date as stated (only the dated ones)."""
+    articles = tables["articles"]
+    return {a: d for a, d in zip(articles["article_id"], articles["published"], strict=True) if d}
+
+
 def _claims(tables: Tables, ids: list[str]) -> pd.DataFrame:
     claims = tables["claims"]
     wanted = [i for i in dict.fromkeys(ids) if i]
@@ -169,10 +175,12 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN
     claims = _claims(tables, ids)
     sources = tuple(sorted(set(claims["article_id"])))
     names = short_names(tables["people"])
-    fig = figures.current_vs_target(rows, basis, source_line(sources, tables), look, names)
+    dates = published(tables)
+    fig = figures.current_vs_target(rows, basis, source_line(sources, tables), look, names, dates)
     unit = rows["unit"].iloc[0]
     parts = [
-        f"{figures.basis_label(r, names)}: gap {fmt.money(r['gap'], unit)}, {fmt.percent(r['pct_of_target'])} of target"
+        f"{figures.basis_label(r, names, dates.get(r['current_article_id'], ''))}: gap {fmt.money(r['gap'], unit)}, "
+        f"{fmt.percent(r['pct_of_target'])} of target"
         for _, r in rows.iterrows()
     ]
     description = (
@@ -184,6 +192,7 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN
         "Stated by": [names.get(s, s) or "unattributed" for s in rows["current_speaker"]],
         "Current trade": [fmt.hedged(v, unit, q) for v, q in zip(rows["current"], rows["current_qualifier"], strict=True)],
         "Includes": [s or "not stated" for s in rows["current_scope"]],
+        "Article's date": [dates.get(a, "not stated") for a in rows["current_article_id"]],
         "Target": [fmt.money(v, unit) for v in rows["target"]],
         "Gap to target": [fmt.money(v, unit) for v in rows["gap"]],
         "Share of target reached": [fmt.percent(v) for v in rows["pct_of_target"]],

@@ -42,11 +42,14 @@ def direction_name(direction: str) -> str:
     return " → ".join(country_name(c) for c in direction.split("->"))
 
 
-def basis_label(row: pd.Series | dict, names: Mapping[str, str] | None = None) -> str:
-    """ "Samad Hassanzadeh: $12.0B" or "Abdul Mohsen: about $18.0B incl. energy" (short names)."""
+def basis_label(row: pd.Series | dict, names: Mapping[str, str] | None = None, when: str = "") -> str:
+    """ "Samad Hassanzadeh: $12.0B" or "Abdul Mohsen: about $18.0B incl. energy" (short names),
+    with the article's date when given: "unattributed: $11.0B (2025-01-15)"."""
     figure = fmt.hedged(row["current"], row["unit"], row["current_qualifier"], row["current_scope"])
     speaker = row["current_speaker"]
-    return f"{(names or {}).get(speaker, speaker) or 'unattributed'}: {figure}"
+    return f"{(names or {}).get(speaker, speaker) or 'unattributed'}: {figure}" + (
+        f" ({when})" if when else ""
+    )
 
 
 def _empty(title: str, subtitle: str, source: str, message: str, look: Look) -> go.Figure:
@@ -94,11 +97,13 @@ HEDGES = {
 
 
 def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look = SCREEN,
-                      names: Mapping[str, str] | None = None) -> go.Figure:  # fmt: skip
+                      names: Mapping[str, str] | None = None, dates: Mapping[str, str] | None = None) -> go.Figure:  # fmt: skip
     """Every current-volume claim of one pair as its own bar, topped up to the target by its gap.
 
     `gaps` holds target_gaps rows of one pair; `chosen` is the basis claim drawn in full colour;
-    `names` maps a speaker to the short name shown (the full name is in the hover text).
+    `names` maps a speaker to the short name shown (the full name is in the hover text); `dates`
+    maps an article to its date, shown beside each figure so figures of different years can be
+    told apart.
     """
     if gaps.empty:
         return _empty(
@@ -152,15 +157,15 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
             if g > 0
             else f"above by<br>{fmt.money(-g, unit)}"
         )
-        fig.add_annotation(y=i, x=max(target, float(cur)), xshift=6, xanchor="left", showarrow=False, text=text,
-                           align="left", font={"size": look.base - 1, "color": INK})  # fmt: skip
+        fig.add_annotation(y=i, x=max(target, float(cur)), xshift=5, xanchor="left", showarrow=False, text=text,
+                           align="left", font={"size": look.base - 2, "color": INK})  # fmt: skip
     fig.add_vline(x=target, line={"color": INK, "dash": "dash", "width": 2})
     _label_rows(fig, labels, look, offset=0.3, above=0.5)
     fig.add_annotation(x=target, y=-0.3 - 0.35, yanchor="bottom", xanchor="center", showarrow=False,
                        text=f"target {fmt.money(target, unit)}", font={"size": look.base, "color": INK},
                        bgcolor="white")  # fmt: skip
     fig.update_layout(barmode="stack", legend_traceorder="normal")
-    _money_axis(fig, top, unit, room=1.22)  # room for "gap … reached" right of the target line
+    _money_axis(fig, top, unit, room=1.25)  # room for "gap … reached" right of the target line
     n = len(gaps)
     return finish(
         fig,

@@ -33,7 +33,7 @@ FONT = "Source Sans Pro, Arial, sans-serif"
 # Slide export: 16 : 9 at 1920 x 1080 px. Laid out at half size and rendered at scale 2, so type
 # is as large on the slide as it is on screen relative to the chart.
 EXPORT_WIDTH, EXPORT_HEIGHT, EXPORT_SCALE = 960, 540, 2
-MARGIN_LEFT, MARGIN_RIGHT = 10, 24
+MARGIN_LEFT, MARGIN_RIGHT = 20, 24  # left: room for half of the "0 %" or "$0" tick label
 SOURCE_SHIFT = 52  # px from the bottom of the plot area to the source line: room for tick labels
 
 
@@ -213,7 +213,7 @@ def finish(fig: go.Figure, title: str, subtitle: str, source: str, look: Look = 
             }
         }
     )  # fmt: skip
-    fig.update_xaxes(automargin=True, gridcolor="#E6E6E6", zerolinecolor="#BBBBBB")
+    fig.update_xaxes(automargin=True, gridcolor="#E6E6E6", zerolinecolor="#BBBBBB", ticklabeloverflow="allow")
     fig.update_yaxes(automargin=True, gridcolor="#E6E6E6", zerolinecolor="#BBBBBB")
     return fig
 

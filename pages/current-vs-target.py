@@ -6,7 +6,7 @@ import streamlit as st
 
 from charts import format as fmt
 from charts import summary
-from charts.catalog import short_names, speaker
+from charts.catalog import published, short_names, speaker
 from charts.figures import basis_label, pair_name
 from ui import data, view
 from ui.panel import show_chart
@@ -38,22 +38,28 @@ if not ids:
 
 rows = gaps[gaps["pair"] == pair].set_index("basis_claim_id")
 names = short_names(tables["people"])
+dates = published(tables)
 with right:
     basis = view.pick(
         "basis", "Current figure to measure from (basis)", ids, default,
-        lambda i: basis_label(rows.loc[i], names) + (" (default)" if i == default else ""),
+        lambda i: basis_label(rows.loc[i], names, dates.get(rows.loc[i, "current_article_id"], ""))
+        + (" (default)" if i == default else ""),
     )  # fmt: skip
 chosen = rows.loc[basis]
-st.caption(
+rule = (
     f"The default basis is chosen by rule: {md(rows.loc[default, 'basis_rule'].removeprefix('default: '))}."
 )
+if not look.presentation:  # presenting, the chart comes first so it fits the screen
+    st.caption(rule)
 
 chart = data.chart("current_vs_target", pair, basis, look=look)
 show_chart(chart, tables)
+if look.presentation:
+    st.caption(rule)
 
 st.subheader("Growth needed to reach the target", anchor=False)
-published = tables["articles"].set_index("article_id")["published"].get(chosen["current_article_id"], "")
-start = int(published[:4]) if published else date.today().year
+stated = dates.get(chosen["current_article_id"], "")
+start = int(stated[:4]) if stated else date.today().year
 start_col, by_col = st.columns(2)
 with start_col:
     start_year = view.number(

@@ -62,7 +62,7 @@ stated = (
 )  # fmt: skip
 rest = fmt.percent(max(0.0, 100 - shared["share"].sum()))
 unshared = len(rows) - len(shared)
-st.markdown(
+in_words = (
     f"{country_name(exporter)}'s exports to {country_name(importer)} fall in **{len(rows)} "
     f"categor{'y' if len(rows) == 1 else 'ies'}** in {md(article_label(source, tables))}. {stated}. "
     + (
@@ -72,6 +72,8 @@ st.markdown(
         else f"The remaining **{rest}** is not itemised in the article."
     )
 )
+if not look.presentation:  # presenting, the chart comes first so it fits the screen
+    st.markdown(in_words)
 
 balance = tables["trade_balance"]
 flow_rows = balance[(balance["direction"] == flow)]
@@ -94,6 +96,8 @@ with right:
 
 chart = data.chart("export_mix", exporter, importer, source, base, look=look)
 show_chart(chart, tables)
+if look.presentation:
+    st.markdown(in_words)
 if base:
     st.caption(
         "Amounts are estimates: a stated share times an export figure that is itself derived or hedged."

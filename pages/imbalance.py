@@ -43,9 +43,15 @@ with right:
     )  # fmt: skip
 heading.title(summary.imbalance_title(tables, pair, basis))
 
+chart = data.chart("imbalance", pair, look=look)
+# Presenting, the chart comes first so it fits the screen; the figures in words follow it.
+if look.presentation:
+    show_chart(chart, tables)
+words = st.container()
+
 on_basis = mine[mine["basis_claim_id"] == basis].sort_values("exports", kind="stable")
 low, high = on_basis.iloc[0], on_basis.iloc[-1]  # the side that sells less first
-a, b, c = st.columns(3)
+a, b, c = words.columns(3)
 for column, side in ((a, low), (b, high)):
     column.metric(
         direction_name(side["direction"]) + (" (derived)" if side["derived"] else ""),
@@ -54,10 +60,9 @@ for column, side in ((a, low), (b, high)):
     )
 c.metric("Ratio", fmt.ratio(high["exports"] / low["exports"]) if low["exports"] > 0 else "no exports one way")
 seller = country_name(low["direction"].split("->")[0])
-st.markdown(
+words.markdown(
     f"On a two-way total of **{fmt.money(low['total'], unit)}**, {seller}'s exports are "
     f"**{fmt.percent(low['share_of_total'], 1)}** of the trade between the two countries."
 )
-
-chart = data.chart("imbalance", pair, look=look)
-show_chart(chart, tables)
+if not look.presentation:
+    show_chart(chart, tables)

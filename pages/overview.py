@@ -36,7 +36,13 @@ LINKS = (
     ("pages/export-mix.py", "Mix", ":material/category:"),
 )
 
-# Cards flow in rows: as many as fit (three on a laptop, five on a wide screen, one on a phone).
+# Cards flow in rows: as many as fit (three on a laptop, five on a wide screen); on a phone one a
+# row, the full width (our own CSS; no outside text in it).
+st.html(
+    """<style>@media (max-width: 640px) {
+    [class*="st-key-card-"] {width: 100% !important; flex: 1 1 100% !important; max-width: 100% !important;}
+    }</style>"""
+)
 grid = st.container(horizontal=True, wrap=True, gap="small")
 for s in cards:
     with grid.container(border=True, width=262, gap="small", key=f"card-{s.pair}"):
@@ -63,6 +69,6 @@ for s in cards:
             f"{len(labels)} source{'s' if len(labels) != 1 else ''}: {md(labels[0])}{more}",
             help=md("; ".join(labels)) if len(labels) > 1 else None,
         )
-        links = st.container(horizontal=True, gap="small")
+        links = st.container(horizontal=True, gap=None)
         for target, label, icon in LINKS:
             links.page_link(target, label=label, icon=icon, query_params={"pair": s.pair})

@@ -34,7 +34,7 @@ st.markdown(
 st.subheader("Articles", anchor=False)
 listing = pd.DataFrame({
     "Article": articles["article_id"].map(short_id),
-    "Title, or opening words when untitled": [article_name(a, tables, 90) for a in articles["article_id"]],
+    "Title, or opening words when untitled": [article_name(a, tables, 64) for a in articles["article_id"]],
     "Publisher": articles["publisher"].replace("", "not stated"),
     "Published": articles["published"].replace("", "date not stated"),
     "Claims": articles["n_claims"],

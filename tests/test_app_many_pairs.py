@@ -124,4 +124,6 @@ def test_overview_and_sources(pointed: Path, page: str) -> None:
         )  # the sources, and all of them on hover
         text = re.sub(r"\\(.)", r"\1", words)  # Markdown escapes removed
         assert "untitled" not in text
-        assert "“The numbers behind Egypt-Saudi trade Trade…” (opening words)" in text  # m40: no title, no date
+        assert (
+            "“The numbers behind Egypt-Saudi trade Trade…” (opening words)" in text
+        )  # m40: no title, no date

@@ -219,9 +219,7 @@ def test_sources_lists_every_article_and_filters_claims() -> None:
     assert len(articles) == 5
     assert "date not stated" in set(articles["Published"])
     titles = list(articles["Title, or opening words when untitled"])
-    assert titles[0] == (
-        "“The Iranian and Iraqi governments are exploring the establishment of joint industrial…” (opening words)"
-    )
+    assert titles[0] == ("“The Iranian and Iraqi governments are exploring the…” (opening words)")
     assert not any("untitled" in t for t in titles)
     assert articles.loc[articles["Article"] == "003", "Claims"].item() == 0
     claims = _claims_table(at)
@@ -337,3 +335,15 @@ def test_unreadable_article_text_is_explained(tmp_path: Path, monkeypatch: pytes
     at.selectbox(key="widget.article").set_value("001_a16e215cca9023c3").run()  # that file is absent
     assert any("001_a16e215cca9023c3" in shown(w.value) for w in at.warning)
     assert _claims_table(at) is not None  # the claims table and downloads still show
+
+
+def test_table_view_reads_as_words_and_the_csv_stays_raw() -> None:
+    at = run_page(PAGES[1])
+    at.segmented_control(key="mode.current-vs-target-IRN-IRQ").set_value("Table").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "Gap to target" in table.columns and "basis_claim_id" not in table.columns
+    assert list(table["Current trade"]) == ["$12.0B", "over $10.0B", "about $18.0B"]
+    assert "lower_bound" not in table.to_csv()
+    csv = next(b for b in at.get("download_button") if b.proto.label == "Download data (CSV)")
+    assert csv.proto.help.startswith("Exactly the rows this chart draws")

@@ -12,7 +12,7 @@
   window.__tradeFit = true;
   const EXPORT_MIN = 768;
   const EXPORT_MAX = 1600;
-  const SIDE = 10 + 24 + 12; // margin.l + margin.r + padding, as in charts/style.py
+  const SIDE = 20 + 24 + 12; // margin.l + margin.r + padding, as in charts/style.py
   // Plotly's markup, spelt with \x3c: Streamlit's sanitizer drops a script holding "<" and a letter.
   const [B, B_END, I, I_END, BR] = ["\x3cb>", "\x3c/b>", "\x3ci>", "\x3c/i>", "\x3cbr>"];
   const ctx = document.createElement("canvas").getContext("2d");
@@ -45,7 +45,7 @@
   const stageHeight = (gd, width) => {
     const main = document.querySelector('[data-testid="stMain"]');
     const top = gd.getBoundingClientRect().top + (main ? main.scrollTop : 0);
-    return Math.max(340, Math.min(Math.round((width * 9) / 16), Math.round(window.innerHeight - top - 16)));
+    return Math.max(420, Math.min(Math.round((width * 9) / 16), Math.round(window.innerHeight - top - 16)));
   };
 
   // Streamlit gives a chart's element the height of the figure it was sent and sizes the figure
@@ -102,7 +102,8 @@
   };
 
   const bind = () => {
-    for (const gd of document.querySelectorAll(".js-plotly-plot")) {
+    // Only the app's charts: plotly's image export draws a hidden copy, which must keep its size.
+    for (const gd of document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')) {
       if (!gd.__fitBound && typeof gd.on === "function") {
         gd.__fitBound = true;
         gd.on("plotly_afterplot", () => fit(gd));
