@@ -56,24 +56,54 @@ def _shorten(text: str, width: int) -> str:
     return text[:width].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
 
 
+@dataclass(frozen=True)
+class _Article:
+    title: str
+    publisher: str
+    published: str
+    opening: str
+
+
+_BY_ID: dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame | None, dict[str, _Article]]] = {}
+
+
+def _articles(tables: Tables) -> dict[str, _Article]:
+    """article_id -> what names it, read once per articles table (pages name dozens of articles a
+    run; filtering the table for each costs more than drawing the page)."""
+    articles, openings = tables["articles"], tables.get("openings")
+    key = (id(articles), id(openings))
+    hit = _BY_ID.get(key)
+    if hit is None:
+        first = (
+            dict(zip(openings["article_id"], openings["opening"], strict=True))
+            if openings is not None
+            else {}
+        )
+        found = {
+            a: _Article(t or "", p or "", d or "", first.get(a, ""))
+            for a, t, p, d in zip(articles["article_id"], articles["title"], articles["publisher"],
+                                  articles["published"], strict=True)
+        }  # fmt: skip
+        if len(_BY_ID) >= 8:
+            _BY_ID.clear()
+        hit = _BY_ID[key] = (articles, openings, found)  # the frames are held, so their ids stay theirs
+    return hit[2]
+
+
 def article_name(article_id: str, tables: Tables, width: int = 48) -> str:
     """ "“Its title…”", or untitled, "“Its opening words…” (opening words)", or with neither, the
     article's file id: never a bare number."""
-    articles = tables["articles"]
-    row = articles.loc[articles["article_id"] == article_id, "title"]
-    title = row.iloc[0] if len(row) else ""
-    if title:
-        return f"“{_shorten(title, width)}”"
-    opening = _opening(article_id, tables)
-    return f"“{_shorten(opening, width)}” (opening words)" if opening else f"article {article_id}"
+    a = _articles(tables).get(article_id)
+    if a and a.title:
+        return f"“{_shorten(a.title, width)}”"
+    return f"“{_shorten(a.opening, width)}” (opening words)" if a and a.opening else f"article {article_id}"
 
 
 def article_label(article_id: str, tables: Tables, width: int = 48) -> str:
     """How a reader finds an article: “Its title…” (Publisher, 2025-07-18); untitled, “Its opening
-    words…” (opening words) (Publisher); with neither, the article's file id."""
-    articles = tables["articles"]
-    row = articles[articles["article_id"] == article_id]
-    details = [d for d in ((row["publisher"].iloc[0], row["published"].iloc[0]) if len(row) else ()) if d]
+    words…” (opening words; Publisher); with neither, the article's file id."""
+    a = _articles(tables).get(article_id)
+    details = [d for d in ((a.publisher, a.published) if a else ()) if d]
     name = article_name(article_id, tables, width)
     if not details:
         return name
@@ -83,11 +113,8 @@ def article_label(article_id: str, tables: Tables, width: int = 48) -> str:
 
 
 def _opening(article_id: str, tables: Tables) -> str:
-    openings = tables.get("openings")
-    if openings is None or openings.empty:
-        return ""
-    hit = openings.loc[openings["article_id"] == article_id, "opening"]
-    return str(hit.iloc[0]) if len(hit) else ""
+    a = _articles(tables).get(article_id)
+    return a.opening if a else ""
 
 
 def source_line(article_ids: list[str] | tuple[str, ...], tables: Tables) -> str:

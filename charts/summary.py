@@ -7,6 +7,7 @@ figures, a page's name follows the pair shown.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -58,57 +59,59 @@ def default_pair(tables: Tables, options: list[str] | None = None) -> str:
     return DEFAULT_PAIR if DEFAULT_PAIR in options else (options[0] if options else "")
 
 
-def _dated(claims: pd.DataFrame, tables: Tables) -> pd.Series:
-    """When each claim holds: its period's end when the ETL gives one, else its article's date."""
-    dates = tables["articles"].set_index("article_id")["published"]
-    when = claims["article_id"].map(dates).fillna("")
-    if "period_end" in claims.columns:
-        ends = claims["period_end"].fillna("").astype(str)
-        when = ends.where(ends != "", when)
-    return when.astype(str)
+def summaries(tables: Tables) -> dict[str, PairSummary]:
+    """Every pair's summary, in one pass over the claims (the Overview shows dozens)."""
+    dates = {
+        a: d for a, d in zip(tables["articles"]["article_id"], tables["articles"]["published"], strict=True)
+    }
+    names = short_names(tables["people"])
+    defaults: dict[str, tuple] = {}
+    for d in tables["target_gaps"].itertuples():
+        if d.is_default:
+            defaults.setdefault(d.pair, d)
+    by_pair: dict[str, list] = {}
+    for c in tables["claims"].itertuples():
+        by_pair.setdefault(c.pair, []).append(c)
+    return {pair: _summarise(pair, rows, defaults.get(pair), dates, names) for pair, rows in by_pair.items()}
 
 
 def pair_summary(tables: Tables, pair: str) -> PairSummary:
-    claims = tables["claims"]
-    mine = claims[claims["pair"] == pair]
-    volumes = mine[mine["metric"] == "trade_volume"]
-    targets = mine[mine["metric"] == "trade_target"]
-    targets = targets[targets["direction"].fillna("") == ""] if "direction" in targets else targets
-    gaps = tables["target_gaps"]
-    default = gaps[(gaps["pair"] == pair) & gaps["is_default"]]
-    if volumes.empty:
-        current = "no current figure reported"
-    else:
-        current = fmt.hedged_range([(v.value, v.unit, v.qualifier, v.scope) for v in volumes.itertuples()])
+    found = summaries(tables).get(pair)
+    return found or _summarise(pair, [], None, {}, {})
+
+
+def _summarise(pair: str, rows: list, d: tuple | None, dates: Mapping[str, str], names: Mapping[str, str]) -> PairSummary:  # fmt: skip
+    volumes = [c for c in rows if c.metric == "trade_volume"]
+    targets = [c for c in rows if c.metric == "trade_target" and not c.direction]
+    current = fmt.hedged_range([(v.value, v.unit, v.qualifier, v.scope) for v in volumes])
+    # The latest figure: by the end of the span it covers when the ETL says, else its article's date.
+    dated = [
+        (getattr(v, "period_end", "") or dates.get(v.article_id, ""), k, v) for k, v in enumerate(volumes)
+    ]
+    dated = [x for x in dated if x[0]]
     latest, latest_value = "", math.nan
-    if len(volumes):
-        when = _dated(volumes, tables)
-        if (when != "").any():
-            row = volumes.loc[when[when != ""].sort_values(kind="stable").index[-1]]
-            latest = f"{fmt.hedged(row.value, row.unit, row.qualifier, row.scope)} ({when[row.name]})"
-            latest_value = float(row.value)
+    if dated:
+        when, _, v = max(dated, key=lambda x: (x[0], x[1]))
+        latest, latest_value = f"{fmt.hedged(v.value, v.unit, v.qualifier, v.scope)} ({when})", float(v.value)
+    gap = pct = basis = ""
     gap_value = pct_value = math.nan
-    if len(default):
-        d = default.iloc[0]
+    if d is not None:
         target = fmt.money(d.target, d.unit)
         gap, pct = fmt.money(d.gap, d.unit), fmt.percent(d.pct_of_target)
         gap_value, pct_value = float(d.gap), float(d.pct_of_target)
-        who = (
-            short_names(tables["people"]).get(d.current_speaker, d.current_speaker)
-            or "an unattributed source"
-        )
+        who = names.get(d.current_speaker, d.current_speaker) or "an unattributed source"
         basis = (
             f"{fmt.hedged(d.current, d.unit, d.current_qualifier, d.current_scope)} ({who}); {d.basis_rule}"
         )
-    elif len(targets):
-        common = targets.groupby(["value", "unit"]).size().sort_values(ascending=False).index[0]
-        target, gap, pct, basis = fmt.money(common[0], common[1]), "", "", ""
+    elif targets:
+        value, unit = Counter((t.value, t.unit) for t in targets).most_common(1)[0][0]
+        target = fmt.money(value, unit)
     else:
-        target, gap, pct, basis = "no target stated", "", "", ""
-    ids = tuple(sorted(set(mine["article_id"])))
+        target = "no target stated"
+    ids = tuple(sorted({c.article_id for c in rows}))
     return PairSummary(
-        pair, current, len(volumes), target, gap, pct, basis, len(ids), ids, latest, gap_value, pct_value,
-        latest_value,
+        pair, current or "no current figure reported", len(volumes), target, gap, pct, basis, len(ids), ids,
+        latest, gap_value, pct_value, latest_value,
     )  # fmt: skip
 
 
@@ -124,11 +127,8 @@ SORTS = {
 def overview(tables: Tables, sort: str = "gap", find: str = "") -> list[PairSummary]:
     """Every pair's summary whose country names (or codes) hold `find`, in the order `sort`."""
     words = find.casefold().split()
-    found = [
-        s
-        for s in (pair_summary(tables, p) for p in pairs(tables))
-        if all(w in _searchable(s.pair) for w in words)
-    ]
+    every = summaries(tables)
+    found = [every[p] for p in pairs(tables) if all(w in _searchable(p) for w in words)]
 
     def key(s: PairSummary) -> tuple:
         value = {"gap": -s.gap_value, "share": s.pct_value, "latest": -s.latest_value}.get(sort, math.nan)
