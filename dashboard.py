@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -10,6 +11,7 @@ from charts import catalog, summary
 from charts.exports import slides
 from charts.figures import pair_name
 from ui import data, view
+from ui.assets import plotly_chunk
 from ui.shell import running_page
 
 # An emoji icon: Streamlit draws it as a data: URI. A ":material/...:" page icon is fetched from
@@ -28,6 +30,13 @@ def overview_link() -> None:
 
 
 FIT_JS = (Path(__file__).resolve().parent / "ui" / "fit.js").read_text(encoding="utf-8")
+# Our own script, first thing on every page: starts loading Streamlit's plotly code at once (it is
+# 4.7 MB and otherwise fetched only when the first chart arrives), and wraps each chart's words for
+# its width on screen. No article text in it.
+st.html(
+    f"<script>window.__plotlyChunk = {json.dumps(plotly_chunk())};\n{FIT_JS}</script>",
+    unsafe_allow_javascript=True,
+)
 
 current = view.presentation()
 # Before navigation, so the "build the tables" guard is the same page on every run.
@@ -60,8 +69,6 @@ PAGES = [
 ]
 ALIASES = [st.Page(overview_link, title="Overview", url_path="overview", visibility="hidden")]
 page = st.navigation(PAGES + ALIASES, position="hidden" if current.presentation else "sidebar")
-# Our own script (no article text in it): wraps each chart's words for its width on screen.
-st.html(f"<script>{FIT_JS}</script>", unsafe_allow_javascript=True)
 
 
 def slides_button(where: st.delta_generator.DeltaGenerator, label: str) -> None:

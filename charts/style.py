@@ -68,8 +68,10 @@ class Look:
 
     @property
     def width(self) -> int:
-        """The width text is wrapped for before the page knows the chart's real width."""
-        return 1300 if self.presentation else EXPORT_WIDTH
+        """The width text is wrapped for before the page knows the chart's real width: a chart on
+        a laptop's screen (1280 px with the sidebar), which the export's 960 px also holds; fit.js
+        wraps again for any other width."""
+        return 1300 if self.presentation else 820
 
     @property
     def ink(self) -> str:
@@ -139,13 +141,12 @@ def legend_rows(fig: go.Figure, width: float, size: float) -> int:
     names = [t.name or "" for t in fig.data if t.showlegend or (t.showlegend is None and several)]
     if not names:
         return 0
-    rows, used = 1, 0.0
-    for name in names:
-        item = 40 + text_width(name, size) + 10  # swatch, text, gap
-        if used and used + item > width:
-            rows, used = rows + 1, 0.0
-        used += item
-    return rows
+    # Plotly puts the entries on one row when they fit; else in columns as wide as the widest one.
+    widths = [text_width(name, size) + 47 for name in names]  # swatch, gaps and text, as drawn
+    if sum(widths) <= width:
+        return 1
+    per_row = max(1, int(width // max(widths)))
+    return math.ceil(len(names) / per_row)
 
 
 def finish(fig: go.Figure, title: str, subtitle: str, source: str, look: Look = SCREEN,
@@ -163,7 +164,7 @@ def finish(fig: go.Figure, title: str, subtitle: str, source: str, look: Look = 
     title_lines = wrap(title, width, look.title, bold=True)
     subtitle_lines = wrap(subtitle, width, look.base)
     source_lines = wrap(source, width, look.source)
-    top = _top(len(title_lines), len(subtitle_lines), legend * _legend_row(look), look)
+    top = _top(len(title_lines), len(subtitle_lines), _legend_px(legend, look), look)
     bottom = _bottom(len(source_lines), look)
     fig.update_layout(
         title={
@@ -208,7 +209,7 @@ def finish(fig: go.Figure, title: str, subtitle: str, source: str, look: Look = 
             "wrap": {
                 "title": title, "subtitle": subtitle, "source": source, "source_index": len(fig.layout.annotations) - 1,
                 "title_size": look.title, "base": look.base, "source_size": look.source,
-                "legend_row": _legend_row(look), "plot": None if look.presentation else plot,
+                "plot": None if look.presentation else plot,
                 "presentation": look.presentation, "font": FONT,
             }
         }
@@ -218,8 +219,9 @@ def finish(fig: go.Figure, title: str, subtitle: str, source: str, look: Look = 
     return fig
 
 
-def _legend_row(look: Look) -> int:
-    return look.base + 14
+def _legend_px(rows: int, look: Look) -> int:
+    """Height of plotly's legend (measured in Chromium: 30 px for one row of 13 px type, 51 for two)."""
+    return 9 + rows * (look.base + 8) if rows else 0
 
 
 def _top(title_lines: int, subtitle_lines: int, legend_px: int, look: Look) -> int:

@@ -338,7 +338,7 @@ def test_titles_wrap_by_width_not_at_forty_characters() -> None:
     gaps = _gaps([{"basis_claim_id": "a:5", "current": 3e9, "target": 4e9}])
     fig = figures.current_vs_target(gaps, "a:5", "Source: " + "word " * 60)
     source_lines = fig.layout.annotations[-1].text.count("<br>") + 1
-    assert source_lines == 2, "60 words at 11 px fill two lines of a 960 px export"
+    assert source_lines == 3, "60 words at 11 px fill three lines of an 820 px chart (a laptop's)"
     meta = fig.layout.meta["wrap"]
     assert meta["title"] and meta["source"].startswith("Source:"), "fit.js rewraps these words on screen"
 

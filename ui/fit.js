@@ -10,6 +10,10 @@
 (() => {
   if (window.__tradeFit) return;
   window.__tradeFit = true;
+  // Start loading Streamlit's plotly chart code now, not when the first chart arrives: the same
+  // URL the app imports it from (next to its main script), so the app then finds it loaded.
+  const main = document.querySelector('script[src*="static/js/index."]');
+  if (window.__plotlyChunk && main) import(new URL(window.__plotlyChunk, main.src).href).catch(() => {});
   const EXPORT_MIN = 768;
   const EXPORT_MAX = 1600;
   const SIDE = 20 + 24 + 12; // margin.l + margin.r + padding, as in charts/style.py
@@ -42,6 +46,20 @@
     return lines;
   };
 
+  // The words of a block as plotly holds them, one entry a line, markup removed.
+  const linesOf = (text) =>
+    String(text || "")
+      .split(BR)
+      .map((l) => l.replace(/\x3c\/?[bi]>/g, ""))
+      .filter(Boolean);
+  // Lines wrapped here, unless the ones already drawn fit the width in as many lines (the server
+  // measures text a little differently: keeping its lines saves a redraw).
+  const keep = (drawn, wanted, width, size, bold, font) => {
+    const old = linesOf(drawn);
+    const ok = old.length === wanted.length && old.every((l) => measure(l, size, bold, font) <= width);
+    return ok ? old : wanted;
+  };
+
   const stageHeight = (gd, width) => {
     const main = document.querySelector('[data-testid="stMain"]');
     const top = gd.getBoundingClientRect().top + (main ? main.scrollTop : 0);
@@ -65,14 +83,16 @@
     const key = `${width}:${meta.presentation ? window.innerHeight : ""}`;
     const title = gd.layout.title && gd.layout.title.text;
     const done = gd.__fit;
-    if (done && done.key === key && done.title === title && gd._fullLayout.height === done.height) {
+    if (done && done.key === key && done.title === title && Math.abs(gd._fullLayout.height - done.height) <= 6) {
       size(gd, done.height);
       return;
     }
     const room = Math.min(width, EXPORT_MAX) - SIDE;
-    const titleLines = wrap(meta.title, room, meta.title_size, true, meta.font);
-    const subtitleLines = wrap(meta.subtitle, room, meta.base, false, meta.font);
-    const sourceLines = wrap(meta.source, room, meta.source_size, false, meta.font);
+    const now = gd.layout;
+    const drawnSource = now.annotations[meta.source_index].text;
+    const titleLines = keep(title, wrap(meta.title, room, meta.title_size, true, meta.font), room, meta.title_size, true, meta.font);
+    const subtitleLines = keep((now.title.subtitle || {}).text, wrap(meta.subtitle, room, meta.base, false, meta.font), room, meta.base, false, meta.font);
+    const sourceLines = keep(drawnSource, wrap(meta.source, room, meta.source_size, false, meta.font), room, meta.source_size, false, meta.font);
     const legend = gd.querySelector(".legend");
     const legendHeight = legend ? legend.getBBox().height : 0;
     const top = Math.round(
@@ -96,7 +116,23 @@
       "margin.b": bottom,
       height,
     };
-    update[`annotations[${meta.source_index}].text`] = `${I}${sourceLines.join(BR)}${I_END}`;
+    const sourceKey = `annotations[${meta.source_index}].text`;
+    update[sourceKey] = `${I}${sourceLines.join(BR)}${I_END}`;
+    // Nothing to redraw when the words already sit as they should (the width the server wrapped for).
+    const near = (a, b) => Math.abs(a - b) <= 6;
+    const same =
+      now.title.text === update["title.text"] &&
+      (now.title.subtitle || {}).text === update["title.subtitle.text"] &&
+      now.annotations[meta.source_index].text === update[sourceKey] &&
+      near(now.margin.t, top) &&
+      near(now.margin.b, bottom) &&
+      near(gd._fullLayout.height, height);
+    if (same) {
+      gd.__fit.height = gd._fullLayout.height;
+      size(gd, gd.__fit.height);
+      return;
+    }
+    gd.__relayouts = (gd.__relayouts || 0) + 1; // how often the words had to move (read by the tests)
     size(gd, height);
     window.Plotly.relayout(gd, update);
   };
