@@ -30,13 +30,6 @@ def overview_link() -> None:
 
 
 FIT_JS = (Path(__file__).resolve().parent / "ui" / "fit.js").read_text(encoding="utf-8")
-# Our own script, first thing on every page: starts loading Streamlit's plotly code at once (it is
-# 4.7 MB and otherwise fetched only when the first chart arrives), and wraps each chart's words for
-# its width on screen. No article text in it.
-st.html(
-    f"<script>window.__plotlyChunk = {json.dumps(plotly_chunk())};\n{FIT_JS}</script>",
-    unsafe_allow_javascript=True,
-)
 
 current = view.presentation()
 # Before navigation, so the "build the tables" guard is the same page on every run.
@@ -69,6 +62,13 @@ PAGES = [
 ]
 ALIASES = [st.Page(overview_link, title="Overview", url_path="overview", visibility="hidden")]
 page = st.navigation(PAGES + ALIASES, position="hidden" if current.presentation else "sidebar")
+# Our own script, first on the page (no article text in it): on a page with charts it has the
+# browser fetch Streamlit's plotly code at once (4.7 MB, otherwise fetched only when the first chart
+# arrives), and it wraps each chart's words for the width the chart has on screen.
+chunk = plotly_chunk() if page.url_path in ("current-vs-target", "imbalance", "export-mix") else ""
+st.html(
+    f"<script>window.__plotlyChunk = {json.dumps(chunk)};\n{FIT_JS}</script>", unsafe_allow_javascript=True
+)
 
 
 def slides_button(where: st.delta_generator.DeltaGenerator, label: str) -> None:

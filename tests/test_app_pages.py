@@ -347,3 +347,17 @@ def test_table_view_reads_as_words_and_the_csv_stays_raw() -> None:
     assert "lower_bound" not in table.to_csv()
     csv = next(b for b in at.get("download_button") if b.proto.label == "Download data (CSV)")
     assert csv.proto.help.startswith("Exactly the rows this chart draws")
+
+
+def test_plotly_code_to_preload(tmp_path: Path) -> None:
+    """The file named for the browser to fetch early is Streamlit's own, and only when unambiguous."""
+    from ui.assets import STREAMLIT_JS, chunk_in, plotly_chunk
+
+    assert plotly_chunk() and (STREAMLIT_JS / plotly_chunk()).is_file()
+    assert chunk_in(tmp_path) == ""
+    (tmp_path / "PlotlyChart.a1.js").write_text("")
+    assert chunk_in(tmp_path) == "PlotlyChart.a1.js"
+    (tmp_path / "PlotlyChart.b2.js").write_text("")
+    (tmp_path / 'PlotlyChart."x.js').write_text("")
+    assert chunk_in(tmp_path) == "", "two candidates: preload nothing rather than the wrong one"
+    assert chunk_in(tmp_path / "missing") == ""

@@ -10,10 +10,15 @@
 (() => {
   if (window.__tradeFit) return;
   window.__tradeFit = true;
-  // Start loading Streamlit's plotly chart code now, not when the first chart arrives: the same
-  // URL the app imports it from (next to its main script), so the app then finds it loaded.
+  // Fetch Streamlit's plotly chart code now, not when the first chart arrives: the URL the app
+  // imports it from (next to its main script), preloaded (fetched and compiled, run by the app).
   const main = document.querySelector('script[src*="static/js/index."]');
-  if (window.__plotlyChunk && main) import(new URL(window.__plotlyChunk, main.src).href).catch(() => {});
+  if (window.__plotlyChunk && main) {
+    const link = document.createElement("link");
+    link.rel = "modulepreload";
+    link.href = new URL(window.__plotlyChunk, main.src).href;
+    document.head.appendChild(link);
+  }
   const EXPORT_MIN = 768;
   const EXPORT_MAX = 1600;
   const SIDE = 20 + 24 + 12; // margin.l + margin.r + padding, as in charts/style.py
