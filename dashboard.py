@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import hashlib
 from pathlib import Path
 
 import streamlit as st
@@ -29,7 +29,9 @@ def overview_link() -> None:
     st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
 
 
-FIT_JS = (Path(__file__).resolve().parent / "ui" / "fit.js").read_text(encoding="utf-8")
+# static/fit.js, its address carrying a hash of its text so a browser never runs a stale copy.
+FIT_JS_FILE = Path(__file__).resolve().parent / "static" / "fit.js"
+FIT_JS = f"app/static/fit.js?v={hashlib.sha256(FIT_JS_FILE.read_bytes()).hexdigest()[:12]}"
 
 current = view.presentation()
 # Before navigation, so the "build the tables" guard is the same page on every run.
@@ -66,9 +68,7 @@ page = st.navigation(PAGES + ALIASES, position="hidden" if current.presentation 
 # browser fetch Streamlit's plotly code at once (4.7 MB, otherwise fetched only when the first chart
 # arrives), and it wraps each chart's words for the width the chart has on screen.
 chunk = plotly_chunk() if page.url_path in ("current-vs-target", "imbalance", "export-mix") else ""
-st.html(
-    f"<script>window.__plotlyChunk = {json.dumps(chunk)};\n{FIT_JS}</script>", unsafe_allow_javascript=True
-)
+st.html(f'<script src="{FIT_JS}" data-plotly-chunk="{chunk}"></script>', unsafe_allow_javascript=True)
 
 
 def slides_button(where: st.delta_generator.DeltaGenerator, label: str) -> None:

@@ -21,7 +21,7 @@ find_col, sort_col = st.columns([3, 2])
 with find_col:
     find = view.words("find", "Find a country", placeholder="e.g. Iran, Turkey, IRQ")
 with sort_col:
-    order = view.pick("sort", "Sort by", list(summary.SORTS), "gap", summary.SORTS.get)
+    order = view.pick("sort", "Sort by", list(summary.SORTS), "gap", summary.SORTS.get, quiet_default=True)
 cards = summary.overview(tables, order, find)
 total = len(summary.pairs(tables))
 if not cards:

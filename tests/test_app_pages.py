@@ -242,7 +242,7 @@ def test_sources_try_an_article_escapes_and_extracts() -> None:
     assert not at.exception
     assert any("1 claim found" in m.value for m in at.markdown)
     html = " ".join(
-        h.proto.body for h in at.get("html") if "__tradeFit" not in h.proto.body
+        h.proto.body for h in at.get("html") if "static/fit.js" not in h.proto.body
     )  # not our script
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<mark" in html

@@ -109,17 +109,20 @@ def resolve(key: str, options: Sequence[str], default: str, describe: Callable[[
 
 
 def pick(key: str, label: str, options: Sequence[str], default: str, describe: Callable[[str], str] = str,
-         help: str | None = None) -> str:  # fmt: skip
+         help: str | None = None, *, quiet_default: bool = False) -> str:  # fmt: skip
     """A select box bound to the URL parameter `key`. Options that read the same are numbered, so
-    a reader can tell them apart (and Streamlit, which tells options apart by their words, too)."""
+    a reader can tell them apart (and Streamlit, which tells options apart by their words, too).
+    With `quiet_default`, the default (a constant, the same for every reader) is left out of the link."""
     value = resolve(key, options, default, describe)
+    if quiet_default:
+        _remember(key, value, default)
     widget = f"widget.{key}"
     st.session_state[widget] = value
     words = distinct([describe(o) for o in options])
     label_of = dict(zip(options, words, strict=True))
 
     def changed() -> None:
-        _changed(key, st.session_state[widget])
+        _changed(key, st.session_state[widget], default if quiet_default else None)
 
     st.selectbox(label, options, format_func=label_of.get, key=widget, on_change=changed, help=help)
     return value

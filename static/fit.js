@@ -1,4 +1,6 @@
 // Fits each chart's words to the width the chart has on screen (plotly does not wrap text).
+// Served by Streamlit from static/ (server.enableStaticServing) and loaded by dashboard.py as a
+// script file, so a Content-Security-Policy of script-src 'self' allows it.
 //
 // charts/style.py wraps titles, subtitles and source lines for the 960 px export and leaves the
 // unwrapped words in layout.meta.wrap. Once plotly has drawn a chart, this wraps them again for
@@ -8,22 +10,22 @@
 // axis stays above the fold. Our own code: it reads no article text as markup (plotly text is
 // escaped by charts/style.py, and relayout passes it to plotly as before).
 (() => {
+  const chunk = document.currentScript ? document.currentScript.dataset.plotlyChunk : "";
   if (window.__tradeFit) return;
   window.__tradeFit = true;
   // Fetch Streamlit's plotly chart code now, not when the first chart arrives: the URL the app
   // imports it from (next to its main script), preloaded (fetched and compiled, run by the app).
   const main = document.querySelector('script[src*="static/js/index."]');
-  if (window.__plotlyChunk && main) {
+  if (chunk && main) {
     const link = document.createElement("link");
     link.rel = "modulepreload";
-    link.href = new URL(window.__plotlyChunk, main.src).href;
+    link.href = new URL(chunk, main.src).href;
     document.head.appendChild(link);
   }
   const EXPORT_MIN = 768;
   const EXPORT_MAX = 1600;
   const SIDE = 20 + 24 + 12; // margin.l + margin.r + padding, as in charts/style.py
-  // Plotly's markup, spelt with \x3c: Streamlit's sanitizer drops a script holding "<" and a letter.
-  const [B, B_END, I, I_END, BR] = ["\x3cb>", "\x3c/b>", "\x3ci>", "\x3c/i>", "\x3cbr>"];
+  const [B, B_END, I, I_END, BR] = ["<b>", "</b>", "<i>", "</i>", "<br>"]; // plotly's markup
   const ctx = document.createElement("canvas").getContext("2d");
   const decoder = document.createElement("textarea");
 
@@ -55,7 +57,7 @@
   const linesOf = (text) =>
     String(text || "")
       .split(BR)
-      .map((l) => l.replace(/\x3c\/?[bi]>/g, ""))
+      .map((l) => l.replace(/<\/?[bi]>/g, ""))
       .filter(Boolean);
   // Lines wrapped here, unless the ones already drawn fit the width in as many lines (the server
   // measures text a little differently: keeping its lines saves a redraw).
