@@ -114,8 +114,11 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
     unit = gaps["unit"].iloc[0]
     target = float(gaps["target"].iloc[0])
     rows = list(range(len(gaps)))
+    dates = dates or {}
     figures = [
-        fmt.hedged(r["current"], unit, r["current_qualifier"], r["current_scope"]) for _, r in gaps.iterrows()
+        fmt.hedged(r["current"], unit, r["current_qualifier"], r["current_scope"])
+        + (f" ({dates[r['current_article_id']]})" if dates.get(r["current_article_id"]) else "")
+        for _, r in gaps.iterrows()
     ]
     speakers = [s or "" for s in gaps["current_speaker"]]
     labels = [f"<b>{plot_text(names.get(s, s) or 'unattributed')}</b>: {plot_text(f)}"

@@ -40,7 +40,8 @@ LINKS = (
 # row, the full width (our own CSS; no outside text in it).
 st.html(
     """<style>@media (max-width: 640px) {
-    [class*="st-key-card-"] {width: 100% !important; flex: 1 1 100% !important; max-width: 100% !important;}
+    [data-testid="stLayoutWrapper"]:has(> [class*="st-key-card-"]), [class*="st-key-card-"] {
+      width: 100% !important; flex: 1 1 100% !important; max-width: 100% !important;}
     }</style>"""
 )
 grid = st.container(horizontal=True, wrap=True, gap="small")

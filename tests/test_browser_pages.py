@@ -179,3 +179,16 @@ def test_export_mix_shows_the_unitemised_rest(page, app) -> None:
     assert "67 %" in drawn
     assert "30 %" in drawn and "3 %" in drawn
     assert "65 %" in bs.chart_svg_text(page.locator(bs.CHART).nth(1))
+
+
+def test_overview_is_one_card_a_row_on_a_phone_and_several_on_a_laptop(new_page, app) -> None:
+    for width, per_row in ((PHONE[0], 1), (1280, 2)):
+        page = new_page(width, 900)
+        bs.goto(page, app.url, "")
+        cards = page.locator('[class*="st-key-card-"]')
+        boxes = [cards.nth(i).bounding_box() for i in range(cards.count())]
+        main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+        tops = [round(b["y"]) for b in boxes]
+        assert tops.count(tops[0]) == per_row, (width, boxes)
+        if per_row == 1:
+            assert boxes[0]["width"] >= main["width"] - 2 * 40, (boxes[0], main)  # the column's width
