@@ -10,18 +10,15 @@
 // axis stays above the fold. Our own code: it reads no article text as markup (plotly text is
 // escaped by charts/style.py, and relayout passes it to plotly as before).
 (() => {
+  // Load Streamlit's plotly chart code now, not when the first chart arrives (dashboard.py names it
+  // only on pages with charts): the URL the app imports it from, next to its main script, so the
+  // app then finds it loaded and run. Run here, not just fetched, it overlaps the page's script.
+  // (Importing it again on a later page does nothing.)
   const chunk = document.currentScript ? document.currentScript.dataset.plotlyChunk : "";
+  const main = document.querySelector('script[src*="static/js/index."]');
+  if (chunk && main) import(new URL(chunk, main.src).href).catch(() => {});
   if (window.__tradeFit) return;
   window.__tradeFit = true;
-  // Fetch Streamlit's plotly chart code now, not when the first chart arrives: the URL the app
-  // imports it from (next to its main script), preloaded (fetched and compiled, run by the app).
-  const main = document.querySelector('script[src*="static/js/index."]');
-  if (chunk && main) {
-    const link = document.createElement("link");
-    link.rel = "modulepreload";
-    link.href = new URL(chunk, main.src).href;
-    document.head.appendChild(link);
-  }
   const EXPORT_MIN = 768;
   const EXPORT_MAX = 1600;
   const SIDE = 20 + 24 + 12; // margin.l + margin.r + padding, as in charts/style.py
