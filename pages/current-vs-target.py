@@ -1,13 +1,12 @@
 """Current vs target: every current-trade claim against the target, and the growth needed."""
 
-from datetime import date
-
 import streamlit as st
 
 from charts import format as fmt
 from charts import summary
 from charts.catalog import published, short_names, speaker
 from charts.figures import basis_label, pair_name
+from charts.summary import basis_year
 from ui import data, view
 from ui.panel import show_chart
 from ui.shell import ensure_app
@@ -58,24 +57,25 @@ if look.presentation:
     st.caption(rule)
 
 st.subheader("Growth needed to reach the target", anchor=False)
-stated = dates.get(chosen["current_article_id"], "")
-start = int(stated[:4]) if stated else date.today().year
+held = basis_year(tables, basis, dates.get(chosen["current_article_id"], ""))
 start_col, by_col = st.columns(2)
 with start_col:
-    start_year = view.number(
-        "from", "Year the basis figure holds", 1990, 2100, start,
-        help="The article's date when it states one, else this year",
+    start_year = int(
+        view.pick(
+            "from", "Year the basis figure holds", [str(y) for y in range(1990, 2101)], str(held),
+            help="The year the figure covers when the article says, else the article's date, else this year",
+        )
     )  # fmt: skip
 with by_col:
-    by = view.number(
-        "by", "Reach the target by", start_year + 1, start_year + 20, start_year + 5, slider=True
-    )
+    years = [str(y) for y in range(start_year + 1, start_year + 21)]
+    by = int(view.pick("by", "Reach the target by", years, str(start_year + 5)))
 rate = fmt.growth_rate(float(chosen["current"]), float(chosen["target"]), by - start_year)
 unit = chosen["unit"]
 if chosen["gap"] <= 0:
     st.success(f"On this basis trade already meets the {fmt.money(chosen['target'], unit)} target.")
 else:
-    st.metric(f"Annual growth needed, {start_year} to {by}", fmt.percent(rate * 100, 1))
+    # Words, not a metric widget: one element fewer for the browser to load before the chart.
+    st.markdown(f"Annual growth needed, {start_year} to {by}: **{fmt.percent(rate * 100, 1)}**")
     st.caption(
         f"From {md(fmt.hedged(chosen['current'], unit, chosen['current_qualifier'], chosen['current_scope']))} "
         f"({md(speaker(chosen['current_speaker'], tables))}) to {md(fmt.money(chosen['target'], unit))}: "

@@ -138,47 +138,6 @@ def distinct(labels: list[str]) -> list[str]:
     return out
 
 
-def whole_number(key: str, low: int, high: int, default: int, what: str) -> int:
-    """An integer for `key` from the link if it is one within [low, high], else the last choice
-    within range, else `default`; written back to the link whatever it is (a shared link must not
-    depend on defaults that can differ between sender and reader)."""
-    raw = st.query_params.get(key)
-    remembered = st.session_state.get(f"view.{key}")
-    value = None
-    if raw is not None:
-        value = int(raw) if raw.strip().lstrip("-").isdigit() and low <= int(raw) <= high else None
-        if value is None:
-            notice(
-                f"The link's {key}=“{_quote(raw, 20)}” is not a {what} from {low} to {high}; showing {default}."
-            )
-            value = default
-    elif remembered is not None and remembered.lstrip("-").isdigit() and low <= int(remembered) <= high:
-        value = int(remembered)
-    else:
-        value = default
-    _remember(key, str(value))
-    return value
-
-
-def number(key: str, label: str, low: int, high: int, default: int, what: str = "year", *,
-           slider: bool = False, help: str | None = None) -> int:  # fmt: skip
-    """A number box (or slider) bound to the URL parameter `key`."""
-    value = whole_number(key, low, high, default, what)
-    widget = f"widget.{key}"
-    st.session_state[widget] = value
-
-    def changed() -> None:
-        _changed(key, str(int(st.session_state[widget])))
-
-    if slider:
-        st.slider(label, min_value=low, max_value=high, step=1, key=widget, on_change=changed, help=help)
-    else:
-        st.number_input(
-            label, min_value=low, max_value=high, step=1, key=widget, on_change=changed, help=help
-        )
-    return value
-
-
 def words(key: str, label: str, placeholder: str = "", max_chars: int = 60) -> str:
     """A text box bound to the URL parameter `key` (empty: left out of the link)."""
     raw = st.query_params.get(key)
