@@ -182,6 +182,20 @@ def published(tables: Tables) -> dict[str, str]:
     return {a: d for a, d in zip(articles["article_id"], articles["published"], strict=True) if d}
 
 
+def basis_when(tables: Tables, gaps: pd.DataFrame) -> dict[str, str]:
+    """basis claim -> when its figure holds, in words: the span the ETL read ("2024", "4 months to
+    2023-07-22"), else the article's date, else nothing."""
+    dates = published(tables)
+    spans = gaps["current_span"] if "current_span" in gaps.columns else pd.Series("", index=gaps.index)
+    out = {}
+    for basis, article, span in zip(
+        gaps["basis_claim_id"], gaps["current_article_id"], spans.fillna(""), strict=True
+    ):
+        stated = "" if span in ("", "period not stated") else str(span)
+        out[basis] = stated or (f"article of {dates[article]}" if dates.get(article) else "")
+    return out
+
+
 def _claims(tables: Tables, ids: list[str]) -> pd.DataFrame:
     claims = tables["claims"]
     wanted = [i for i in dict.fromkeys(ids) if i]
@@ -202,11 +216,12 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN
     claims = _claims(tables, ids)
     sources = tuple(sorted(set(claims["article_id"])))
     names = short_names(tables["people"])
+    when = basis_when(tables, rows)
     dates = published(tables)
-    fig = figures.current_vs_target(rows, basis, source_line(sources, tables), look, names, dates)
+    fig = figures.current_vs_target(rows, basis, source_line(sources, tables), look, names, when)
     unit = rows["unit"].iloc[0]
     parts = [
-        f"{figures.basis_label(r, names, dates.get(r['current_article_id'], ''))}: gap {fmt.money(r['gap'], unit)}, "
+        f"{figures.basis_label(r, names, when.get(r['basis_claim_id'], ''))}: gap {fmt.money(r['gap'], unit)}, "
         f"{fmt.percent(r['pct_of_target'])} of target"
         for _, r in rows.iterrows()
     ]
@@ -219,6 +234,7 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN
         "Stated by": [names.get(s, s) or "unattributed" for s in rows["current_speaker"]],
         "Current trade": [fmt.hedged(v, unit, q) for v, q in zip(rows["current"], rows["current_qualifier"], strict=True)],
         "Includes": [s or "not stated" for s in rows["current_scope"]],
+        "Holds for": [when.get(b) or "not stated" for b in rows["basis_claim_id"]],
         "Article's date": [dates.get(a, "not stated") for a in rows["current_article_id"]],
         "Target": [fmt.money(v, unit) for v in rows["target"]],
         "Gap to target": [fmt.money(v, unit) for v in rows["gap"]],
@@ -262,26 +278,50 @@ def imbalance(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
     return Chart(f"imbalance-{pair}", "Export imbalance", fig, rows, description, claims, sources, table)
 
 
+def _list_key(cats: pd.DataFrame) -> str:
+    """The column naming a list: list_id (one list of one article and period), else the article."""
+    return "list_id" if "list_id" in cats.columns else "source"
+
+
 def category_lists(tables: Tables, exporter: str, importer: str) -> list[str]:
-    """The articles that list categories of one export flow, latest first (undated last): each
-    list is drawn on its own, never merged with another article's."""
+    """The lists of categories of one export flow, latest first (undated last): each list is drawn
+    on its own, never merged with another article's or another period's."""
     cats = tables["export_categories"]
-    sources = list(
-        dict.fromkeys(cats[(cats["exporter"] == exporter) & (cats["importer"] == importer)]["source"])
-    )
-    dates = tables["articles"].set_index("article_id")["published"].to_dict()
-    return sorted(sources, key=lambda a: dates.get(a) or "", reverse=True)
+    key = _list_key(cats)
+    rows = cats[(cats["exporter"] == exporter) & (cats["importer"] == importer)]
+    dates = published(tables)
+    ends = rows["period_end"] if "period_end" in rows.columns else pd.Series("", index=rows.index)
+    when: dict[str, str] = {}
+    for list_id, article, end in zip(rows[key], rows["source"], ends.fillna(""), strict=True):
+        when.setdefault(list_id, str(end) or dates.get(article, ""))
+    return sorted(when, key=lambda k: when[k], reverse=True)
 
 
-def export_mix(tables: Tables, exporter: str, importer: str, source: str | None = None,
+def list_article(tables: Tables, list_id: str) -> str:
+    """The article a list of categories comes from."""
+    cats = tables["export_categories"]
+    hit = cats.loc[cats[_list_key(cats)] == list_id, "source"]
+    return str(hit.iloc[0]) if len(hit) else ""
+
+
+def list_label(tables: Tables, list_id: str) -> str:
+    """How the page names a list: its article, and the period it holds for when stated."""
+    cats = tables["export_categories"]
+    rows = cats[cats[_list_key(cats)] == list_id]
+    period = str(rows["period"].iloc[0]) if "period" in rows.columns and len(rows) else ""
+    return article_label(list_article(tables, list_id), tables) + (f", for {period}" if period else "")
+
+
+def export_mix(tables: Tables, exporter: str, importer: str, list_id: str | None = None,
                base_basis: str | None = None, look: Look = SCREEN) -> Chart | None:  # fmt: skip
-    """One article's list of categories of one flow (`source`, default the latest list)."""
+    """One list of categories of one flow (`list_id`, default the latest list)."""
     lists = category_lists(tables, exporter, importer)
     if not lists:
         return None
-    source = source if source in lists else lists[0]
+    list_id = list_id if list_id in lists else lists[0]
     cats = tables["export_categories"]
-    rows = cats[(cats["exporter"] == exporter) & (cats["importer"] == importer) & (cats["source"] == source)]
+    key = _list_key(cats)
+    rows = cats[(cats["exporter"] == exporter) & (cats["importer"] == importer) & (cats[key] == list_id)]
     rows = rows.reset_index(drop=True)
     ids = list(rows["claim_id"])
     base, unit = None, "USD"
@@ -359,5 +399,6 @@ def all_charts(tables: Tables, pair: str, basis: str, look: Look = SCREEN) -> li
     for exporter, importer in ((a, b), (b, a)):
         lists = category_lists(tables, exporter, importer)
         charts.append(export_mix(tables, exporter, importer, lists[0] if lists else None, None, look))
-        charts.append(import_share(tables, exporter, importer, lists[0] if lists else None, look))
+        article = list_article(tables, lists[0]) if lists else None
+        charts.append(import_share(tables, exporter, importer, article, look))
     return [c for c in charts if c is not None]

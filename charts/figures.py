@@ -97,13 +97,13 @@ HEDGES = {
 
 
 def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look = SCREEN,
-                      names: Mapping[str, str] | None = None, dates: Mapping[str, str] | None = None) -> go.Figure:  # fmt: skip
+                      names: Mapping[str, str] | None = None, when: Mapping[str, str] | None = None) -> go.Figure:  # fmt: skip
     """Every current-volume claim of one pair as its own bar, topped up to the target by its gap.
 
     `gaps` holds target_gaps rows of one pair; `chosen` is the basis claim drawn in full colour;
-    `names` maps a speaker to the short name shown (the full name is in the hover text); `dates`
-    maps an article to its date, shown beside each figure so figures of different years can be
-    told apart.
+    `names` maps a speaker to the short name shown (the full name is in the hover text); `when`
+    maps a basis to when its figure holds (its span, else its article's date), shown beside it so
+    figures of different years can be told apart.
     """
     if gaps.empty:
         return _empty(
@@ -114,10 +114,10 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
     unit = gaps["unit"].iloc[0]
     target = float(gaps["target"].iloc[0])
     rows = list(range(len(gaps)))
-    dates = dates or {}
+    when = when or {}
     figures = [
         fmt.hedged(r["current"], unit, r["current_qualifier"], r["current_scope"])
-        + (f" ({dates[r['current_article_id']]})" if dates.get(r["current_article_id"]) else "")
+        + (f" ({when[r['basis_claim_id']]})" if when.get(r["basis_claim_id"]) else "")
         for _, r in gaps.iterrows()
     ]
     speakers = [s or "" for s in gaps["current_speaker"]]

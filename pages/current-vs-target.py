@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import format as fmt
 from charts import summary
-from charts.catalog import published, short_names, speaker
+from charts.catalog import basis_when, published, short_names, speaker
 from charts.figures import basis_label, pair_name
 from charts.summary import basis_year
 from ui import data, view
@@ -38,11 +38,11 @@ if not ids:
 rows = gaps[gaps["pair"] == pair].set_index("basis_claim_id")
 names = short_names(tables["people"])
 dates = published(tables)
+when = basis_when(tables, gaps[gaps["pair"] == pair])
 with right:
     basis = view.pick(
         "basis", "Current figure to measure from (basis)", ids, default,
-        lambda i: basis_label(rows.loc[i], names, dates.get(rows.loc[i, "current_article_id"], ""))
-        + (" (default)" if i == default else ""),
+        lambda i: basis_label(rows.loc[i], names, when.get(i, "")) + (" (default)" if i == default else ""),
     )  # fmt: skip
 chosen = rows.loc[basis]
 rule = (

@@ -40,17 +40,19 @@ with left:
 exporter, importer = flow.split("->")
 heading.title(summary.export_mix_title(flow))
 lists = catalog.category_lists(tables, exporter, importer)
-source = lists[0]
+chosen_list = lists[0]
 if len(lists) > 1:
     with right:
-        source = view.pick(
-            "list", "List of categories (one article each)", lists, lists[0],
-            lambda a: article_label(a, tables), help="Articles list categories in their own words and years: "
-            "each list is shown on its own, never merged with another",
+        chosen_list = view.pick(
+            "list", "List of categories (one article and period each)", lists, lists[0],
+            lambda i: catalog.list_label(tables, i), help="Articles list categories in their own words and "
+            "years: each list is shown on its own, never merged with another",
         )  # fmt: skip
+source = catalog.list_article(tables, chosen_list)  # the article the list is in
 
 cats = tables["export_categories"]
-rows = cats[(cats["exporter"] == exporter) & (cats["importer"] == importer) & (cats["source"] == source)]
+key = "list_id" if "list_id" in cats.columns else "source"
+rows = cats[(cats["exporter"] == exporter) & (cats["importer"] == importer) & (cats[key] == chosen_list)]
 shared = rows[rows["share"].notna()]
 stated = (
     "Shares are stated for "
@@ -64,7 +66,7 @@ rest = fmt.percent(max(0.0, 100 - shared["share"].sum()))
 unshared = len(rows) - len(shared)
 in_words = (
     f"{country_name(exporter)}'s exports to {country_name(importer)} fall in **{len(rows)} "
-    f"categor{'y' if len(rows) == 1 else 'ies'}** in {md(article_label(source, tables))}. {stated}. "
+    f"categor{'y' if len(rows) == 1 else 'ies'}** in {md(catalog.list_label(tables, chosen_list))}. {stated}. "
     + (
         f"The other {unshared} together make up the remaining **{rest}**; the article does not say how it "
         "splits, so it is shown as one block."
@@ -94,7 +96,7 @@ with right:
             default if default in options else options[0], describe,
         )  # fmt: skip
 
-chart = data.chart("export_mix", exporter, importer, source, base, look=look)
+chart = data.chart("export_mix", exporter, importer, chosen_list, base, look=look)
 show_chart(chart, tables)
 if look.presentation:
     st.markdown(in_words)

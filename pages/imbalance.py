@@ -33,13 +33,23 @@ if mine.empty:
     st.stop()
 
 bases = list(dict.fromkeys(mine["basis_claim_id"]))
+
+
+def span_of(basis: str) -> str:
+    """When a total holds, in words, as the ETL read it ("" when not stated)."""
+    if "span" not in mine.columns:
+        return ""
+    span = str(mine.loc[mine["basis_claim_id"] == basis, "span"].iloc[0])
+    return "" if span in ("", "period not stated") else span
+
+
 _, default = summary.bases(tables, pair)
 unit = mine["unit"].iloc[0]
 with right:
     basis = view.pick(
         "basis", "Two-way total to split (basis)", bases, default if default in bases else bases[0],
-        lambda i: f"{fmt.money(mine[mine.basis_claim_id == i]['total'].iloc[0], unit)} total, "
-        + article_name(i.rsplit(":", 1)[0], tables, 36),
+        lambda i: f"{fmt.money(mine[mine.basis_claim_id == i]['total'].iloc[0], unit)} total"
+        + (f" ({span_of(i)})" if span_of(i) else "") + ", " + article_name(i.rsplit(":", 1)[0], tables, 36),
     )  # fmt: skip
 heading.title(summary.imbalance_title(tables, pair, basis))
 

@@ -127,3 +127,25 @@ def test_overview_and_sources(pointed: Path, page: str) -> None:
         assert (
             "“The numbers behind Egypt-Saudi trade Trade…” (opening words)" in text
         )  # m40: no title, no date
+
+
+def test_a_pair_with_lists_both_ways(pointed: Path) -> None:
+    """Iran–Iraq: categories listed both ways (m02 and m05 for Iran's exports, m47 for Iraq's). The
+    page offers the flow and the list, names the page for the flow, keeps both in the link and
+    forgets them with the pair; each list is shown on its own."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["pair"] = "IRN-IRQ"
+    at.run()
+    at.switch_page("pages/export-mix.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Iran's export mix to Iraq"
+    assert at.selectbox(key="widget.list").value == "m05:40"  # the latest list first
+    assert any("**8 categories**" in m.value for m in at.markdown)
+    at.selectbox(key="widget.list").set_value("m02:191").run()
+    assert any("**6 categories**" in m.value for m in at.markdown), "the 2015 list alone, not merged"
+    at.selectbox(key="widget.flow").set_value("IRQ->IRN").run()
+    assert at.title[0].value == "Iraq's export mix to Iran"
+    assert at.query_params["flow"] == "IRQ->IRN" and "list" not in at.query_params
+    assert any("**3 categories**" in m.value for m in at.markdown)
+    at.selectbox(key="widget.pair").set_value("CHN-PAK").run()
+    assert "flow" not in at.query_params and at.title[0].value == "Export mix: China–Pakistan"

@@ -363,26 +363,3 @@ def test_plotly_code_to_preload(tmp_path: Path) -> None:
     (tmp_path / 'PlotlyChart."x.js').write_text("")
     assert chunk_in(tmp_path) == "", "two candidates: preload nothing rather than the wrong one"
     assert chunk_in(tmp_path / "missing") == ""
-
-
-def test_a_pair_with_two_lists_each_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Categories listed for both directions: the page offers the flow, names it, keeps it in the link
-    and forgets it with the pair; each article's list is shown on its own."""
-    import pandas as pd
-
-    folder = tmp_path / "processed"
-    shutil.copytree(ROOT / "data" / "processed", folder)
-    cats = pd.read_csv(folder / "export_categories.csv", keep_default_na=False, dtype=str)
-    extra = pd.DataFrame({"exporter": ["IRQ"] * 2, "importer": ["IRN"] * 2, "category": ["dates", "sulphur"],
-                          "share": ["", ""], "claim_id": ["", ""], "source": ["000_f31fa2dc3060489f"] * 2})  # fmt: skip
-    pd.concat([cats, extra]).to_csv(folder / "export_categories.csv", index=False)
-    monkeypatch.setenv("TRADE_PROCESSED_DIR", str(folder))
-    at = run_page(PAGES[3])
-    assert not at.exception, [e.value for e in at.exception]
-    assert at.title[0].value == "Iran's export mix to Iraq"
-    at.selectbox(key="widget.flow").set_value("IRQ->IRN").run()
-    assert at.title[0].value == "Iraq's export mix to Iran"
-    assert at.query_params["flow"] == "IRQ->IRN"
-    assert any("**2 categories**" in m.value for m in at.markdown)
-    at.selectbox(key="widget.pair").set_value("IRN-TJK").run()
-    assert "flow" not in at.query_params and at.title[0].value == "Export mix: Iran–Tajikistan"

@@ -382,9 +382,9 @@ def test_openings_skip_a_text_that_changed(tmp_path: Path, tables: dict[str, pd.
 def test_figures_of_a_pair_carry_their_articles_date() -> None:
     gaps = _gaps([{"basis_claim_id": "a:5", "current": 3e9, "target": 4e9, "current_article_id": "a"},
                   {"basis_claim_id": "b:5", "current": 2e9, "target": 4e9, "current_article_id": "b"}])  # fmt: skip
-    fig = figures.current_vs_target(gaps, "a:5", "s", dates={"a": "2024-05-01"})
+    fig = figures.current_vs_target(gaps, "a:5", "s", when={"a:5": "2024"})
     labels = [a.text for a in fig.layout.annotations]
-    assert "<b>X</b>: $3.0B (2024-05-01)" in labels and "<b>X</b>: $2.0B" in labels  # b: no date known
+    assert "<b>X</b>: $3.0B (2024)" in labels and "<b>X</b>: $2.0B" in labels  # b: not known when
 
 
 def test_one_short_name_per_person(tables: dict[str, pd.DataFrame]) -> None:
