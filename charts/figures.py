@@ -248,9 +248,10 @@ def imbalance(balance: pd.DataFrame, source: str, look: Look = SCREEN) -> go.Fig
     for b in order:
         rows_b = balance[balance.basis_claim_id == b].set_index("direction")
         ratio = _ratio_text(rows_b, directions)
-        labels.append(
-            f"On a {fmt.money(rows_b['total'].iloc[0], unit)} total{': ' if ratio else ''}<b>{ratio}</b>"
-        )
+        span = str(rows_b["span"].iloc[0]) if "span" in rows_b.columns else ""
+        span = "" if span in ("", "nan", "period not stated") else f" ({plot_text(span)})"
+        total = fmt.money(rows_b["total"].iloc[0], unit)
+        labels.append(f"On a {total} total{span}{': ' if ratio else ''}<b>{ratio}</b>")
     fig = go.Figure()
     colours = (ORANGE, BLUE)
     for k, (direction, colour) in enumerate(zip(directions, colours, strict=False)):

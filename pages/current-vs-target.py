@@ -42,11 +42,13 @@ when = basis_when(tables, gaps[gaps["pair"] == pair])
 with right:
     basis = view.pick(
         "basis", "Current figure to measure from (basis)", ids, default,
-        lambda i: basis_label(rows.loc[i], names, when.get(i, "")) + (" (default)" if i == default else ""),
+        lambda i: basis_label(rows.loc[i], names, when.get(i, "")) + (" (default)" if rows.loc[i, "is_default"] else ""),
     )  # fmt: skip
 chosen = rows.loc[basis]
 rule = (
     f"The default basis is chosen by rule: {md(rows.loc[default, 'basis_rule'].removeprefix('default: '))}."
+    if bool(rows.loc[default, "is_default"])
+    else "No figure here covers a full year, so none is the default basis; the first one is shown."
 )
 if not look.presentation:  # presenting, the chart comes first so it fits the screen
     st.caption(rule)
