@@ -14,8 +14,9 @@ pytestmark = pytest.mark.browser
 PAIR = "IRN-IRQ"
 BASIS_18B = "000_f31fa2dc3060489f:1510"
 BASIS_10B = "001_a16e215cca9023c3:539"
-LABEL_18B = "Abdul Mohsen: about $18.0B incl. energy"  # one short name per person, as on the chart
-LABEL_10B = "Abdul Mohsen: over $10.0B"
+# One short name per person, as on the chart, and when the figure holds as the ETL read it.
+LABEL_18B = "Abdul Mohsen: about $18.0B incl. energy (current)"
+LABEL_10B = "Abdul Mohsen: over $10.0B (annual)"
 BASIS_BOX = "Current figure to measure from (basis)"
 
 
@@ -102,7 +103,7 @@ def test_bad_link_value_gets_a_notice(page, app, link: str, bad: str) -> None:
     # The page falls back to the default view, draws it, and the address bar no longer asks for it.
     assert page.locator('[data-testid="stMain"] h1').first.inner_text() == bs.PAGES["current-vs-target"][0]
     assert page.locator(bs.CHART).count() == 1
-    assert basis_box(page).input_value() == "Samad Hassanzadeh: $12.0B (default)"
+    assert basis_box(page).input_value() == "Samad Hassanzadeh: $12.0B (current) (default)"
     assert bad not in page.url
 
 
