@@ -64,7 +64,7 @@ start_col, by_col = st.columns(2)
 with start_col:
     start_year = int(
         view.pick(
-            "from", "Year the basis figure holds", [str(y) for y in range(1990, 2101)], str(held),
+            "from", "Start from the year the figure holds", [str(y) for y in range(1990, 2101)], str(held),
             help="The year the figure covers when the article says, else the article's date, else this year",
         )
     )  # fmt: skip
