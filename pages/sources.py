@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from charts.catalog import short_id
+from charts.catalog import article_name, short_id
 from charts.exports import csv_bytes, tables_zip
 from charts.figures import pair_name
 from etl.corpus import decode_article
@@ -34,7 +34,8 @@ st.markdown(
 st.subheader("Articles", anchor=False)
 listing = pd.DataFrame({
     "Article": articles["article_id"].map(short_id),
-    "Title": articles["title"].replace("", "(untitled)"),
+    "Title, or opening words when untitled": [article_name(a, tables, 64) for a in articles["article_id"]],
+    "Publisher": articles["publisher"].replace("", "not stated"),
     "Published": articles["published"].replace("", "date not stated"),
     "Claims": articles["n_claims"],
     "Reviewed": articles["article_id"].map(review.article_counts(claims)).fillna("0 of 0"),
@@ -52,7 +53,9 @@ with st.expander("What a person has checked, chart by chart", icon=":material/fa
 st.subheader("Read an article", anchor=False)
 review.show_unapplied(tables)
 ids = list(articles["article_id"])
-labels = dict(zip(ids, listing["Article"] + " · " + listing["Title"], strict=True))
+labels = dict(
+    zip(ids, listing["Article"] + " · " + listing["Title, or opening words when untitled"], strict=True)
+)
 chosen = view.pick("article", "Article", ids, ids[0], lambda i: labels.get(i, i))
 try:
     text = data.article_text(data.raw_dir(), chosen)

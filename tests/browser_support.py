@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
 # url path -> (page title as shown, number of charts the page draws)
 PAGES = {
     "": ("How far is each country pair from its trade target?", 0),
-    "current-vs-target": ("Current trade against the stated target", 1),
+    "current-vs-target": ("Iran–Iraq: current trade against the stated target", 1),
     "imbalance": ("Iraq's export imbalance with Iran", 1),
     "export-mix": ("Iran's export mix to Iraq", 2),
     "sources": ("Sources & data", 0),

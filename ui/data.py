@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -35,9 +36,10 @@ def _stamp(directory: Path) -> tuple:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _load(directory: str, stamp: tuple) -> Tables:
+def _load(directory: str, stamp: tuple, raw: str) -> Tables:
     # Shared by every session and never mutated: callers filter, which makes new frames.
-    return read_tables(Path(directory))
+    tables = read_tables(Path(directory))
+    return {**tables, "openings": openings(tables["articles"], Path(raw))}
 
 
 def processed_dir() -> Path:
@@ -46,7 +48,8 @@ def processed_dir() -> Path:
 
 
 def raw_dir() -> Path:
-    """data/raw, or the folder named by TRADE_RAW_DIR (the articles the tables were built from)."""
+    """The article texts: data/raw, or the folder named by TRADE_RAW_DIR (beside a deployment's
+    own TRADE_PROCESSED_DIR)."""
     return Path(os.environ.get("TRADE_RAW_DIR") or etl.pipeline.RAW)
 
 
@@ -55,10 +58,33 @@ def reviews_file() -> Path:
     return Path(os.environ.get("TRADE_REVIEWS_FILE") or etl.review.REVIEWS_CSV)
 
 
+OPENING_WORDS = 12
+
+
+def openings(articles: pd.DataFrame, raw: Path) -> pd.DataFrame:
+    """The first words of each article's text (article_id, opening): how an untitled article is
+    cited. Only texts whose checksum is the one in the articles table are used, so a citation
+    never quotes a text the figures were not taken from; an unreadable or changed file is left out
+    (the article is then cited by its file id)."""
+    rows = []
+    for article_id, checksum in zip(articles["article_id"], articles["checksum"], strict=True):
+        try:
+            data = (raw / f"{article_id}.txt").read_bytes()
+        except OSError:
+            continue
+        if f"sha256:{hashlib.sha256(data).hexdigest()}" != checksum:
+            continue
+        words = data[:4000].decode("utf-8", errors="replace").split()
+        rows.append(
+            (article_id, " ".join(words[:OPENING_WORDS]) + ("…" if len(words) > OPENING_WORDS else ""))
+        )
+    return pd.DataFrame(rows, columns=["article_id", "opening"], dtype=str)
+
+
 def tables() -> Tables:
     """The processed tables; raises TableError naming the file when one is missing or invalid."""
     directory = processed_dir()
-    return _load(str(directory), _stamp(directory))
+    return _load(str(directory), _stamp(directory), str(raw_dir()))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -162,6 +188,7 @@ __all__ = [
     "Tables",
     "article_text",
     "browser_ready",
+    "openings",
     "processed_dir",
     "raw_dir",
     "rebuild",
