@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import streamlit as st
 
 from charts import catalog, summary
 from charts.exports import slides
 from charts.figures import pair_name
 from ui import data, view
+from ui.assets import plotly_chunk
 from ui.shell import running_page
 
 # An emoji icon: Streamlit draws it as a data: URI. A ":material/...:" page icon is fetched from
@@ -25,6 +29,17 @@ def overview_link() -> None:
     st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
 
 
+# static/fit.js, its address carrying a hash of its text so a browser never runs a stale copy.
+FIT_JS_FILE = Path(__file__).resolve().parent / "static" / "fit.js"
+FIT_JS = f"app/static/fit.js?v={hashlib.sha256(FIT_JS_FILE.read_bytes()).hexdigest()[:12]}"
+
+current = view.presentation()
+# Before navigation, so the "build the tables" guard is the same page on every run.
+tables = data.require_tables()
+pairs = summary.pairs(tables)
+pair = view.peek("pair", pairs, summary.default_pair(tables, pairs))
+
+# The navigation names the pages for the pair about to be shown, so they never name other countries.
 PAGES = [
     OVERVIEW,
     st.Page(
@@ -34,36 +49,65 @@ PAGES = [
         url_path="current-vs-target",
     ),
     st.Page(
-        "pages/imbalance.py", title="Iraq's export imbalance", icon=":material/balance:", url_path="imbalance"
+        "pages/imbalance.py",
+        title=summary.imbalance_nav(tables, pair),
+        icon=":material/balance:",
+        url_path="imbalance",
     ),
     st.Page(
-        "pages/export-mix.py", title="Iran's export mix", icon=":material/category:", url_path="export-mix"
+        "pages/export-mix.py",
+        title=summary.export_mix_nav(tables, pair),
+        icon=":material/category:",
+        url_path="export-mix",
     ),
     st.Page("pages/sources.py", title="Sources & data", icon=":material/description:", url_path="sources"),
 ]
-
-current = view.presentation()
-# Before navigation, so the "build the tables" guard is the same page on every run.
-tables = data.require_tables()
 ALIASES = [st.Page(overview_link, title="Overview", url_path="overview", visibility="hidden")]
 page = st.navigation(PAGES + ALIASES, position="hidden" if current.presentation else "sidebar")
+# Our own script, first on the page (no article text in it): on a page with charts it has the
+# browser fetch Streamlit's plotly code at once (4.7 MB, otherwise fetched only when the first chart
+# arrives), and it wraps each chart's words for the width the chart has on screen.
+chunk = plotly_chunk() if page.url_path in ("current-vs-target", "imbalance", "export-mix") else ""
+st.html(f'<script src="{FIT_JS}" data-plotly-chunk="{chunk}"></script>', unsafe_allow_javascript=True)
+
+
+def slides_button(where: st.delta_generator.DeltaGenerator, label: str) -> None:
+    """The slide deck of every chart for the pair shown: made when clicked."""
+    ids, default = summary.bases(tables, pair)
+    basis = view.peek("basis", ids, default)
+    where.download_button(
+        label,
+        (lambda: slides(catalog.all_charts(tables, pair, basis), tables, pair_name(pair))),
+        file_name=f"trade-charts-{pair}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        on_click="ignore",
+        icon=":material/slideshow:",
+        disabled=not data.browser_ready(),
+        help=f"A .pptx for {pair_name(pair)}: a title slide, then every chart, one per slide, sources in the notes"
+        if data.browser_ready()
+        else "Slides need Chrome or Chromium on the server to draw the charts, and none was found",
+        key="download.slides",
+    )
+
 
 if current.presentation:
-    # Presenting: no sidebar or toolbar, larger type. Our own CSS; no article text in it.
+    # Presenting: no sidebar or toolbar, larger type, everything on one screen down to 1366 x 768.
+    # Our own CSS; no article text in it.
     st.html(
         """<style>
         [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
         [data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
-        .stMainBlockContainer, [data-testid="stMainBlockContainer"] {padding-top: 1rem; max-width: 1400px;}
-        html, .stMarkdown p, .stCaption p {font-size: 1.15rem;}
-        h1 {font-size: 2.4rem !important;}
+        .stMainBlockContainer, [data-testid="stMainBlockContainer"] {padding: 0.5rem 2rem 1rem; max-width: 1800px;}
+        html, .stMarkdown p, .stCaption p {font-size: 1.1rem;}
+        h1 {font-size: 2rem !important; padding: 0.25rem 0 0.5rem !important;}
         </style>"""
     )
-    bar = st.columns([1, 1, 1, 1, 1, 1.2])
+    bar = st.container(horizontal=True, gap="small", vertical_alignment="center")
     short = ["Overview", "Vs target", "Imbalance", "Export mix", "Sources"]  # fits a projector's width
-    for slot, p, label in zip(bar, PAGES, short, strict=False):
-        slot.page_link(p, label=label)
-    if bar[-1].button("Exit presentation", icon=":material/close_fullscreen:"):
+    for p, label in zip(PAGES, short, strict=True):
+        bar.page_link(p, label=label)
+    slides_button(bar, "Slides")
+    if bar.button("Exit presentation", icon=":material/close_fullscreen:"):
         view.set_presentation(False)
         st.rerun()
 else:
@@ -72,22 +116,7 @@ else:
                      "Add ?present=1 to a link to open it this way."):  # fmt: skip
             view.set_presentation(True)
             st.rerun()
-        pairs = summary.pairs(tables)
-        pair = st.session_state.get("view.pair") if st.session_state.get("view.pair") in pairs else pairs[0]
-        ids, default = summary.bases(tables, pair)
-        basis = st.session_state.get("view.basis") if st.session_state.get("view.basis") in ids else default
-        st.download_button(
-            "Download all charts as slides",
-            (lambda: slides(catalog.all_charts(tables, pair, basis), tables, pair_name(pair))),
-            file_name=f"trade-charts-{pair}.pptx",
-            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-            on_click="ignore",
-            icon=":material/slideshow:",
-            disabled=not data.browser_ready(),
-            help=f"A .pptx of every chart for {pair_name(pair)}, one per slide, sources in the notes"
-            if data.browser_ready()
-            else "Slides need Chrome or Chromium on the server to draw the charts, and none was found",
-        )
+        slides_button(st, "Download all charts as slides")
         st.caption("Figures are claims made in news articles, each kept with its sentence.")
 
 with running_page():

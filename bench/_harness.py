@@ -307,7 +307,8 @@ class Server:
             with os.fdopen(fd, "wb") as out:
                 self.proc = subprocess.Popen(
                     self._command(), cwd=self.cwd, stdout=out, stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                    # A load walk clicks every button: never let it save reviews into the project's data.
+                    stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1", "TRADE_REVIEW_WRITE": "0"},
                 )  # fmt: skip
             self.monitor = RssMonitor(self.proc.pid)
             self.monitor.start()

@@ -1,7 +1,9 @@
 """Page benchmark: time from `page.goto` to every chart drawn, per dashboard page, against a floor.
 
-Two servers run side by side: the dashboard (`dashboard.py`) and the floor (`bench/floor_app.py`:
-a title and one plotly bar chart, the least a Streamlit page with a chart can do). Each run of
+Three servers run side by side: the dashboard (`dashboard.py`) and two floors, each a title and
+one three-bar plotly chart, the least a Streamlit page with a chart can do: `bench/floor_go_app.py`
+builds it with `plotly.graph_objects` (the lightest), `bench/floor_app.py` with plotly express (as
+the documentation does; it imports pandas). Each run of
 each page opens a fresh browser context (nothing cached, a new Streamlit session), navigates to
 the page with `?pair=IRN-IRQ` and waits until the script has finished, nothing is stale or a
 skeleton, the title is there and every expected chart holds plotly's `.main-svg` (see
@@ -10,8 +12,8 @@ navigation start. Pages without charts (Overview, Sources & data) are timed to t
 rendered and the script finished. Rounds visit the targets in turn, so drift hits all of them
 alike; `--warmup` rounds come first and are not counted.
 
-Goals: every page's median within 1.3x the floor's median; the dashboard server's peak RSS within
-60 MB of the floor server's (both sampled every 50 ms over the whole run, children included).
+Goals: every page's median within 1.3x the graph_objects floor's median (the ratio to the express
+floor is printed too); the dashboard server's peak RSS within 60 MB of the express floor server's (both sampled every 50 ms over the whole run, children included).
 The script only prints, with PASS/MISS per goal (failed runs are listed), and always exits 0.
 
     python bench/pages.py [--runs 7] [--warmup 2]
@@ -29,6 +31,7 @@ if str(Path(__file__).resolve().parent) not in sys.path:
 import _harness as h
 
 GOAL_RATIO = 1.3
+FLOOR_GO_APP = Path(__file__).resolve().parent / "floor_go_app.py"
 GOAL_RSS_MB = 60.0
 QUERY = {"pair": "IRN-IRQ"}
 
@@ -36,7 +39,7 @@ QUERY = {"pair": "IRN-IRQ"}
 @dataclass
 class Target:
     name: str
-    server: str  # "dashboard" or "floor"
+    server: str  # "dashboard", "floor" (plotly express) or "floor_go" (graph_objects)
     path: str
     charts: int
     ms: list[float] = field(default_factory=list)
@@ -46,7 +49,8 @@ class Target:
 
 def targets() -> list[Target]:
     return [
-        Target("floor (1 chart)", "floor", "", 1),
+        Target("floor-go (1 chart)", "floor_go", "", 1),
+        Target("floor-px (1 chart)", "floor", "", 1),
         Target("overview", "dashboard", "", 0),
         Target("current-vs-target", "dashboard", "current-vs-target", 1),
         Target("imbalance", "dashboard", "imbalance", 1),
@@ -88,12 +92,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     todo = targets()
     activity = h.Activity()
     activity.start()
-    with h.Server(h.DASHBOARD) as dash, h.Server(h.FLOOR_APP) as floor, sync_playwright() as pw:
-        servers = {"dashboard": dash, "floor": floor}
-        print(f"servers   dashboard :{dash.port} (up in {dash.startup_s:.1f} s, {dash.rss_mb:.0f} MB idle), "
-              f"floor :{floor.port} (up in {floor.startup_s:.1f} s, {floor.rss_mb:.0f} MB idle)")  # fmt: skip
+    with (
+        h.Server(h.DASHBOARD) as dash,
+        h.Server(h.FLOOR_APP) as floor,
+        h.Server(FLOOR_GO_APP) as floor_go,
+        sync_playwright() as pw,
+    ):
+        servers = {"dashboard": dash, "floor": floor, "floor_go": floor_go}
+        for name, s in servers.items():
+            print(f"server    {name} :{s.port} (up in {s.startup_s:.1f} s, {s.rss_mb:.0f} MB idle)")
         browser = h.launch_chromium(pw)
-        cpu = h.CpuMeter(dash.proc.pid, floor.proc.pid).start()  # type: ignore[union-attr]
+        cpu = h.CpuMeter(dash.proc.pid, floor.proc.pid, floor_go.proc.pid).start()  # type: ignore[union-attr]
         try:
             for rnd in range(args.warmup + args.runs):
                 shown: list[str] = []
@@ -114,28 +123,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             cpu_use = cpu.stop()  # before the browser closes: its processes' CPU time goes with them
         finally:
             browser.close()
-        dash_rss, floor_rss = dash.peak_rss_mb, floor.peak_rss_mb
+        dash_rss, floor_rss, go_rss = dash.peak_rss_mb, floor.peak_rss_mb, floor_go.peak_rss_mb
         dash_anon, floor_anon = dash.peak_anon_mb, floor.peak_anon_mb
 
-    floor_t = todo[0]
-    floor_median = h.median(floor_t.ms)
+    go_t, px_t = todo[0], todo[1]
+    go_median, px_median = h.median(go_t.ms), h.median(px_t.ms)
     print()
-    print(f"{'page':<20}{'charts':>7}{'median ms':>11}{'p90 ms':>9}{'x floor':>9}  goal <= {GOAL_RATIO}x")
+    print(
+        f"{'page':<20}{'charts':>7}{'median ms':>11}{'p90 ms':>9}{'x go':>7}{'x px':>7}  goal <= {GOAL_RATIO}x go"
+    )
     all_ok = True
     for t in todo:
         med, p90 = h.median(t.ms), h.percentile(t.ms, 90)
-        ratio = med / floor_median if t.ms and floor_t.ms else float("nan")
-        if t is floor_t:
+        ratio = med / go_median if t.ms and go_t.ms else float("nan")
+        ratio_px = med / px_median if t.ms and px_t.ms else float("nan")
+        if t in (go_t, px_t):
             goal = "(floor)"
         else:
             ok = bool(t.ms) and not t.errors and ratio <= GOAL_RATIO
             all_ok &= ok
             goal = h.verdict(ok)
-        print(f"{t.name:<20}{t.charts:>7}{med:>11.0f}{p90:>9.0f}{ratio:>9.2f}  {goal}"
+        print(f"{t.name:<20}{t.charts:>7}{med:>11.0f}{p90:>9.0f}{ratio:>7.2f}{ratio_px:>7.2f}  {goal}"
               + (f"  ({len(t.errors)} failed runs)" if t.errors else ""))  # fmt: skip
-    print(f"page time goal (every page median <= {GOAL_RATIO}x floor median): {h.verdict(all_ok)}")
+    print(f"page time goal (every page median <= {GOAL_RATIO}x the graph_objects floor): {h.verdict(all_ok)}")
     diff = dash_rss - floor_rss
-    print(f"server peak RSS: dashboard {dash_rss:.1f} MB, floor {floor_rss:.1f} MB, "
+    print(f"server peak RSS: dashboard {dash_rss:.1f} MB, express floor {floor_rss:.1f} MB "
+          f"(graph_objects floor {go_rss:.1f} MB), "
           f"difference {diff:+.1f} MB (goal <= {GOAL_RSS_MB:.0f} MB): {h.verdict(diff <= GOAL_RSS_MB)}")  # fmt: skip
     print(f"  of which anonymous (heap, RssAnon at the peak): dashboard {dash_anon:.1f} MB, "
           f"floor {floor_anon:.1f} MB")  # fmt: skip

@@ -1,9 +1,13 @@
 """Every chart the app offers, with the rows it plots, its sources and its words.
 
-A `Chart` bundles the figure with exactly the rows it was drawn from (the chart's download),
-the articles behind them (the source line and citation) and a plain-text description for
-screen readers. Pages and the slide deck both get their charts from here, so a chart on a slide
-is the chart on the page.
+A `Chart` bundles the figure with exactly the rows it was drawn from (the chart's download), the
+same rows as a reader's table (the Table view), the articles behind them (the source line and
+citation) and a plain-text description for screen readers. Pages and the slide deck both get
+their charts from here, so a chart on a slide is the chart on the page.
+
+Articles are named the way a reader can find them: by title, or, untitled, by their opening
+words, with publisher and date when known. The opening words come from an optional `openings`
+table (article_id, opening) that the app's loader adds beside the processed tables.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import plotly.graph_objects as go
 
 from charts import figures
 from charts import format as fmt
-from charts.style import SCREEN, Look
+from charts.style import SCREEN, Look, plot_text
 from etl.places import country_name
 
 Tables = Mapping[str, pd.DataFrame]
@@ -32,33 +36,100 @@ class Chart:
     description: str  # text alternative for screen readers
     claims: pd.DataFrame = field(default_factory=pd.DataFrame)  # the claims behind the chart
     sources: tuple[str, ...] = ()  # article ids
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)  # `data` for reading: words, formatted
+
+    @property
+    def headline(self) -> str:
+        """The title drawn in the figure, as plain text."""
+        return str(self.figure.layout.meta["wrap"]["title"]) if self.figure.layout.meta else self.title
 
 
 def short_id(article_id: str) -> str:
     return article_id.split("_")[0]
 
 
-def article_label(article_id: str, articles: pd.DataFrame, width: int = 48) -> str:
-    """ "001 “Iraq aims to boost annual trade with Iran…”", or "000 (untitled)"."""
-    row = articles[articles["article_id"] == article_id]
-    title = row["title"].iloc[0] if len(row) else ""
-    if not title:
-        return f"{short_id(article_id)} (untitled)"
-    if len(title) > width:
-        title = title[:width].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return f"{short_id(article_id)} “{title}”"
+# --- naming articles -------------------------------------------------------------------------------
+def _shorten(text: str, width: int) -> str:
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return text
+    return text[:width].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
 
 
-def source_line(article_ids: list[str] | tuple[str, ...], articles: pd.DataFrame) -> str:
+@dataclass(frozen=True)
+class _Article:
+    title: str
+    publisher: str
+    published: str
+    opening: str
+
+
+_BY_ID: dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame | None, dict[str, _Article]]] = {}
+
+
+def _articles(tables: Tables) -> dict[str, _Article]:
+    """article_id -> what names it, read once per articles table (pages name dozens of articles a
+    run; filtering the table for each costs more than drawing the page)."""
+    articles, openings = tables["articles"], tables.get("openings")
+    key = (id(articles), id(openings))
+    hit = _BY_ID.get(key)
+    if hit is None:
+        first = (
+            dict(zip(openings["article_id"], openings["opening"], strict=True))
+            if openings is not None
+            else {}
+        )
+        found = {
+            a: _Article(t or "", p or "", d or "", first.get(a, ""))
+            for a, t, p, d in zip(articles["article_id"], articles["title"], articles["publisher"],
+                                  articles["published"], strict=True)
+        }  # fmt: skip
+        if len(_BY_ID) >= 8:
+            _BY_ID.clear()
+        hit = _BY_ID[key] = (articles, openings, found)  # the frames are held, so their ids stay theirs
+    return hit[2]
+
+
+def article_name(article_id: str, tables: Tables, width: int = 48) -> str:
+    """ "“Its title…”", or untitled, "“Its opening words…” (opening words)", or with neither, the
+    article's file id: never a bare number."""
+    a = _articles(tables).get(article_id)
+    if a and a.title:
+        return f"“{_shorten(a.title, width)}”"
+    return f"“{_shorten(a.opening, width)}” (opening words)" if a and a.opening else f"article {article_id}"
+
+
+def article_label(article_id: str, tables: Tables, width: int = 48) -> str:
+    """How a reader finds an article: “Its title…” (Publisher, 2025-07-18); untitled, “Its opening
+    words…” (opening words; Publisher); with neither, the article's file id."""
+    a = _articles(tables).get(article_id)
+    details = [d for d in ((a.publisher, a.published) if a else ()) if d]
+    name = article_name(article_id, tables, width)
+    if not details:
+        return name
+    if name.endswith("(opening words)"):
+        return name.removesuffix(")") + f"; {', '.join(details)})"
+    return f"{name} ({', '.join(details)})"
+
+
+def _opening(article_id: str, tables: Tables) -> str:
+    a = _articles(tables).get(article_id)
+    return a.opening if a else ""
+
+
+def source_line(article_ids: list[str] | tuple[str, ...], tables: Tables) -> str:
+    """The source line drawn under a chart (plotly text, outside words escaped)."""
     ids = sorted(dict.fromkeys(article_ids))
     if not ids:
         return "Source: no article"
     label = "Source: news article" if len(ids) == 1 else "Sources: news articles"
-    return f"{label} " + "; ".join(article_label(a, articles) for a in ids) + " · figures extracted by rule"
+    named = "; ".join(plot_text(article_label(a, tables)) for a in ids)
+    return f"{label} {named} · figures extracted by rule"
 
 
-def citation(claims: pd.DataFrame, articles: pd.DataFrame, people: pd.DataFrame) -> str:
+def citation(claims: pd.DataFrame, tables: Tables) -> str:
     """Who said each figure, where and when, ready to paste under a slide or into a note."""
+    articles, people = tables["articles"], tables["people"]
     lines = []
     roles = dict(zip(people["name"], people["role"], strict=True)) if len(people) else {}
     for c in claims.itertuples():
@@ -67,11 +138,12 @@ def citation(claims: pd.DataFrame, articles: pd.DataFrame, people: pd.DataFrame)
         who = c.speaker or "Unattributed"
         if c.speaker and roles.get(c.speaker):
             who += f" ({roles[c.speaker]})"
-        title = (
-            f"“{a['title']}” (article {c.article_id})"
-            if a is not None and a["title"]
-            else f"article {c.article_id}"
-        )
+        if a is not None and a["title"]:
+            title = f"“{a['title']}” (article {c.article_id})"
+        elif _opening(c.article_id, tables):
+            title = f"untitled article opening “{_shorten(_opening(c.article_id, tables), 80)}” (article {c.article_id})"
+        else:
+            title = f"article {c.article_id}"
         publisher = f", {a['publisher']}" if a is not None and a["publisher"] else ""
         when = a["published"] if a is not None and a["published"] else "date not stated"
         url = f", {a['url']}" if a is not None and a["url"] else ""
@@ -87,13 +159,40 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().strip('“”"')
 
 
+# --- naming people ---------------------------------------------------------------------------------
 def short_names(people: pd.DataFrame) -> dict[str, str]:
-    """A short form of each speaker's name for chart labels: the shortest spelling of two words or
-    more ("Abdul Mohsen" for Naseer Abdul Mohsen Abdullah), else the name itself."""
+    """One short form of each speaker's name, used on charts, in selectors and captions alike: the
+    shortest spelling of two words or more ("Abdul Mohsen" for Naseer Abdul Mohsen Abdullah) for
+    a long name, else the name itself. The full name goes in hover text and citations."""
     out = {}
     for row in people.itertuples():
-        options = [a for a in str(row.aliases).split(";") if len(a.split()) >= 2] + [row.name]
+        options = [a for a in str(row.aliases or "").split(";") if len(a.split()) >= 2] + [row.name]
         out[row.name] = min(options, key=len) if len(row.name) > 18 else row.name
+    return out
+
+
+def speaker(name: str, tables: Tables) -> str:
+    """A speaker's short name, or "unattributed"."""
+    return short_names(tables["people"]).get(name, name) if name else "unattributed"
+
+
+def published(tables: Tables) -> dict[str, str]:
+    """article_id -> its date as stated (only the dated ones)."""
+    articles = tables["articles"]
+    return {a: d for a, d in zip(articles["article_id"], articles["published"], strict=True) if d}
+
+
+def basis_when(tables: Tables, gaps: pd.DataFrame) -> dict[str, str]:
+    """basis claim -> when its figure holds, in words: the span the ETL read ("2024", "4 months to
+    2023-07-22"), else the article's date, else nothing."""
+    dates = published(tables)
+    spans = gaps["current_span"] if "current_span" in gaps.columns else pd.Series("", index=gaps.index)
+    out = {}
+    for basis, article, span in zip(
+        gaps["basis_claim_id"], gaps["current_article_id"], spans.fillna(""), strict=True
+    ):
+        stated = "" if span in ("", "period not stated") else str(span)
+        out[basis] = stated or (f"article of {dates[article]}" if dates.get(article) else "")
     return out
 
 
@@ -101,6 +200,10 @@ def _claims(tables: Tables, ids: list[str]) -> pd.DataFrame:
     claims = tables["claims"]
     wanted = [i for i in dict.fromkeys(ids) if i]
     return claims[claims["claim_id"].isin(wanted)]
+
+
+def _articles_column(ids: pd.Series, tables: Tables) -> list[str]:
+    return [article_label(a, tables) if a else "" for a in ids]
 
 
 # --- the charts ------------------------------------------------------------------------------------
@@ -112,12 +215,14 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN
     ids = list(rows["basis_claim_id"]) + rows["target_claim_ids"].iloc[0].split(";")
     claims = _claims(tables, ids)
     sources = tuple(sorted(set(claims["article_id"])))
-    fig = figures.current_vs_target(
-        rows, basis, source_line(sources, tables["articles"]), look, short_names(tables["people"])
-    )
+    names = short_names(tables["people"])
+    when = basis_when(tables, rows)
+    dates = published(tables)
+    fig = figures.current_vs_target(rows, basis, source_line(sources, tables), look, names, when)
     unit = rows["unit"].iloc[0]
     parts = [
-        f"{figures.basis_label(r)}: gap {fmt.money(r['gap'], unit)}, {fmt.percent(r['pct_of_target'])} of target"
+        f"{figures.basis_label(r, names, when.get(r['basis_claim_id'], ''))}: gap {fmt.money(r['gap'], unit)}, "
+        f"{fmt.percent(r['pct_of_target'])} of target"
         for _, r in rows.iterrows()
     ]
     description = (
@@ -125,10 +230,25 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN
         + "; ".join(parts)
         + "."
     )
-    return Chart(f"current-vs-target-{pair}", "Current vs target", fig, rows, description, claims, sources)
+    table = pd.DataFrame({
+        "Stated by": [names.get(s, s) or "unattributed" for s in rows["current_speaker"]],
+        "Current trade": [fmt.hedged(v, unit, q) for v, q in zip(rows["current"], rows["current_qualifier"], strict=True)],
+        "Includes": [s or "not stated" for s in rows["current_scope"]],
+        "Holds for": [when.get(b) or "not stated" for b in rows["basis_claim_id"]],
+        "Article's date": [dates.get(a, "not stated") for a in rows["current_article_id"]],
+        "Target": [fmt.money(v, unit) for v in rows["target"]],
+        "Gap to target": [fmt.money(v, unit) for v in rows["gap"]],
+        "Share of target reached": [fmt.percent(v) for v in rows["pct_of_target"]],
+        "Basis": [("shown in full: " if b == basis else "") + r.replace(":", ",", 1)
+                  for b, r in zip(rows["basis_claim_id"], rows["basis_rule"], strict=True)],
+        "Article": _articles_column(rows["current_article_id"], tables),
+    })  # fmt: skip
+    return Chart(
+        f"current-vs-target-{pair}", "Current vs target", fig, rows, description, claims, sources, table
+    )
 
 
-def imbalance(tables: Tables, pair: str, minor: str, look: Look = SCREEN) -> Chart | None:
+def imbalance(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
     balance = tables["trade_balance"]
     rows = balance[balance["pair"] == pair].reset_index(drop=True)
     if rows.empty:
@@ -136,28 +256,73 @@ def imbalance(tables: Tables, pair: str, minor: str, look: Look = SCREEN) -> Cha
     ids = list(rows["basis_claim_id"]) + list(rows["exports_claim_id"])
     claims = _claims(tables, ids)
     sources = tuple(sorted(set(claims["article_id"])))
-    fig = figures.imbalance(rows, minor, source_line(sources, tables["articles"]), look)
+    fig = figures.imbalance(rows, source_line(sources, tables), look)
     unit = rows["unit"].iloc[0]
     parts = []
-    for basis in dict.fromkeys(rows["basis_claim_id"]):
-        b = rows[rows["basis_claim_id"] == basis]
-        m = b[b["direction"] == minor].iloc[0]
-        o = b[b["direction"] != minor].iloc[0]
-        parts.append(
-            f"on a {fmt.money(m['total'], unit)} total, {figures.direction_name(minor)} {fmt.money(m['exports'], unit)}"
-            f"{' (derived)' if m['derived'] else ''} against {fmt.money(o['exports'], unit)}{' (derived)' if o['derived'] else ''}"
-            f", ratio {fmt.ratio(float(o['ratio_to_other']))}, {fmt.percent(m['share_of_total'], 1)} of two-way trade"
-        )
-    description = "Grouped bar chart. " + "; ".join(parts) + "."
-    return Chart(f"imbalance-{pair}", "Export imbalance", fig, rows, description, claims, sources)
+    for _, b in rows.groupby("basis_claim_id", sort=False):
+        sides = [
+            f"{figures.direction_name(r['direction'])} {fmt.money(r['exports'], unit)}"
+            f"{' (derived)' if r['derived'] else ''}, {fmt.percent(r['share_of_total'], 1)} of two-way trade"
+            for _, r in b.iterrows()
+        ]
+        parts.append(f"on a {fmt.money(b['total'].iloc[0], unit)} total, " + " against ".join(sides))
+    description = f"Grouped bar chart: {fig.layout.meta['wrap']['title']}. " + "; ".join(parts) + "."
+    table = pd.DataFrame({
+        "Two-way total": [fmt.money(v, unit) for v in rows["total"]],
+        "Exports from → to": [figures.direction_name(d) for d in rows["direction"]],
+        "Exports": [fmt.money(v, unit) for v in rows["exports"]],
+        "How known": ["derived: the total minus the other side" if d else "reported" for d in rows["derived"]],
+        "Share of two-way trade": [fmt.percent(v, 1) for v in rows["share_of_total"]],
+        "Against the other side": [fmt.ratio(float(v)) if v > 0 else "none" for v in rows["ratio_to_other"]],
+    })  # fmt: skip
+    return Chart(f"imbalance-{pair}", "Export imbalance", fig, rows, description, claims, sources, table)
 
 
-def export_mix(tables: Tables, exporter: str, importer: str, base_basis: str | None = None,
-               look: Look = SCREEN) -> Chart | None:  # fmt: skip
+def _list_key(cats: pd.DataFrame) -> str:
+    """The column naming a list: list_id (one list of one article and period), else the article."""
+    return "list_id" if "list_id" in cats.columns else "source"
+
+
+def category_lists(tables: Tables, exporter: str, importer: str) -> list[str]:
+    """The lists of categories of one export flow, latest first (undated last): each list is drawn
+    on its own, never merged with another article's or another period's."""
     cats = tables["export_categories"]
-    rows = cats[(cats["exporter"] == exporter) & (cats["importer"] == importer)].reset_index(drop=True)
-    if rows.empty:
+    key = _list_key(cats)
+    rows = cats[(cats["exporter"] == exporter) & (cats["importer"] == importer)]
+    dates = published(tables)
+    ends = rows["period_end"] if "period_end" in rows.columns else pd.Series("", index=rows.index)
+    when: dict[str, str] = {}
+    for list_id, article, end in zip(rows[key], rows["source"], ends.fillna(""), strict=True):
+        when.setdefault(list_id, str(end) or dates.get(article, ""))
+    return sorted(when, key=lambda k: when[k], reverse=True)
+
+
+def list_article(tables: Tables, list_id: str) -> str:
+    """The article a list of categories comes from."""
+    cats = tables["export_categories"]
+    hit = cats.loc[cats[_list_key(cats)] == list_id, "source"]
+    return str(hit.iloc[0]) if len(hit) else ""
+
+
+def list_label(tables: Tables, list_id: str) -> str:
+    """How the page names a list: its article, and the period it holds for when stated."""
+    cats = tables["export_categories"]
+    rows = cats[cats[_list_key(cats)] == list_id]
+    period = str(rows["period"].iloc[0]) if "period" in rows.columns and len(rows) else ""
+    return article_label(list_article(tables, list_id), tables) + (f", for {period}" if period else "")
+
+
+def export_mix(tables: Tables, exporter: str, importer: str, list_id: str | None = None,
+               base_basis: str | None = None, look: Look = SCREEN) -> Chart | None:  # fmt: skip
+    """One list of categories of one flow (`list_id`, default the latest list)."""
+    lists = category_lists(tables, exporter, importer)
+    if not lists:
         return None
+    list_id = list_id if list_id in lists else lists[0]
+    cats = tables["export_categories"]
+    key = _list_key(cats)
+    rows = cats[(cats["exporter"] == exporter) & (cats["importer"] == importer) & (cats[key] == list_id)]
+    rows = rows.reset_index(drop=True)
     ids = list(rows["claim_id"])
     base, unit = None, "USD"
     if base_basis:
@@ -172,7 +337,7 @@ def export_mix(tables: Tables, exporter: str, importer: str, base_basis: str | N
             ids += list(others["exports_claim_id"])
     claims = _claims(tables, ids)
     sources = tuple(sorted(set(claims["article_id"]) | set(rows["source"])))
-    fig = figures.export_mix(rows, source_line(sources, tables["articles"]), base, unit, look)
+    fig = figures.export_mix(rows, source_line(sources, tables), base, unit, look)
     shared = rows[rows["share"].notna()]
     unshared = rows[rows["share"].isna()]
     description = (
@@ -181,38 +346,59 @@ def export_mix(tables: Tables, exporter: str, importer: str, base_basis: str | N
         + f"; {len(unshared)} further categories ({', '.join(unshared['category'])}) together "
         f"{fmt.percent(max(0.0, 100 - shared['share'].sum()))}, split not reported."
     )
+    table = pd.DataFrame({
+        "Category": [c[:1].upper() + c[1:] for c in rows["category"]],
+        "Share of exports": [fmt.percent(s) if pd.notna(s) else "not stated" for s in rows["share"]],
+    })  # fmt: skip
+    if base:
+        table["Estimated amount"] = [
+            fmt.money(base * s / 100, unit) if pd.notna(s) else "" for s in rows["share"]
+        ]
+    table["Listed in"] = _articles_column(rows["source"], tables)
     slug = f"export-mix-{exporter}-{importer}" + ("-usd-estimate" if base else "")
-    return Chart(slug, "Export mix", fig, rows, description, claims, sources)
+    return Chart(slug, "Export mix", fig, rows, description, claims, sources, table)
 
 
-def import_share(tables: Tables, exporter: str, importer: str, look: Look = SCREEN) -> Chart | None:
+def import_share(tables: Tables, exporter: str, importer: str, source: str | None = None,
+                 look: Look = SCREEN) -> Chart | None:  # fmt: skip
+    """The exporter's share of the importer's imports: from `source` when that article gives one,
+    else the latest article that does."""
     claims = tables["claims"]
     rows = claims[(claims["metric"] == "import_share") & (claims["direction"] == f"{exporter}->{importer}")]
-    rows = rows.reset_index(drop=True)
     if rows.empty:
         return None
+    dates = tables["articles"].set_index("article_id")["published"].to_dict()
+    same = rows[rows["article_id"] == source]
+    if len(same):
+        rows = same
+    else:
+        rows = rows.assign(_when=rows["article_id"].map(lambda a: dates.get(a) or ""))
+        rows = rows.sort_values("_when", ascending=False, kind="stable").drop(columns="_when")
+    rows = rows.head(1).reset_index(drop=True)
     sources = tuple(sorted(set(rows["article_id"])))
-    fig = figures.import_share(rows.head(1), source_line(sources, tables["articles"]), look)
+    fig = figures.import_share(rows, source_line(sources, tables), look)
     v = float(rows["value"].iloc[0])
     description = (
         f"Stacked bar: goods from {country_name(exporter)} are {fmt.percent(v)} of {country_name(importer)}'s "
         f"total imports as reported; all other imports {fmt.percent(100 - v)}."
     )
-    return Chart(f"import-share-{exporter}-{importer}", "Share of imports", fig, rows.head(1), description,
-                 rows.head(1), sources)  # fmt: skip
+    table = pd.DataFrame({
+        "From": [country_name(exporter)], "To": [country_name(importer)],
+        f"Share of {country_name(importer)}'s total imports": [fmt.percent(v)],
+        "Stated by": [speaker(rows["speaker"].iloc[0], tables)],
+        "Article": _articles_column(rows["article_id"], tables),
+    })  # fmt: skip
+    return Chart(f"import-share-{exporter}-{importer}", "Share of imports", fig, rows, description, rows,
+                 sources, table)  # fmt: skip
 
 
 def all_charts(tables: Tables, pair: str, basis: str, look: Look = SCREEN) -> list[Chart]:
     """Every chart for one view, in page order: what the slide deck holds."""
-    charts: list[Chart | None] = [current_vs_target(tables, pair, basis, look)]
+    charts: list[Chart | None] = [current_vs_target(tables, pair, basis, look), imbalance(tables, pair, look)]
     a, b = pair.split("-")
-    for minor in (f"{b}->{a}", f"{a}->{b}"):
-        bal = tables["trade_balance"]
-        rows = bal[(bal["pair"] == pair) & (bal["direction"] == minor)]
-        if len(rows) and not rows["derived"].all():
-            charts.append(imbalance(tables, pair, minor, look))
-            break
     for exporter, importer in ((a, b), (b, a)):
-        charts.append(export_mix(tables, exporter, importer, None, look))
-        charts.append(import_share(tables, exporter, importer, look))
+        lists = category_lists(tables, exporter, importer)
+        charts.append(export_mix(tables, exporter, importer, lists[0] if lists else None, None, look))
+        article = list_article(tables, lists[0]) if lists else None
+        charts.append(import_share(tables, exporter, importer, article, look))
     return [c for c in charts if c is not None]

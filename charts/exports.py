@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import plotly.io as pio
 
-from charts.catalog import Chart, citation
+from charts.catalog import Chart, article_label, citation
 from charts.style import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH
 from etl.tables import DATAPACKAGE, TABLE_NAMES, spec, to_csv_bytes
 
@@ -60,28 +60,70 @@ def images(charts: Sequence[Chart], fmt: str = "png") -> list[bytes]:
         return [p.read_bytes() for p in paths]
 
 
-def slides(charts: Sequence[Chart], tables: dict[str, pd.DataFrame], subtitle: str) -> bytes:
-    """A .pptx with one chart per slide as an image; its sources and claims in the speaker notes."""
+def slides(charts: Sequence[Chart], tables: Mapping[str, pd.DataFrame], subtitle: str,
+           made: date | None = None) -> bytes:  # fmt: skip
+    """A .pptx: a title slide (the pair, the date it was made, the sources), then one chart per
+    slide as an image, with its sources and claims in the speaker notes."""
     from pptx import Presentation
-    from pptx.util import Emu, Pt
+    from pptx.util import Emu
 
     deck = Presentation()
     deck.slide_width, deck.slide_height = Emu(12192000), Emu(6858000)  # 16 : 9
+    made = made or date.today()
+    _title_slide(deck, charts, tables, subtitle, made)
     blank = deck.slide_layouts[6]
     for chart, png in zip(charts, images(charts, "png"), strict=True):
         slide = deck.slides.add_slide(blank)
         slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=deck.slide_width, height=deck.slide_height)
-        notes = slide.notes_slide.notes_text_frame
-        notes.text = (
-            f"{chart.title} ({subtitle}, generated {date.today():%d %B %Y})\n{chart.description}\n\nClaims behind this chart:\n"
-            + citation(chart.claims, tables["articles"], tables["people"])
+        _notes(
+            slide,
+            f"{chart.headline} ({subtitle}, generated {made:%d %B %Y})\n{chart.description}\n\n"
+            "Claims behind this chart:\n" + citation(chart.claims, tables),
         )
-        for p in notes.paragraphs:
-            for run in p.runs:
-                run.font.size = Pt(11)
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
+
+
+def _title_slide(deck, charts: Sequence[Chart], tables: Mapping[str, pd.DataFrame], subtitle: str,
+                 made: date) -> None:  # fmt: skip
+    """Slide 1: what the deck is about, when it was made and which articles it rests on."""
+    from pptx.util import Emu, Pt
+
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    sources = sorted({a for c in charts for a in c.sources})
+    margin = Emu(600000)
+    width = deck.slide_width - 2 * margin
+    blocks = [
+        (f"{subtitle}: trade against the stated target", 40, True, Emu(700000)),
+        (f"Charts from news articles · made {made:%d %B %Y}", 22, False, Emu(1700000)),
+        ("Sources", 18, True, Emu(2500000)),
+    ]
+    for text, size, bold, top in blocks:
+        box = slide.shapes.add_textbox(margin, top, width, Emu(800000))
+        box.text_frame.word_wrap = True
+        run = box.text_frame.paragraphs[0].add_run()
+        run.text, run.font.size, run.font.bold = text, Pt(size), bold
+    listing = slide.shapes.add_textbox(margin, Emu(2950000), width, deck.slide_height - Emu(3300000))
+    frame = listing.text_frame
+    frame.word_wrap = True
+    for i, article_id in enumerate(sources or [""]):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        run = paragraph.add_run()
+        run.text = article_label(article_id, tables) if article_id else "No article: the charts are empty"
+        run.font.size = Pt(16 if len(sources) <= 6 else 12)
+    _notes(slide, "Every figure is a claim made in a news article; the notes of each slide cite them.\n"
+           + "\n".join(f"{a}: {article_label(a, tables)}" for a in sources))  # fmt: skip
+
+
+def _notes(slide, text: str) -> None:
+    from pptx.util import Pt
+
+    notes = slide.notes_slide.notes_text_frame
+    notes.text = text
+    for p in notes.paragraphs:
+        for run in p.runs:
+            run.font.size = Pt(11)
 
 
 def readme(tables: dict[str, pd.DataFrame]) -> str:
@@ -90,7 +132,7 @@ def readme(tables: dict[str, pd.DataFrame]) -> str:
              "## Sources", ""]  # fmt: skip
     for a in tables["articles"].itertuples():
         lines.append(
-            f"- {a.article_id}: {a.title or '(untitled)'}; {a.published or 'date not stated'}; "
+            f"- {a.article_id}: {article_label(a.article_id, tables)}{'' if a.published else ', date not stated'}; "
             f"{a.n_claims} claim(s); {a.checksum}"
         )
     lines += [

@@ -7,11 +7,28 @@ number the rows do not hold.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from charts import format as fmt
-from charts.style import BLUE, GREEN, GREY, INK, ORANGE, SCREEN, SKY, VERMILLION, Look, finish
+from charts.style import (
+    BLUE,
+    GREEN,
+    GREY,
+    INK,
+    ORANGE,
+    SCREEN,
+    SKY,
+    VERMILLION,
+    Look,
+    finish,
+    nice_ticks,
+    plot_text,
+)
 from etl.places import country_name
 
 
@@ -25,11 +42,14 @@ def direction_name(direction: str) -> str:
     return " → ".join(country_name(c) for c in direction.split("->"))
 
 
-def basis_label(row: pd.Series | dict) -> str:
-    """ "Samad Hassanzadeh: $12.0B" or "N. Abdul Mohsen: about $18.0B incl. energy"."""
+def basis_label(row: pd.Series | dict, names: Mapping[str, str] | None = None, when: str = "") -> str:
+    """ "Samad Hassanzadeh: $12.0B" or "Abdul Mohsen: about $18.0B incl. energy" (short names),
+    with the article's date when given: "unattributed: $11.0B (2025-01-15)"."""
     figure = fmt.hedged(row["current"], row["unit"], row["current_qualifier"], row["current_scope"])
-    speaker = row["current_speaker"] or "unattributed"
-    return f"{speaker}: {figure}"
+    speaker = row["current_speaker"]
+    return f"{(names or {}).get(speaker, speaker) or 'unattributed'}: {figure}" + (
+        f" ({when})" if when else ""
+    )
 
 
 def _empty(title: str, subtitle: str, source: str, message: str, look: Look) -> go.Figure:
@@ -42,22 +62,48 @@ def _empty(title: str, subtitle: str, source: str, message: str, look: Look) -> 
     return finish(fig, title, subtitle, source, look)
 
 
-def _label_rows(fig: go.Figure, labels: list[str], look: Look, offset: float) -> None:
+def _label_rows(fig: go.Figure, labels: list[str], look: Look, offset: float, above: float = 0.1) -> None:
     """Row labels written above each bar, left-aligned, instead of a y axis: on a phone the bars
-    keep the full width, and the source line lines up with the labels."""
+    keep the full width, and the source line lines up with the labels. `above`: room over the
+    first label (rows), e.g. for a label of the target line."""
     for i, label in enumerate(labels):
         fig.add_annotation(x=0, y=i - offset, xref="x", yref="y", xanchor="left", yanchor="bottom",
                            showarrow=False, align="left", text=label, font={"size": look.base, "color": INK},
                            bgcolor="rgba(255,255,255,0.85)")  # fmt: skip
-    fig.update_yaxes(visible=False, autorange=False, range=[len(labels) - 0.5, -0.5 - offset - 0.35])
+    fig.update_yaxes(visible=False, autorange=False, range=[len(labels) - 0.5, -offset - 0.35 - above])
+
+
+def _legend_entry(fig: go.Figure, name: str, marker: dict) -> None:
+    """A legend entry with no bar of its own: says what a colour or pattern on the chart means."""
+    fig.add_bar(x=[None], y=[None], orientation="h", name=name, marker=marker, showlegend=True,
+                hoverinfo="skip")  # fmt: skip
+
+
+def _money_axis(fig: go.Figure, top: float, unit: str, room: float = 1.06) -> None:
+    """x from $0 to just past the data: round ticks up to the largest value, labelled in money,
+    and `room` for the labels drawn to the right of the longest bar."""
+    end = top * room
+    ticks = [t for t in nice_ticks(top) if t <= end]
+    fig.update_xaxes(tickvals=ticks, ticktext=[fmt.money_tick(t, unit) for t in ticks], tickangle=0,
+                     range=[0, end])  # fmt: skip
+
+
+# How each qualifier is drawn on a current-trade bar, and what its legend entry says.
+HEDGES = {
+    "approx": (".", "dotted: “about” (approximate)"),
+    "lower_bound": ("/", "hatched /: “over” (at least)"),
+    "upper_bound": ("\\", "hatched \\: “up to” (at most)"),
+}
 
 
 def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look = SCREEN,
-                      names: dict[str, str] | None = None) -> go.Figure:  # fmt: skip
+                      names: Mapping[str, str] | None = None, when: Mapping[str, str] | None = None) -> go.Figure:  # fmt: skip
     """Every current-volume claim of one pair as its own bar, topped up to the target by its gap.
 
     `gaps` holds target_gaps rows of one pair; `chosen` is the basis claim drawn in full colour;
-    `names` maps a speaker to the short name shown (default: the name as in the table).
+    `names` maps a speaker to the short name shown (the full name is in the hover text); `when`
+    maps a basis to when its figure holds (its span, else its article's date), shown beside it so
+    figures of different years can be told apart.
     """
     if gaps.empty:
         return _empty(
@@ -68,29 +114,45 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
     unit = gaps["unit"].iloc[0]
     target = float(gaps["target"].iloc[0])
     rows = list(range(len(gaps)))
-    labels = [
-        f"<b>{names.get(r['current_speaker'], r['current_speaker']) or 'unattributed'}</b>: "
-        + fmt.hedged(r["current"], unit, r["current_qualifier"], r["current_scope"])
+    when = when or {}
+    figures = [
+        fmt.hedged(r["current"], unit, r["current_qualifier"], r["current_scope"])
+        + (f" ({when[r['basis_claim_id']]})" if when.get(r["basis_claim_id"]) else "")
         for _, r in gaps.iterrows()
     ]
-    is_chosen = gaps["basis_claim_id"] == chosen
-    hedge = gaps["current_qualifier"].map(
-        {"exact": "", "approx": ".", "lower_bound": "/", "upper_bound": "\\"}
-    )
+    speakers = [s or "" for s in gaps["current_speaker"]]
+    labels = [f"<b>{plot_text(names.get(s, s) or 'unattributed')}</b>: {plot_text(f)}"
+              for s, f in zip(speakers, figures, strict=True)]  # fmt: skip
+    hover = [
+        f"{plot_text(s or 'unattributed')}: {plot_text(f)}" for s, f in zip(speakers, figures, strict=True)
+    ]
+    is_chosen = list(gaps["basis_claim_id"] == chosen)
+    qualifiers = list(gaps["current_qualifier"])
+    hedge = [HEDGES.get(q, ("", ""))[0] for q in qualifiers]
     fig = go.Figure()
     fig.add_bar(
-        y=rows, x=gaps["current"], orientation="h", width=0.5, name="Current trade, as stated",
-        marker={"color": [BLUE if c else SKY for c in is_chosen], "pattern": {"shape": list(hedge), "fgcolor": "white"},
+        y=rows, x=gaps["current"], orientation="h", width=0.5, name="Current trade, as stated", showlegend=False,
+        marker={"color": [BLUE if c else SKY for c in is_chosen], "pattern": {"shape": hedge, "fgcolor": "white"},
                 "line": {"color": INK, "width": [2 if c else 0 for c in is_chosen]}},
-        customdata=labels, hovertemplate="%{customdata}<extra></extra>",
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>",
     )  # fmt: skip
     gap = gaps["gap"].clip(lower=0)
+    gap_marker = {"color": "rgba(0,0,0,0)", "line": {"color": VERMILLION, "width": 2},
+                  "pattern": {"shape": "x", "fgcolor": VERMILLION, "size": 6, "solidity": 0.15}}  # fmt: skip
     fig.add_bar(
-        y=rows, x=gap, orientation="h", width=0.5, name="Gap to target",
-        marker={"color": "rgba(0,0,0,0)", "line": {"color": VERMILLION, "width": 2},
-                "pattern": {"shape": "x", "fgcolor": VERMILLION, "size": 6, "solidity": 0.15}},
+        y=rows, x=gap, orientation="h", width=0.5, name="Gap to target", showlegend=False, marker=gap_marker,
         customdata=[f"gap {fmt.money(g, unit)}" for g in gap], hovertemplate="%{customdata}<extra></extra>",
     )  # fmt: skip
+    # The legend names every colour and pattern drawn, and only those.
+    _legend_entry(fig, "basis in use", {"color": BLUE, "line": {"color": INK, "width": 2}})
+    if not all(is_chosen):
+        _legend_entry(fig, "other reported figures", {"color": SKY})
+    for qualifier in dict.fromkeys(qualifiers):
+        if qualifier in HEDGES:
+            shape, words = HEDGES[qualifier]
+            _legend_entry(fig, words, {"color": SKY, "pattern": {"shape": shape, "fgcolor": "white"}})
+    if (gap > 0).any():
+        _legend_entry(fig, "gap to target", gap_marker)
     top = max(target, float(gaps["current"].max()))
     for i, (g, pct, cur) in enumerate(zip(gaps["gap"], gaps["pct_of_target"], gaps["current"], strict=True)):
         text = (
@@ -98,105 +160,182 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
             if g > 0
             else f"above by<br>{fmt.money(-g, unit)}"
         )
-        fig.add_annotation(y=i, x=max(target, float(cur)), xshift=8, xanchor="left", showarrow=False, text=text,
-                           align="left", font={"size": look.base - 1, "color": INK})  # fmt: skip
+        fig.add_annotation(y=i, x=max(target, float(cur)), xshift=5, xanchor="left", showarrow=False, text=text,
+                           align="left", font={"size": look.base - 2, "color": INK})  # fmt: skip
     fig.add_vline(x=target, line={"color": INK, "dash": "dash", "width": 2})
-    _label_rows(fig, labels, look, offset=0.3)
+    _label_rows(fig, labels, look, offset=0.3, above=0.5)
     fig.add_annotation(x=target, y=-0.3 - 0.35, yanchor="bottom", xanchor="center", showarrow=False,
                        text=f"target {fmt.money(target, unit)}", font={"size": look.base, "color": INK},
                        bgcolor="white")  # fmt: skip
     fig.update_layout(barmode="stack", legend_traceorder="normal")
-    fig.update_xaxes(tickprefix="$" if unit == "USD" else "", range=[0, top * 1.55], nticks=4, tickangle=0,
-                     ticksuffix="" if unit == "USD" else f" {unit}")  # fmt: skip
+    _money_axis(fig, top, unit, room=1.25)  # room for "gap … reached" right of the target line
     n = len(gaps)
     return finish(
         fig,
         f"{pair_name(pair)}: current trade against the {fmt.money(target, unit)} target",
-        f"Annual two-way trade, {unit}: {n} reported figure{'s' if n != 1 else ''}, one bar each; "
-        "dashed line: the stated target; hatched: the gap, and how much of the target is reached",
+        f"Two-way trade, {unit}, as reported: {n} figure{'s' if n != 1 else ''}, one bar each; dashed line: "
+        "the stated target",
         source,
         look,
+        plot_height=max(look.plot, 70 * n + 60),
     )
 
 
-def imbalance(balance: pd.DataFrame, minor: str, source: str, look: Look = SCREEN) -> go.Figure:
-    """Both directions of a pair's trade on each basis; the derived side drawn hatched.
+@dataclass(frozen=True)
+class Imbalance:
+    """Who sells less to whom, read from the figures: `smaller` exports less than `larger` on every
+    total, by at least `ratio` (larger / smaller); `balanced` when every total is within 5 %;
+    neither when the totals disagree on who sells more."""
 
-    `balance` holds trade_balance rows of one pair; `minor` is the direction the story is about
-    (e.g. "IRQ->IRN"), drawn first. One group of two bars per reported two-way total.
+    smaller: str  # ISO3 of the country that sells less, "" when balanced or mixed
+    larger: str
+    ratio: float
+    balanced: bool
+
+    @property
+    def mixed(self) -> bool:
+        return not self.balanced and not self.smaller
+
+    def headline(self, a: str, b: str) -> str:
+        """The chart's title in words computed from the numbers (a, b: the pair's two countries)."""
+        if self.balanced:
+            return f"{country_name(a)} and {country_name(b)} sell each other about as much"
+        if self.mixed:
+            return f"{country_name(a)}–{country_name(b)}: who sells more depends on the total used"
+        degree = "far less" if self.ratio >= 3 else "less" if self.ratio >= 1.5 else "somewhat less"
+        return f"{country_name(self.smaller)} sells {degree} to {country_name(self.larger)} than it buys"
+
+
+def read_imbalance(balance: pd.DataFrame) -> Imbalance:
+    """Who exports less, on each basis of a pair's trade_balance rows (two directions per basis)."""
+    sides: set[tuple[str, str]] = set()  # (sells less, sells more) on a basis
+    ratios: list[float] = []
+    for _, rows in balance.groupby("basis_claim_id", sort=False):
+        by_exporter = {
+            d.split("->")[0]: float(v) for d, v in zip(rows["direction"], rows["exports"], strict=True)
+        }
+        if len(by_exporter) != 2:
+            continue
+        (low, v_low), (high, v_high) = sorted(by_exporter.items(), key=lambda kv: kv[1])
+        ratio = v_high / v_low if v_low > 0 else math.inf if v_high > 0 else 1.0
+        if ratio < 1.05:
+            ratios.append(1.0)
+            continue
+        sides.add((low, high))
+        ratios.append(ratio)
+    if not sides:
+        return Imbalance("", "", 1.0, True)
+    if len(sides) > 1 or 1.0 in ratios:
+        return Imbalance("", "", 1.0, False)
+    low, high = sides.pop()
+    return Imbalance(low, high, min(ratios), False)
+
+
+def imbalance(balance: pd.DataFrame, source: str, look: Look = SCREEN) -> go.Figure:
+    """Both directions of a pair's trade on each basis; a derived side drawn hatched.
+
+    `balance` holds trade_balance rows of one pair; one group of two bars per reported two-way
+    total, the side that sells less first. The title says who sells less, from the numbers.
     """
     if balance.empty:
         return _empty("Export imbalance", "US dollars", source, "No one-way figure reported", look)
     unit = balance["unit"].iloc[0]
+    pair = balance["pair"].iloc[0]
+    words = read_imbalance(balance)
     order = list(dict.fromkeys(balance["basis_claim_id"]))
+    directions = sorted(balance["direction"].unique(), key=lambda d: (not d.startswith(words.smaller), d))
     labels = []
     for b in order:
-        rows_b = balance[balance.basis_claim_id == b]
-        ratio = float(rows_b[rows_b.direction != minor]["ratio_to_other"].iloc[0])
-        labels.append(f"On a {fmt.money(rows_b['total'].iloc[0], unit)} total: <b>{fmt.ratio(ratio)}</b>")
+        rows_b = balance[balance.basis_claim_id == b].set_index("direction")
+        ratio = _ratio_text(rows_b, directions)
+        span = str(rows_b["span"].iloc[0]) if "span" in rows_b.columns else ""
+        span = "" if span in ("", "nan", "period not stated") else f" ({plot_text(span)})"
+        total = fmt.money(rows_b["total"].iloc[0], unit)
+        labels.append(f"On a {total} total{span}{': ' if ratio else ''}<b>{ratio}</b>")
     fig = go.Figure()
-    directions = [minor] + [d for d in balance["direction"].unique() if d != minor]
-    for k, (direction, colour) in enumerate(zip(directions, (ORANGE, BLUE), strict=False)):
-        rows = balance[balance["direction"] == direction].set_index("basis_claim_id").loc[order]
-        derived = rows["derived"].astype(bool)
+    colours = (ORANGE, BLUE)
+    for k, (direction, colour) in enumerate(zip(directions, colours, strict=False)):
+        rows = balance[balance["direction"] == direction].set_index("basis_claim_id").reindex(order)
+        derived = rows["derived"].fillna(False).astype(bool)
         fig.add_bar(
             y=[i + (k - 0.5) * 0.3 for i in range(len(order))], x=rows["exports"], orientation="h", width=0.28,
-            name=direction_name(direction) + (" (derived)" if derived.all() else ""),
+            name=direction_name(direction), showlegend=False,
             marker={"color": [_tint(colour) if d else colour for d in derived], "line": {"color": colour, "width": 2},
                     "pattern": {"shape": ["/" if d else "" for d in derived], "fgcolor": colour, "solidity": 0.3,
                                 "fillmode": "overlay"}},
             text=[f"{fmt.money(v, unit)}{' derived' if d else ''} · {fmt.percent(s, 1)}"
                   for v, d, s in zip(rows["exports"], derived, rows["share_of_total"], strict=True)],
-            textposition="outside", textfont={"size": look.base - 1, "color": INK}, cliponaxis=False,
+            textposition="auto", insidetextanchor="end", textfont={"size": look.base - 1}, cliponaxis=False,
+            insidetextfont={"color": [INK if d or colour == ORANGE else "white" for d in derived]},
+            outsidetextfont={"color": INK},
             hovertemplate="%{fullData.name}: %{text} of trade<extra></extra>",
         )  # fmt: skip
+        _legend_entry(
+            fig, direction_name(direction), {"color": colour, "line": {"color": colour, "width": 2}}
+        )
+    if balance["derived"].astype(bool).any():
+        _legend_entry(fig, "hatched: derived, the total minus the reported side",
+                      {"color": _tint(GREY), "line": {"color": GREY, "width": 2},
+                       "pattern": {"shape": "/", "fgcolor": GREY, "solidity": 0.3, "fillmode": "overlay"}})  # fmt: skip
     _label_rows(fig, labels, look, offset=0.35)
-    top = float(balance["exports"].max())
-    fig.update_xaxes(tickprefix="$" if unit == "USD" else "", range=[0, top * 1.75], nticks=4, tickangle=0)
+    _money_axis(fig, float(balance["exports"].max()), unit, room=1.1)
     fig.update_layout(barmode="overlay", legend_traceorder="normal")
-    small, big = (country_name(c) for c in minor.split("->"))
+    a, b = pair.split("-")
     return finish(
         fig,
-        f"{small} sells far less to {big} than it buys",
-        f"Exports each way, {unit}, and share of two-way trade, on each reported total; hatched: derived as "
-        "the total minus the reported side; bold: the ratio",
+        words.headline(a, b),
+        f"Exports each way, {unit}, and share of two-way trade, on each reported total; bold: the ratio",
         source,
         look,
+        plot_height=max(look.plot, 95 * len(order) + 50),
     )
 
 
+def _ratio_text(rows_b: pd.DataFrame, directions: list[str]) -> str:
+    """ "23 : 1" for the larger side against the smaller on one basis ("" when unknown)."""
+    values = [float(rows_b["exports"].get(d, math.nan)) for d in directions]
+    if len(values) != 2 or any(math.isnan(v) for v in values):
+        return ""
+    high, low = max(values), min(values)
+    return fmt.ratio(high / low) if low > 0 else ""
+
+
 UNITEMISED = "other categories, split not reported"
+UNITEMISED_FILL = "#D9D9D9"
 
 
 def export_mix(categories: pd.DataFrame, source: str, base: float | None = None, unit: str = "USD",
                look: Look = SCREEN) -> go.Figure:  # fmt: skip
     """Shares of one export flow by category; categories without a stated share stay one block.
 
-    `categories` holds export_categories rows of one exporter/importer. With `base` (the flow in
-    money) the shares are also shown as estimated amounts.
+    `categories` holds the export_categories rows of one list (one exporter/importer, one
+    article). With `base` (the flow in money) the shares are also shown as estimated amounts.
     """
     if categories.empty:
         return _empty("Export mix", "percent", source, "No export categories reported", look)
     exporter, importer = categories["exporter"].iloc[0], categories["importer"].iloc[0]
-    shared = categories[categories["share"].notna()].sort_values("share", ascending=False)
+    shared = categories[categories["share"].notna()].sort_values("share", ascending=False, kind="stable")
     unshared = categories[categories["share"].isna()]
     remainder = max(0.0, 100.0 - float(shared["share"].sum()))
-    names = [c[:1].upper() + c[1:] for c in shared["category"]]
-    values = list(shared["share"])
-    colours = [GREEN, ORANGE, BLUE, VERMILLION, SKY][: len(names)]
+    names = [plot_text(c[:1].upper() + c[1:]) for c in shared["category"]]
+    values = [float(v) for v in shared["share"]]
+    palette = [GREEN, ORANGE, BLUE, VERMILLION, SKY]
+    colours = [palette[i % len(palette)] for i in range(len(names))]
     patterns = [""] * len(names)
     if len(unshared) or remainder > 0:
         n = len(unshared)
         names.append(f"{_count_word(n).capitalize()} {UNITEMISED}" if n else "Not itemised")
         values.append(remainder)
-        colours.append("#D9D9D9")
+        colours.append(UNITEMISED_FILL)
         patterns.append(".")
     amounts = [base * v / 100 for v in values] if base else None
     text = [
         f"{fmt.percent(v)}" + (f" · ≈ {fmt.money(a, unit)} (estimate)" if amounts else "")
         for v, a in zip(values, amounts or values, strict=True)
     ]
-    hover = [""] * len(shared) + (["<br>".join(unshared["category"])] if len(names) > len(shared) else [])
+    hover = [""] * len(shared) + (
+        ["<br>".join(plot_text(c) for c in unshared["category"])] if len(names) > len(shared) else []
+    )
     fig = go.Figure(
         go.Bar(
             y=list(range(len(names))), x=values, orientation="h", width=0.5, text=text, textposition="outside",
@@ -207,18 +346,25 @@ def export_mix(categories: pd.DataFrame, source: str, base: float | None = None,
             showlegend=False,
         )
     )  # fmt: skip
+    if "." in patterns:
+        _legend_entry(fig, "dotted: categories named without a share, together" if len(unshared) else "dotted: the rest, not itemised",
+                      {"color": UNITEMISED_FILL, "pattern": {"shape": ".", "fgcolor": GREY}, "line": {"color": INK, "width": 1}})  # fmt: skip
     _label_rows(fig, names, look, offset=0.3)
-    fig.update_xaxes(ticksuffix=" %", range=[0, 150 if base else 118], dtick=25, tickangle=0)
+    ticks = nice_ticks(max(values), 5)
+    fig.update_xaxes(tickvals=ticks, ticktext=[fmt.percent(t) for t in ticks], tickangle=0,
+                     range=[0, max(values) * (1.6 if base else 1.2) + 4])  # fmt: skip
     subtitle = f"Percent of {country_name(exporter)}'s exports to {country_name(importer)}, by category"
     if base:
         subtitle += f"; amounts are estimates on {fmt.money(base, unit)} of exports"
     return finish(
         fig,
         f"What {country_name(exporter)} sells to {country_name(importer)}: {len(shared)} of "
-        f"{len(categories)} categories have a stated share",
+        f"{len(categories)} categor{'y' if len(categories) == 1 else 'ies'} "
+        f"{'has' if len(shared) == 1 else 'have'} a stated share",
         subtitle,
         source,
         look,
+        plot_height=max(look.plot, 60 * len(names) + 40),
     )
 
 
@@ -233,23 +379,23 @@ def import_share(share: pd.DataFrame, source: str, look: Look = SCREEN) -> go.Fi
     fig.add_bar(y=[""], x=[value], orientation="h", name=f"Goods from {country_name(exporter)} (reported)",
                 marker={"color": BLUE}, text=[fmt.percent(value)], textposition="inside",
                 textfont={"color": "white", "size": look.base + 2})  # fmt: skip
-    fig.add_bar(y=[""], x=[100 - value], orientation="h", name="All other imports (100 minus the reported share)",
+    fig.add_bar(y=[""], x=[100 - value], orientation="h", name="hatched: all other imports (100 minus the reported share)",
                 marker={"color": "white", "line": {"color": GREY, "width": 2}, "pattern": {"shape": "/", "fgcolor": GREY}},
                 text=[fmt.percent(100 - value)], textposition="inside", textfont={"color": INK, "size": look.base + 2})  # fmt: skip
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(
-        range=[0, 100], ticksuffix=" %", title_text=f"Share of {country_name(importer)}'s total imports"
-    )
+        range=[0, 100], tickvals=[0, 25, 50, 75, 100], ticksuffix=" %",
+        title_text=f"Share of {country_name(importer)}'s total imports",
+    )  # fmt: skip
     fig.update_yaxes(visible=False)
-    fig = finish(
+    return finish(
         fig,
         f"{country_name(exporter)}'s goods make up {fmt.percent(value)} of {country_name(importer)}'s imports",
         f"Percent of {country_name(importer)}'s total imports, as reported",
         source,
         look,
+        plot_height=90,
     )
-    fig.update_layout(height=300 if not look.presentation else 540)
-    return fig
 
 
 def _tint(hex_colour: str, alpha: float = 0.18) -> str:

@@ -24,6 +24,18 @@ def money(value: float, unit: str = "USD", digits: int = 1) -> str:
     return f"{sign}{symbol}{number}{suffix}" if symbol else f"{sign}{unit} {number}{suffix}"
 
 
+def money_tick(value: float, unit: str = "USD") -> str:
+    """An axis label, as short as the value allows: 0 -> "$0", 2.5e9 -> "$2.5B", 5e9 -> "$5B"."""
+    v = abs(value)
+    size, suffix = next(
+        ((s, x) for s, x in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")) if v >= s), (1, "")
+    )
+    number = f"{v / size:.2f}".rstrip("0").rstrip(".")
+    sign = "-" if value < 0 else ""
+    symbol = _SYMBOLS.get(unit)
+    return f"{sign}{symbol}{number}{suffix}" if symbol else f"{sign}{unit} {number}{suffix}"
+
+
 def percent(value: float, digits: int = 0) -> str:
     """30 -> "30 %", 4.1666 -> "4 %" (digits=0) or "4.2 %" (digits=1)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -45,6 +57,16 @@ def hedged(value: float, unit: str, qualifier: str, scope: str = "") -> str:
     if scope:
         text += " " + scope.replace("including", "incl.").replace("excluding", "excl.")
     return text
+
+
+def hedged_range(figures: list[tuple[float, str, str, str]]) -> str:
+    """The span of several stated figures, lowest to highest: "over $10.0B to about $18.0B incl.
+    energy"; one figure (or several that read the same) is written once."""
+    if not figures:
+        return ""
+    ordered = sorted(figures, key=lambda f: f[0])
+    low, high = hedged(*ordered[0]), hedged(*ordered[-1])
+    return low if low == high else f"{low} to {high}"
 
 
 def growth_rate(current: float, target: float, years: float) -> float:

@@ -1,4 +1,5 @@
-"""`python -m etl [--articles DIR] [--out DIR]`: rebuild the processed tables from the articles."""
+"""`python -m etl [--articles DIR] [--out DIR] [--reviews FILE]`: rebuild the processed tables from
+the articles, applying the reviewed-claims decisions."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from etl.corpus import CorpusError
 from etl.people import PEOPLE_CSV
 from etl.pipeline import PROCESSED, RAW, run
+from etl.review import ReviewError, report_lines
 from etl.tables import TableError
 
 
@@ -37,8 +39,18 @@ def main(argv: list[str] | None = None) -> int:
         "--no-cache", action="store_true",
         help="extract every article again, ignoring and keeping <out>/.etl-cache as it is",
     )  # fmt: skip
+    ap.add_argument(
+        "--reviews", type=Path,
+        help="reviewed-claims CSV of decisions to apply (default: data/reference/reviewed_claims.csv "
+        "when --articles is data/raw; none for another folder)",
+    )  # fmt: skip
     ap.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress bar)")
     args = ap.parse_args(argv)
+
+    def tell(outcomes) -> None:
+        # A decision that no longer fits its article is never dropped silently, even with --quiet.
+        for line in report_lines(outcomes, args.reviews or "reviewed_claims.csv"):
+            print(f"etl: {line}", file=sys.stderr)
 
     def note(line: str) -> None:
         if not args.quiet:
@@ -48,8 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         written = run(
             args.articles, args.out, args.metadata, args.people, jobs=args.jobs,
             use_cache=not args.no_cache, progress=not args.quiet and sys.stderr.isatty(), note=note,
+            reviews=args.reviews, report=tell,
         )  # fmt: skip
-    except CorpusError as e:
+    except (CorpusError, ReviewError) as e:
         print(f"etl: {len(e.problems)} problem(s) with the input; nothing was written:", file=sys.stderr)
         for p in e.problems:
             print(f"  - {p}", file=sys.stderr)

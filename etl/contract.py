@@ -68,6 +68,21 @@ class Claim:
 
 CLAIM_COLUMNS = [f.name for f in fields(Claim)]
 
+# --- review --------------------------------------------------------------------------------------
+# What a person decided about a claim (data/reference/reviewed_claims.csv, read by etl/review.py).
+CONFIRM, REJECT, AMEND, ADD = "confirm", "reject", "amend", "add"
+ACTIONS = (CONFIRM, REJECT, AMEND, ADD)
+# A claim's review status in the claims table; the extractor's claims start unreviewed.
+UNREVIEWED, CONFIRMED, AMENDED, REJECTED, ADDED = "unreviewed", "confirmed", "amended", "rejected", "added"
+REVIEW_STATUSES = (UNREVIEWED, CONFIRMED, AMENDED, REJECTED, ADDED)
+STATUS_OF_ACTION = {CONFIRM: CONFIRMED, REJECT: REJECTED, AMEND: AMENDED, ADD: ADDED}
+BY_A_PERSON = (CONFIRMED, AMENDED, ADDED)  # statuses a person stands behind: "reviewed" on charts
+# The fields a reviewer may amend (or must give for an added claim), in claims column order.
+REVIEWED_FIELDS = ("pair", "metric", "direction", "category", "value", "unit", "qualifier", "period")
+# Columns the review adds to the claims table, after the extractor's CLAIM_COLUMNS:
+# the status, who and when, why, and what the rule had said for the fields a person changed.
+REVIEW_COLUMNS = ["review", "reviewed_by", "reviewed_at", "review_note", "extracted"]
+
 
 @dataclass(frozen=True, slots=True)
 class CategoryRow:

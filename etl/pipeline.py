@@ -18,9 +18,11 @@ import pyarrow as arrow
 import pyarrow.compute as pc
 
 from etl.cache import CACHE_DIR, Cached, ExtractionCache, fingerprint
-from etl.corpus import Article, CorpusError, CorpusListing, list_corpus
+from etl.contract import CLAIM_COLUMNS
+from etl.corpus import Article, CorpusError, CorpusListing, list_corpus, read_article
 from etl.parallel import ArticleResult, Job, cores, extract_corpus, worth_processes
 from etl.people import PEOPLE_CSV, read_people
+from etl.review import REVIEWS_CSV, apply, empty_reviews, in_use, read_reviews, review_categories
 from etl.tables import TableWriter, columns, fields
 from etl.transform import articles_table, derived_input, people_table, target_gaps, trade_balance
 
@@ -57,8 +59,10 @@ def check_folders(articles_dir: Path, out_dir: Path) -> None:
 
 
 def arrow_schema(table: str) -> arrow.Schema:
-    """A table of tables.yml as Arrow columns."""
-    return arrow.schema([(f["name"], _ARROW_TYPES[f["type"]]) for f in fields(table)])
+    """A table of tables.yml as Arrow columns; for claims, the extractor's columns only (the
+    review's are added after extraction, so neither the workers nor the cache ever hold them)."""
+    kept = [f for f in fields(table) if table != "claims" or f["name"] in CLAIM_COLUMNS]
+    return arrow.schema([(f["name"], _ARROW_TYPES[f["type"]]) for f in kept])
 
 
 @dataclass
@@ -179,17 +183,24 @@ def run(
     use_cache: bool = True,
     progress: bool = False,
     note: Callable[[str], None] = lambda _: None,
+    reviews: Path | None = None,
+    report: Callable[[pd.DataFrame], None] = lambda _: None,
 ) -> list[Path]:
     """Rebuild the tables of `out_dir` from the articles; the files written.
 
     `jobs`: processes for extraction (None: the machine's cores when the work is worth it).
     `use_cache`: reuse the rows of unchanged articles from `<out_dir>/.etl-cache`.
     `note`: called with a line about the cache when it is not used as expected.
+    `reviews`: the reviewed-claims file (default: data/reference/reviewed_claims.csv when the
+    articles are data/raw, else none); `report` gets one row per decision saying whether it was
+    applied and, if not, why. Reviews are applied after extraction (and after the cache: the cache
+    holds what the rules found, never what a person decided).
     """
     # --- load ---
     check_folders(articles_dir, out_dir)
     listing = list_corpus(articles_dir, metadata)
     people = read_people(people_csv)
+    decisions = _decisions(reviews, articles_dir)
     cache = ExtractionCache(Path(out_dir) / CACHE_DIR, fingerprint(people_csv), note) if use_cache else None
     cached = (
         cache.load({name: (arrow_schema(name), key) for name, key in EXTRACTED.items()}) if cache else None
@@ -197,7 +208,7 @@ def run(
     order = [f.article_id for f in listing.files]
     known = cached.known(order, [f.published for f in listing.files]) if cached else [""] * len(order)
     refused = bool(listing.file_problems or listing.folder_problems or listing.metadata_problems)
-    job = Job(listing.folder, listing.folder_id, tuple(people), tuple(columns("claims")),
+    job = Job(listing.folder, listing.folder_id, tuple(people), tuple(CLAIM_COLUMNS),
               tuple(columns("export_categories")), check_only=refused)  # fmt: skip
     n_known = sum(map(bool, known))
     processes = _processes(jobs, len(listing.files) - n_known, n_known)
@@ -219,7 +230,7 @@ def run(
 
     # --- save ---
     with TableWriter(out_dir) as writer:
-        _stage_tables(writer, listing, got.checksums, got.dates, people, extracted)
+        _stage_tables(writer, listing, got.checksums, got.dates, people, extracted, decisions, report)
         written = writer.commit(_sources(listing))
     if changed:
         cache.commit(order, got.checksums, [f.published for f in listing.files])
@@ -227,13 +238,24 @@ def run(
 
 
 def _stage_tables(writer: TableWriter, listing: CorpusListing, checksums: list[str],
-                  dates: list[tuple[str, str]], people: list, extracted: dict[str, arrow.Table]) -> None:  # fmt: skip
+                  dates: list[tuple[str, str]], people: list, extracted: dict[str, arrow.Table],
+                  decisions: pd.DataFrame, report: Callable[[pd.DataFrame], None]) -> None:  # fmt: skip
     """Build and stage every table, the largest first, each let go once staged."""
-    claims = _frame(extracted.pop("claims"))
+    # A person's decisions after extraction, before anything is derived: rejected claims stay in
+    # the claims table (marked) but feed no derived table; amended values are the ones used.
+    named = set(decisions["article_id"])
+    claims, outcomes = apply(
+        _frame(extracted.pop("claims")), _texts_of(listing, decisions), decisions,
+        {f.article_id: f.published for f in listing.files if f.article_id in named},
+    )  # fmt: skip
+    report(outcomes)
     writer.stage("claims", claims)
-    per_article, figures = claims[["article_id", "speaker"]], derived_input(claims)
+    writer.stage("reviewed_claims", decisions)
+    per_article, figures = claims[["article_id", "speaker"]], derived_input(in_use(claims))
+    categories = review_categories(_frame(extracted.pop("export_categories")), claims)
     del claims
-    writer.stage("export_categories", _frame(extracted.pop("export_categories")))
+    writer.stage("export_categories", categories)
+    del categories
     _give_back()
     articles = articles_table(
         [Article(f.article_id, "", checksum, f.title, f.publisher, published, f.url, source)
@@ -245,6 +267,30 @@ def _stage_tables(writer: TableWriter, listing: CorpusListing, checksums: list[s
     writer.stage("target_gaps", target_gaps(figures, articles))
     _give_back()
     writer.stage("trade_balance", trade_balance(figures, articles))
+
+
+def _decisions(reviews: Path | None, articles_dir: Path) -> pd.DataFrame:
+    """The decisions to apply: the given file (which must exist), else the project's own file when
+    the articles are the project's own (another folder's articles were never reviewed here)."""
+    if reviews is not None:
+        return read_reviews(reviews)
+    if Path(articles_dir).resolve() == RAW.resolve() and REVIEWS_CSV.is_file():
+        return read_reviews(REVIEWS_CSV)
+    return empty_reviews()
+
+
+def _texts_of(listing: CorpusListing, decisions: pd.DataFrame) -> dict[str, str]:
+    """The text of each article a decision names (read again: the extraction keeps no text). An
+    article that cannot be read now is left out, so its decisions are reported as stale."""
+    wanted = set(decisions["article_id"])
+    texts = {}
+    for file in listing.files:
+        if file.article_id in wanted:
+            try:
+                texts[file.article_id] = read_article(listing.folder, file)[0]
+            except (OSError, ValueError):
+                continue
+    return texts
 
 
 def _give_back() -> None:

@@ -35,7 +35,9 @@ from etl.figures import REFERENCE
 from etl.formula import FORMULA_START
 
 TABLES_YML = REFERENCE / "tables.yml"
-TABLE_NAMES = ("articles", "claims", "export_categories", "people", "target_gaps", "trade_balance")
+TABLE_NAMES = (
+    "articles", "claims", "export_categories", "people", "target_gaps", "trade_balance", "reviewed_claims",
+)  # fmt: skip
 DATAPACKAGE = "datapackage.json"
 
 _FORMULA_CLASS = "[" + "".join("\\" + c if c in "\\]^-" else c for c in FORMULA_START) + "]"
@@ -118,12 +120,18 @@ def empty(table: str) -> pd.DataFrame:
     return pd.DataFrame({f["name"]: pd.Series(dtype=_DTYPES[f["type"]]) for f in fields(table)})
 
 
-def typed_frame(table: str, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
-    """Rows (tuples in the table's column order) as a frame with the column types of tables.yml."""
+def typed_frame(
+    table: str, rows: Sequence[Sequence[object]], names: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Rows (tuples in the table's column order, or in the order of `names`, some of its columns)
+    as a frame with the column types of tables.yml."""
+    names = list(names or columns(table))
     if not rows:
-        return empty(table)
-    df = pd.DataFrame(rows, columns=columns(table))
-    return df.astype({f["name"]: _DTYPES[f["type"]] for f in fields(table) if f["type"] != "string"})
+        return empty(table)[names]
+    df = pd.DataFrame(rows, columns=names)
+    return df.astype(
+        {f["name"]: _DTYPES[f["type"]] for f in fields(table) if f["type"] != "string" and f["name"] in names}
+    )
 
 
 # --- formula safety ------------------------------------------------------------------------------

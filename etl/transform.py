@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from etl.contract import CategoryRow, Claim
+from etl.contract import CLAIM_COLUMNS, CategoryRow, Claim
 from etl.people import Person
 from etl.tables import columns, empty, typed_frame
 
@@ -42,9 +42,10 @@ class ArticleLike(Protocol):
 
 
 def claims_table(claims: Iterable[Claim]) -> pd.DataFrame:
-    """The claims of extract() as the claims table (columns from tables.yml)."""
-    row = attrgetter(*columns("claims"))
-    return typed_frame("claims", [row(c) for c in claims])
+    """The claims of extract() in the claims table's extractor columns (CLAIM_COLUMNS); the review
+    columns after them are added by etl.review.apply."""
+    row = attrgetter(*CLAIM_COLUMNS)
+    return typed_frame("claims", [row(c) for c in claims], CLAIM_COLUMNS)
 
 
 def categories_table(rows: Iterable[CategoryRow]) -> pd.DataFrame:

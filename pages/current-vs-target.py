@@ -1,12 +1,12 @@
 """Current vs target: every current-trade claim against the target, and the growth needed."""
 
-from datetime import date
-
 import streamlit as st
 
 from charts import format as fmt
 from charts import summary
+from charts.catalog import basis_when, published, short_names, speaker
 from charts.figures import basis_label, pair_name
+from charts.summary import basis_year
 from ui import data, view
 from ui.panel import show_chart
 from ui.shell import ensure_app
@@ -17,52 +17,69 @@ tables = data.require_tables()
 look = view.current().look
 gaps = tables["target_gaps"]
 
-st.title("Current trade against the stated target")
+heading = st.empty()  # the title names the pair, which is picked just below it
 pairs = summary.pairs(tables)
 left, right = st.columns(2)
 with left:
-    pair = view.pick("pair", "Country pair", pairs, pairs[0], pair_name)
+    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(tables, pairs), pair_name)
+heading.title(f"{pair_name(pair)}: current trade against the stated target")
 ids, default = summary.bases(tables, pair)
 if not ids:
     s = summary.pair_summary(tables, pair)
-    st.info(
-        f"{pair_name(pair)}: no current trade figure is reported in the articles, so there is nothing to "
-        f"set against the target ({s.target}). The target stays on record in the Sources & data page."
-    )
+    if s.n_current and s.target == "no target stated":
+        reason = f"the articles give current trade ({md(s.current_range)}) but no target to set it against"
+    elif s.n_current:
+        reason = f"no current figure can be set against the target ({md(s.target)})"
+    else:
+        reason = f"no current trade figure is reported, so there is nothing to set against the target ({md(s.target)})"
+    st.info(f"{pair_name(pair)}: {reason}. Every claim stays on record in the Sources & data page.")
     st.stop()
 
 rows = gaps[gaps["pair"] == pair].set_index("basis_claim_id")
+names = short_names(tables["people"])
+dates = published(tables)
+when = basis_when(tables, gaps[gaps["pair"] == pair])
 with right:
     basis = view.pick(
         "basis", "Current figure to measure from (basis)", ids, default,
-        lambda i: basis_label(rows.loc[i]) + (" (default)" if i == default else ""),
+        lambda i: basis_label(rows.loc[i], names, when.get(i, "")) + (" (default)" if rows.loc[i, "is_default"] else ""),
     )  # fmt: skip
 chosen = rows.loc[basis]
-st.caption(
-    f"The default basis is chosen by rule: {rows.loc[default, 'basis_rule'].removeprefix('default: ')}."
+rule = (
+    f"The default basis is chosen by rule: {md(rows.loc[default, 'basis_rule'].removeprefix('default: '))}."
+    if bool(rows.loc[default, "is_default"])
+    else "No figure here covers a full year, so none is the default basis; the first one is shown."
 )
+if not look.presentation:  # presenting, the chart comes first so it fits the screen
+    st.caption(rule)
 
 chart = data.chart("current_vs_target", pair, basis, look=look)
 show_chart(chart, tables)
+if look.presentation:
+    st.caption(rule)
 
 st.subheader("Growth needed to reach the target", anchor=False)
-published = tables["articles"].set_index("article_id")["published"].get(chosen["current_article_id"], "")
-start = int(published[:4]) if published else date.today().year
-year_col, start_col = st.columns(2)
-start_year = start_col.number_input(
-    "Year the basis figure holds", min_value=1990, max_value=2100, value=start, step=1,
-    help="The article's date when it states one, else this year",
-)  # fmt: skip
-by = year_col.slider("Reach the target by", min_value=int(start_year) + 1, max_value=int(start_year) + 20,
-                     value=int(start_year) + 5)  # fmt: skip
+held = basis_year(tables, basis, dates.get(chosen["current_article_id"], ""))
+start_col, by_col = st.columns(2)
+with start_col:
+    start_year = int(
+        view.pick(
+            "from", "Start from the year the figure holds", [str(y) for y in range(1990, 2101)], str(held),
+            help="The year the figure covers when the article says, else the article's date, else this year",
+        )
+    )  # fmt: skip
+with by_col:
+    years = [str(y) for y in range(start_year + 1, start_year + 21)]
+    by = int(view.pick("by", "Reach the target by", years, str(start_year + 5)))
 rate = fmt.growth_rate(float(chosen["current"]), float(chosen["target"]), by - start_year)
 unit = chosen["unit"]
 if chosen["gap"] <= 0:
     st.success(f"On this basis trade already meets the {fmt.money(chosen['target'], unit)} target.")
 else:
-    st.metric(f"Annual growth needed, {int(start_year)} to {by}", fmt.percent(rate * 100, 1))
+    # Words, not a metric widget: one element fewer for the browser to load before the chart.
+    st.markdown(f"Annual growth needed, {start_year} to {by}: **{fmt.percent(rate * 100, 1)}**")
     st.caption(
         f"From {md(fmt.hedged(chosen['current'], unit, chosen['current_qualifier'], chosen['current_scope']))} "
-        f"({md(chosen['current_speaker'] or 'unattributed')}) to {md(fmt.money(chosen['target'], unit))}: "
-        f"compound growth of {fmt.percent(rate * 100, 1)} a year for {by - int(start_year)} years."
+        f"({md(speaker(chosen['current_speaker'], tables))}) to {md(fmt.money(chosen['target'], unit))}: "
+        f"compound growth of {fmt.percent(rate * 100, 1)} a year for {by - start_year} years."
     )

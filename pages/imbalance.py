@@ -1,12 +1,15 @@
-"""Iraq's export imbalance: Iraq -> Iran against Iran -> Iraq, per basis."""
+"""Export imbalance: the two directions of a pair's trade, per basis; named for the side that sells
+less ("Iraq's export imbalance with Iran" for the seeds), read from the figures."""
 
 import streamlit as st
 
 from charts import format as fmt
 from charts import summary
+from charts.catalog import article_name
 from charts.figures import direction_name, pair_name
+from etl.places import country_name
 from ui import data, view
-from ui.panel import show_chart
+from ui.panel import others_with, show_chart
 from ui.shell import ensure_app
 
 ensure_app()
@@ -14,37 +17,62 @@ tables = data.require_tables()
 look = view.current().look
 balance = tables["trade_balance"]
 
-st.title("Iraq's export imbalance with Iran")
-pairs = summary.balance_pairs(tables)
-if not pairs:
-    st.info("No article reports a one-way export figure, so the two directions of trade cannot be split.")
-    st.stop()
+heading = st.empty()  # named once the pair and basis are known
+pairs = summary.pairs(tables)
 left, right = st.columns(2)
 with left:
-    pair = view.pick("pair", "Country pair", pairs, "IRN-IRQ" if "IRN-IRQ" in pairs else pairs[0], pair_name)
+    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(tables, pairs), pair_name)
 mine = balance[balance["pair"] == pair]
-reported = mine[~mine["derived"]]
-minor = reported["direction"].iloc[0]  # the reported side is the story: what the small exporter sells
+if mine.empty:
+    heading.title(summary.imbalance_title(tables, pair))
+    st.info(
+        f"{pair_name(pair)}: no article reports a one-way export figure for this pair, so its trade cannot "
+        "be split into the two directions."
+    )
+    others_with(summary.balance_pairs(tables), "pages/imbalance.py")
+    st.stop()
+
 bases = list(dict.fromkeys(mine["basis_claim_id"]))
+
+
+def span_of(basis: str) -> str:
+    """When a total holds, in words, as the ETL read it ("" when not stated)."""
+    if "span" not in mine.columns:
+        return ""
+    span = str(mine.loc[mine["basis_claim_id"] == basis, "span"].iloc[0])
+    return "" if span in ("", "period not stated") else span
+
+
 _, default = summary.bases(tables, pair)
+unit = mine["unit"].iloc[0]
 with right:
     basis = view.pick(
         "basis", "Two-way total to split (basis)", bases, default if default in bases else bases[0],
-        lambda i: f"{fmt.money(mine[mine.basis_claim_id == i]['total'].iloc[0], mine['unit'].iloc[0])} total",
+        lambda i: f"{fmt.money(mine[mine.basis_claim_id == i]['total'].iloc[0], unit)} total"
+        + (f" ({span_of(i)})" if span_of(i) else "") + ", " + article_name(i.rsplit(":", 1)[0], tables, 36),
     )  # fmt: skip
+heading.title(summary.imbalance_title(tables, pair, basis))
 
-row = mine[(mine["basis_claim_id"] == basis) & (mine["direction"] == minor)].iloc[0]
-other = mine[(mine["basis_claim_id"] == basis) & (mine["direction"] != minor)].iloc[0]
-unit = row["unit"]
-a, b, c = st.columns(3)
-a.metric(direction_name(minor), fmt.money(row["exports"], unit), help="As reported")
-b.metric(direction_name(other["direction"]) + (" (derived)" if other["derived"] else ""),
-         fmt.money(other["exports"], unit), help="Two-way total minus the reported side" if other["derived"] else None)  # fmt: skip
-c.metric("Ratio", fmt.ratio(float(other["ratio_to_other"])))
-st.markdown(
-    f"On a two-way total of **{fmt.money(row['total'], unit)}**, {direction_name(minor).split(' → ')[0]}'s exports "
-    f"are **{fmt.percent(row['share_of_total'], 1)}** of the trade between the two countries."
+chart = data.chart("imbalance", pair, look=look)
+# Presenting, the chart comes first so it fits the screen; the figures in words follow it.
+if look.presentation:
+    show_chart(chart, tables)
+words = st.container()
+
+on_basis = mine[mine["basis_claim_id"] == basis].sort_values("exports", kind="stable")
+low, high = on_basis.iloc[0], on_basis.iloc[-1]  # the side that sells less first
+a, b, c = words.columns(3)
+for column, side in ((a, low), (b, high)):
+    column.metric(
+        direction_name(side["direction"]) + (" (derived)" if side["derived"] else ""),
+        fmt.money(side["exports"], unit),
+        help="The two-way total minus the reported side" if side["derived"] else "As reported",
+    )
+c.metric("Ratio", fmt.ratio(high["exports"] / low["exports"]) if low["exports"] > 0 else "no exports one way")
+seller = country_name(low["direction"].split("->")[0])
+words.markdown(
+    f"On a two-way total of **{fmt.money(low['total'], unit)}**, {seller}'s exports are "
+    f"**{fmt.percent(low['share_of_total'], 1)}** of the trade between the two countries."
 )
-
-chart = data.chart("imbalance", pair, minor, look=look)
-show_chart(chart, tables)
+if not look.presentation:
+    show_chart(chart, tables)

@@ -1,11 +1,11 @@
-"""Overview: one card per country pair: current trade, target, gap, sources."""
+"""Overview: one card per country pair (current trade, target, gap, sources), sortable and
+searchable, several cards a row on a desktop and one on a phone; each links to its pair's pages."""
 
 import streamlit as st
 
 from charts import summary
 from charts.catalog import article_label
-from charts.figures import pair_name
-from ui import data
+from ui import data, view
 from ui.shell import ensure_app
 from ui.text import md
 
@@ -17,26 +17,59 @@ st.caption(
     "Every figure is a claim made in a news article. Sources disagree, so current trade is shown as the "
     "range across them; the gap uses the default basis (the exact figure with no stated scope)."
 )
+find_col, sort_col = st.columns([3, 2])
+with find_col:
+    find = view.words("find", "Find a country", placeholder="e.g. Iran, Turkey, IRQ")
+with sort_col:
+    order = view.pick("sort", "Sort by", list(summary.SORTS), "gap", summary.SORTS.get, quiet_default=True)
+cards = summary.overview(tables, order, find)
+total = len(summary.pairs(tables))
+if not cards:
+    st.info(f"No country pair matches “{md(find)}”. Clear the search to see all {total}.")
+    st.stop()
+if find:
+    st.caption(f"{len(cards)} of {total} pairs match “{md(find)}”.")
 
-for pair in summary.pairs(tables):
-    s = summary.pair_summary(tables, pair)
-    with st.container(border=True):
-        st.subheader(pair_name(pair), anchor=False)
+LINKS = (
+    ("pages/current-vs-target.py", "Target", ":material/flag:"),
+    ("pages/imbalance.py", "Imbalance", ":material/balance:"),
+    ("pages/export-mix.py", "Mix", ":material/category:"),
+)
+
+# Cards flow in rows: as many as fit (three on a laptop, five on a wide screen); on a phone one a
+# row, the full width (our own CSS; no outside text in it).
+st.html(
+    """<style>@media (max-width: 640px) {
+    [data-testid="stLayoutWrapper"]:has(> [class*="st-key-card-"]), [class*="st-key-card-"] {
+      width: 100% !important; flex: 1 1 100% !important; max-width: 100% !important;}
+    }</style>"""
+)
+grid = st.container(horizontal=True, wrap=True, gap="small")
+for s in cards:
+    with grid.container(border=True, width=262, gap="small", key=f"card-{s.pair}"):
+        st.markdown(f"**{s.name}**")
         if s.n_current:
-            st.markdown(f"**Current trade:** {md(s.current_range)} ({s.n_current} figures across sources)")
+            figures = f"{s.n_current} figure{'s' if s.n_current != 1 else ''}"
+            st.markdown(f"Current: {md(s.current_range)} ({figures})" + (f"  \nLatest: {md(s.latest)}" if s.latest else ""))  # fmt: skip
         else:
-            st.markdown("**Current trade:** no current figure reported")
-        target, gap, pct = st.columns(3)
-        target.metric("Target", s.target)
+            st.markdown("Current: no figure reported")
         if s.gap:
-            gap.metric("Gap to target", s.gap)
-            pct.metric("Share of target reached", s.pct_of_target)
-            st.caption(f"Basis: {md(s.basis)}")
+            st.markdown(
+                f"Target {md(s.target)} · gap **{md(s.gap)}** · **{md(s.pct_of_target)}** reached",
+                help=f"Measured on the default basis: {md(s.basis)}",
+            )
+            st.progress(min(1.0, max(0.0, s.pct_value / 100)))
         else:
-            gap.metric("Gap to target", "—", help="No current figure is reported for this pair")
-            pct.metric("Share of target reached", "—", help="No current figure is reported for this pair")
-            st.caption("No article gives a current figure for this pair, so the gap cannot be measured.")
+            st.markdown(
+                f"Target {md(s.target)} · gap not measurable",
+                help="No article gives both a current figure and a target for this pair.",
+            )
+        labels = [article_label(a, tables) for a in s.articles]
+        more = f" and {len(labels) - 1} more" if len(labels) > 1 else ""
         st.caption(
-            f"Backed by {s.n_articles} article{'s' if s.n_articles != 1 else ''}: "
-            + md("; ".join(article_label(a, tables["articles"]) for a in s.articles))
+            f"{len(labels)} source{'s' if len(labels) != 1 else ''}: {md(labels[0])}{more}",
+            help=md("; ".join(labels)) if len(labels) > 1 else None,
         )
+        links = st.container(horizontal=True, gap=None)
+        for target, label, icon in LINKS:
+            links.page_link(target, label=label, icon=icon, query_params={"pair": s.pair})

@@ -5,15 +5,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from charts.catalog import short_id
+from charts.catalog import article_name, short_id
 from charts.exports import csv_bytes, tables_zip
 from charts.figures import pair_name
 from etl.corpus import decode_article
 from etl.extract import Claim
-from etl.pipeline import RAW
 from etl.tables import TABLE_NAMES
 from etl.transform import claims_table
-from ui import data, view
+from ui import data, review, view
 from ui.highlight import article_html, explain, legend_html
 from ui.shell import ensure_app
 from ui.text import md
@@ -35,20 +34,31 @@ st.markdown(
 st.subheader("Articles", anchor=False)
 listing = pd.DataFrame({
     "Article": articles["article_id"].map(short_id),
-    "Title": articles["title"].replace("", "(untitled)"),
+    "Title, or opening words when untitled": [article_name(a, tables, 64) for a in articles["article_id"]],
+    "Publisher": articles["publisher"].replace("", "not stated"),
     "Published": articles["published"].replace("", "date not stated"),
     "Claims": articles["n_claims"],
+    "Reviewed": articles["article_id"].map(review.article_counts(claims)).fillna("0 of 0"),
     "File": articles["article_id"] + ".txt",
 })  # fmt: skip
 st.dataframe(listing, hide_index=True, width="stretch")
+with st.expander("What a person has checked, chart by chart", icon=":material/fact_check:"):
+    st.caption(
+        "Each chart draws on some claims; a claim counts as checked when a person confirmed, amended or "
+        "added it (rejected claims are in no chart)."
+    )
+    st.dataframe(review.charts_checked(), hide_index=True, width="stretch")
 
 # --- the reader ---------------------------------------------------------------------------------
 st.subheader("Read an article", anchor=False)
+review.show_unapplied(tables)
 ids = list(articles["article_id"])
-labels = dict(zip(ids, listing["Article"] + " · " + listing["Title"], strict=True))
+labels = dict(
+    zip(ids, listing["Article"] + " · " + listing["Title, or opening words when untitled"], strict=True)
+)
 chosen = view.pick("article", "Article", ids, ids[0], lambda i: labels.get(i, i))
 try:
-    text = data.article_text(RAW, chosen)
+    text = data.article_text(data.raw_dir(), chosen)
 except (OSError, ValueError) as problem:
     st.warning(f"The text of {md(chosen)} cannot be shown: {md(problem)}. Rebuild with `python -m etl`.")
 else:
@@ -56,8 +66,8 @@ else:
     if (articles.set_index("article_id").loc[chosen, "n_claims"] or 0) == 0:
         st.caption("No trade figures were found in this article.")
     st.html(legend_html())
-    with st.container(height=420, border=True):
-        st.html(article_html(text, mine))
+    # The article beside its figures, each with its review: confirm, reject, amend; add a missed one.
+    review.review_view(chosen, text, mine, article_html(text, mine))
     if len(mine):
         # The same explanations as the marks' hover text, for touch screens and screen readers.
         st.dataframe(
@@ -84,7 +94,7 @@ if in_articles:
 st.dataframe(
     shown, hide_index=True, width="stretch",
     column_order=["pair", "metric", "direction", "category", "value", "unit", "qualifier", "scope", "period",
-                  "speaker", "quote", "article_id", "claim_id", "start", "end", "method"],
+                  "speaker", "quote", "review", "reviewed_by", "article_id", "claim_id", "start", "end", "method"],
     column_config={"quote": st.column_config.TextColumn("quote", width="large"),
                    "value": st.column_config.NumberColumn("value", format="%.0f")},
 )  # fmt: skip

@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
 # url path -> (page title as shown, number of charts the page draws)
 PAGES = {
     "": ("How far is each country pair from its trade target?", 0),
-    "current-vs-target": ("Current trade against the stated target", 1),
+    "current-vs-target": ("Iran–Iraq: current trade against the stated target", 1),
     "imbalance": ("Iraq's export imbalance with Iran", 1),
     "export-mix": ("Iran's export mix to Iraq", 2),
     "sources": ("Sources & data", 0),
@@ -79,15 +79,17 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_server(timeout: float = SERVER_START_TIMEOUT, env: dict[str, str] | None = None) -> Server:
+def start_server(timeout: float = SERVER_START_TIMEOUT, env: dict[str, str] | None = None,
+                 address: str = "127.0.0.1") -> Server:  # fmt: skip
     """`streamlit run dashboard.py` on a free local port; returns once /_stcore/health says ok.
-    `env` adds to (or overrides) the server's environment."""
+    `env` adds to (or overrides) the server's environment; `address` is the server.address it
+    listens on (the browser always comes in on 127.0.0.1)."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     cmd = [
         sys.executable, "-m", "streamlit", "run", "dashboard.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.headless", "true", "--server.address", address, "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
         # The code does not change under test: no file watcher, so no "File change" rerun prompts.
         "--server.fileWatcherType", "none",

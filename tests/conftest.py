@@ -7,6 +7,11 @@ import os
 import browser_support as bs
 import pytest
 
+# No test may save reviews into the project's data: every app a test starts (in process or as a
+# server, which inherits this) has saving off, unless the test points it at a temporary copy and
+# turns saving on itself (tests/test_browser_review.py).
+os.environ["TRADE_REVIEW_WRITE"] = "0"
+
 
 @pytest.fixture(scope="session")
 def chromium_required() -> None:

@@ -35,6 +35,8 @@ CLAIM_COLUMNS = [
     "qualifier", "scope", "period", "period_start", "period_end", "coverage", "target_kind", "speaker",
     "quote", "start", "end", "method", "period_note",
 ]  # fmt: skip
+# What the review adds after them (etl/review.py): status, who, when, why, the rule's values.
+REVIEW_COLUMNS = ["review", "reviewed_by", "reviewed_at", "review_note", "extracted"]
 
 TABLE_FILES = (
     "articles.csv",
@@ -43,6 +45,7 @@ TABLE_FILES = (
     "people.csv",
     "target_gaps.csv",
     "trade_balance.csv",
+    "reviewed_claims.csv",
     "datapackage.json",
 )
 

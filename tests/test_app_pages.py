@@ -52,33 +52,93 @@ def test_page_runs_without_exception(page: str) -> None:
 def test_overview_cards() -> None:
     at = run_page(PAGES[0])
     text = text_of(at)
-    assert [s.value for s in at.subheader] == ["Iran–Iraq", "Iran–Tajikistan"]
+    assert [m.value for m in at.markdown if m.value.startswith("**")][:2] == [
+        "**Iran–Iraq**",
+        "**Iran–Tajikistan**",
+    ]
     assert "over $10.0B to about $18.0B incl. energy" in text
-    values = [m.value for m in at.metric]
-    assert values[:3] == ["$20.0B", "$8.0B", "60 %"]
+    assert "Target $20.0B · gap **$8.0B** · **60 %** reached" in text
     # Iran–Tajikistan: target but no current figure: never a zero
-    assert values[3] == "$1.0B"
-    assert "no current figure reported" in text
-    assert "$0" not in " ".join(values[3:])
-    assert "Backed by 3 articles" in text and "Backed by 1 article" in text
+    assert "Target $1.0B · gap not measurable" in text
+    assert "no figure reported" in text
+    assert "3 sources: “The Iranian and Iraqi governments are exploring…” (opening words) and 2 more" in text
+    assert "(untitled)" not in text
+    links = [(link.proto.label, link.proto.page, link.proto.query_string) for link in at.get("page_link")]
+    assert links[:3] == [("Target", "current-vs-target", "pair=IRN-IRQ"), ("Imbalance", "imbalance", "pair=IRN-IRQ"),
+                         ("Mix", "export-mix", "pair=IRN-IRQ")]  # fmt: skip
+    assert ("Target", "current-vs-target", "pair=IRN-TJK") in links
+
+
+def test_overview_sort_and_search_live_in_the_link() -> None:
+    at = run_page(PAGES[0], sort="name", find="tajik")
+    assert not at.exception
+    titles = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert titles[0] == "**Iran–Tajikistan**" and "**Iran–Iraq**" not in titles
+    assert at.query_params["sort"] == "name" and at.query_params["find"] == "tajik"
+    at.text_input(key="widget.find").input("").run()
+    assert "find" not in at.query_params
+    assert [m.value for m in at.markdown if m.value.startswith("**")][:2] == [
+        "**Iran–Iraq**",
+        "**Iran–Tajikistan**",
+    ]
+    at = run_page(PAGES[0], find="narnia")
+    assert any("No country pair matches" in shown(i.value) for i in at.info)
+
+
+def growth(at: AppTest) -> str:
+    line = next(m.value for m in at.markdown if m.value.startswith("Annual growth needed"))
+    return line.split("**")[1]
 
 
 def test_current_vs_target_default_basis_and_growth() -> None:
     at = run_page(PAGES[1])
+    assert at.title[0].value == "Iran–Iraq: current trade against the stated target"
     assert at.selectbox(key="widget.basis").value == "000_f31fa2dc3060489f:701"
     assert "exact figure with no stated scope" in text_of(at)
-    growth = next(m for m in at.metric if m.label.startswith("Annual growth needed"))
     # $12.0B to $20.0B in five years: (20/12) ** (1/5) - 1 = 10.76 %
-    assert growth.value == "10.8 %"
-    at.slider[0].set_value(at.slider[0].value + 5).run()
-    growth = next(m for m in at.metric if m.label.startswith("Annual growth needed"))
-    assert growth.value == "5.2 %"
+    assert growth(at) == "10.8 %"
+    by = at.selectbox(key="widget.by")
+    by.set_value(str(int(by.value) + 5)).run()
+    assert growth(at) == "5.2 %"
+
+
+def test_growth_years_live_in_the_link() -> None:
+    """The receiver of a link sees the growth rate the sender saw: both years are in it."""
+    at = run_page(PAGES[1], pair="IRN-IRQ", basis=BASIS_18B)
+    start = int(at.query_params["from"])
+    at.selectbox(key="widget.by").set_value(str(start + 3)).run()
+    sent = {k: at.query_params[k] for k in at.query_params}
+    assert sent["by"] == str(start + 3)
+    seen = growth(at)
+    other = run_page(PAGES[1], **sent)
+    assert growth(other) == seen
+    assert other.selectbox(key="widget.from").value == str(start)
+    at.selectbox(key="widget.from").set_value("2020").run()
+    assert at.query_params["from"] == "2020" and at.query_params["by"] == "2025"  # by follows its start
+
+
+def test_a_bad_year_in_the_link_falls_back_with_a_notice() -> None:
+    at = run_page(PAGES[1], **{"from": "1066", "by": "soon"})
+    assert not at.exception
+    notices = " ".join(shown(i.value) for i in at.info)
+    assert "1066" in notices and "soon" in notices
+
+
+def test_switching_pair_drops_the_basis_of_the_other_pair() -> None:
+    at = run_page(PAGES[1], pair="IRN-IRQ", basis=BASIS_18B)
+    at.query_params["by"] = "2030"
+    at.selectbox(key="widget.pair").set_value("IRN-TJK").run()
+    assert not at.exception
+    assert at.query_params["pair"] == "IRN-TJK"
+    for stale in ("basis", "from", "by"):
+        assert stale not in at.query_params, dict(at.query_params)
+    assert at.title[0].value == "Iran–Tajikistan: current trade against the stated target"
 
 
 def test_current_vs_target_basis_from_link() -> None:
     at = run_page(PAGES[1], pair="IRN-IRQ", basis=BASIS_18B)
     assert at.selectbox(key="widget.basis").value == BASIS_18B
-    assert at.query_params["basis"] == [BASIS_18B] or at.query_params["basis"] == BASIS_18B
+    assert at.query_params["basis"] == BASIS_18B
     assert not at.info, "a valid link gives no notice"
 
 
@@ -122,6 +182,7 @@ def test_presentation_mode_from_link() -> None:
 
 def test_imbalance_ratio_and_share() -> None:
     at = run_page(PAGES[2])
+    assert at.title[0].value == "Iraq's export imbalance with Iran"
     m = metrics(at)
     assert m["Iraq → Iran"] == "$500M"
     assert m["Iran → Iraq (derived)"] == "$11.5B"
@@ -138,6 +199,7 @@ def test_imbalance_other_basis() -> None:
 
 def test_export_mix_keeps_the_remainder_whole() -> None:
     at = run_page(PAGES[3])
+    assert at.title[0].value == "Iran's export mix to Iraq"
     text = text_of(at)
     assert "**10 categories**" in text
     assert "**67 %**" in text
@@ -147,9 +209,10 @@ def test_export_mix_keeps_the_remainder_whole() -> None:
 
 def test_export_mix_dollar_estimate() -> None:
     at = run_page(PAGES[3])
-    at.toggle(key="export_mix.dollars").set_value(True).run()
+    at.toggle(key="widget.dollars").set_value(True).run()
     assert not at.exception
     assert any("estimates" in c.value for c in at.caption)
+    assert at.query_params["dollars"] == "1"
 
 
 def test_sources_lists_every_article_and_filters_claims() -> None:
@@ -157,6 +220,9 @@ def test_sources_lists_every_article_and_filters_claims() -> None:
     articles = at.dataframe[0].value
     assert len(articles) == 5
     assert "date not stated" in set(articles["Published"])
+    titles = list(articles["Title, or opening words when untitled"])
+    assert titles[0] == ("“The Iranian and Iraqi governments are exploring the…” (opening words)")
+    assert not any("untitled" in t for t in titles)
     assert articles.loc[articles["Article"] == "003", "Claims"].item() == 0
     claims = _claims_table(at)
     assert len(claims) == 11
@@ -177,7 +243,9 @@ def test_sources_try_an_article_escapes_and_extracts() -> None:
     at.text_area(key="try.text").input(hostile).run()
     assert not at.exception
     assert any("1 claim found" in m.value for m in at.markdown)
-    html = " ".join(h.proto.body for h in at.get("html"))
+    html = " ".join(
+        h.proto.body for h in at.get("html") if "static/fit.js" not in h.proto.body
+    )  # not our script
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<mark" in html
 
@@ -269,3 +337,29 @@ def test_unreadable_article_text_is_explained(tmp_path: Path, monkeypatch: pytes
     at.selectbox(key="widget.article").set_value("001_a16e215cca9023c3").run()  # that file is absent
     assert any("001_a16e215cca9023c3" in shown(w.value) for w in at.warning)
     assert _claims_table(at) is not None  # the claims table and downloads still show
+
+
+def test_table_view_reads_as_words_and_the_csv_stays_raw() -> None:
+    at = run_page(PAGES[1])
+    at.segmented_control(key="mode.current-vs-target-IRN-IRQ").set_value("Table").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "Gap to target" in table.columns and "basis_claim_id" not in table.columns
+    assert list(table["Current trade"]) == ["$12.0B", "over $10.0B", "about $18.0B"]
+    assert "lower_bound" not in table.to_csv()
+    csv = next(b for b in at.get("download_button") if b.proto.label == "Download data (CSV)")
+    assert csv.proto.help.startswith("Exactly the rows this chart draws")
+
+
+def test_plotly_code_to_preload(tmp_path: Path) -> None:
+    """The file named for the browser to fetch early is Streamlit's own, and only when unambiguous."""
+    from ui.assets import STREAMLIT_JS, chunk_in, plotly_chunk
+
+    assert plotly_chunk() and (STREAMLIT_JS / plotly_chunk()).is_file()
+    assert chunk_in(tmp_path) == ""
+    (tmp_path / "PlotlyChart.a1.js").write_text("")
+    assert chunk_in(tmp_path) == "PlotlyChart.a1.js"
+    (tmp_path / "PlotlyChart.b2.js").write_text("")
+    (tmp_path / 'PlotlyChart."x.js').write_text("")
+    assert chunk_in(tmp_path) == "", "two candidates: preload nothing rather than the wrong one"
+    assert chunk_in(tmp_path / "missing") == ""

@@ -95,7 +95,7 @@ def test_all_tables_zip_is_a_valid_data_package(page, app, tmp_path) -> None:
         names = set(z.namelist())
         z.extractall(tmp_path)
     assert names == {"datapackage.json", "README.md", *(f"{t}.csv" for t in TABLE_NAMES)}, names
-    assert len([n for n in names if n.endswith(".csv")]) == 6
+    assert len([n for n in names if n.endswith(".csv")]) == len(TABLE_NAMES) == 7  # reviewed_claims too
     assert (tmp_path / "README.md").read_text(encoding="utf-8").startswith("# ")
     report = frictionless.validate(tmp_path / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
@@ -120,13 +120,16 @@ def deck(browser, app, tables):
     return name, Presentation(io.BytesIO(body)), catalog.all_charts(tables, PAIR, basis)
 
 
-def test_slides_hold_one_picture_per_chart(deck) -> None:
+def test_slides_hold_a_title_slide_then_one_picture_per_chart(deck) -> None:
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
     name, presentation, charts = deck
     assert name == f"trade-charts-{PAIR}.pptx"
-    slides = list(presentation.slides)
+    title, *slides = list(presentation.slides)
     assert len(slides) == len(charts) == 4
+    words = " ".join(s.text_frame.text for s in title.shapes if s.has_text_frame)
+    assert "Iran–Iraq" in words and "made" in words and "Sources" in words
+    assert "“Iraq aims to boost annual trade with Iran to…”" in words
     for slide in slides:
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1
@@ -136,7 +139,7 @@ def test_slides_hold_one_picture_per_chart(deck) -> None:
 
 def test_slide_notes_name_every_source_article(deck) -> None:
     _, presentation, charts = deck
-    for slide, chart in zip(presentation.slides, charts, strict=True):
+    for slide, chart in zip(list(presentation.slides)[1:], charts, strict=True):
         notes = slide.notes_slide.notes_text_frame.text
         assert chart.sources, chart.slug
         for article_id in chart.sources:
@@ -155,6 +158,7 @@ def test_download_svg(page, app) -> None:
     text = body.decode("utf-8").lstrip()
     assert text.startswith(("<svg", "<?xml")), text[:80]
     assert "</svg>" in text and "Iraq sells far less to Iran than it buys" in text
+    assert ">$0<" in text, "the x axis starts at a labelled $0"
 
 
 def test_cite_this_chart(page, app) -> None:

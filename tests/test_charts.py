@@ -12,21 +12,25 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from charts import catalog, figures, summary
+from charts import catalog, figures, style, summary
 from charts import format as fmt
-from charts.exports import csv_bytes, readme, tables_zip
+from charts.exports import csv_bytes, readme, slides, tables_zip
 from charts.style import PRESENTING, SCREEN
-from etl.tables import empty, read_tables
+from etl.tables import TABLE_NAMES, empty, read_tables
+from ui.data import openings
 from ui.highlight import article_html
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSED = ROOT / "data" / "processed"
 BASIS_12B = "000_f31fa2dc3060489f:701"
+BASIS_10B = "001_a16e215cca9023c3:539"
 
 
 @pytest.fixture(scope="module")
 def tables() -> dict[str, pd.DataFrame]:
-    return read_tables(PROCESSED)
+    """The processed tables as the app loads them: with each article's opening words."""
+    t = read_tables(PROCESSED)
+    return {**t, "openings": openings(t["articles"], ROOT / "data" / "raw")}
 
 
 def _texts(fig: go.Figure) -> str:
@@ -42,6 +46,11 @@ def _texts(fig: go.Figure) -> str:
             if values is not None:
                 parts += [str(v) for v in values]
     return "\n".join(parts)
+
+
+def _source_text(fig: go.Figure) -> str:
+    """The source line drawn under a figure, as one line of text."""
+    return " ".join(fig.layout.meta["wrap"]["source"].split())
 
 
 # --- formatting ----------------------------------------------------------------------------------
@@ -98,7 +107,7 @@ def test_current_vs_target_above_target_draws_no_negative_gap() -> None:
 
 def test_builders_on_empty_tables_say_so() -> None:
     assert "No current figure reported" in _texts(figures.current_vs_target(empty("target_gaps"), "", "s"))
-    assert "No one-way figure reported" in _texts(figures.imbalance(empty("trade_balance"), "A->B", "s"))
+    assert "No one-way figure reported" in _texts(figures.imbalance(empty("trade_balance"), "s"))
     assert "No export categories reported" in _texts(figures.export_mix(empty("export_categories"), "s"))
     assert "No import share reported" in _texts(figures.import_share(empty("claims"), "s"))
 
@@ -121,7 +130,8 @@ def test_presentation_look_is_larger_and_16_by_9() -> None:
     screen = figures.current_vs_target(gaps, "a:5", "s", SCREEN)
     present = figures.current_vs_target(gaps, "a:5", "s", PRESENTING)
     assert present.layout.font.size > screen.layout.font.size
-    assert present.layout.height == 675  # 16 : 9 of a 1200 px stage
+    assert present.layout.height == PRESENTING.height  # a fixed stage, fitted to the screen by fit.js
+    assert present.layout.meta["wrap"]["presentation"] is True
 
 
 # --- the catalog on the real tables --------------------------------------------------------------
@@ -133,17 +143,18 @@ def test_current_vs_target_chart_plots_exactly_the_gap_rows(tables: dict[str, pd
     assert list(chart.figure.data[0].x) == list(chart.data["current"])
     assert "gap $8.0B" in chart.description and "60 %" in chart.description
     assert set(chart.sources) == {"000_f31fa2dc3060489f", "001_a16e215cca9023c3", "004_b14702c3159b6398"}
-    assert "000" in chart.figure.layout.annotations[-1].text or any(
-        "000" in a.text for a in chart.figure.layout.annotations
-    )
+    source = _source_text(chart.figure)
+    assert "“The Iranian and Iraqi governments are exploring…” (opening words)" in source  # 000, untitled
+    assert "(untitled)" not in source
 
 
 def test_imbalance_chart_ratio_and_derived(tables: dict[str, pd.DataFrame]) -> None:
-    chart = catalog.imbalance(tables, "IRN-IRQ", "IRQ->IRN")
+    chart = catalog.imbalance(tables, "IRN-IRQ")
     assert chart is not None
     text = _texts(chart.figure)
     assert "23 : 1" in text and "$11.5B derived" in text and "$500M · 4.2 %" in text
-    assert "ratio 23 : 1" in chart.description
+    assert chart.headline == "Iraq sells far less to Iran than it buys"
+    assert "Iraq → Iran $500M, 4.2 % of two-way trade" in chart.description
 
 
 def test_export_mix_chart_on_real_tables(tables: dict[str, pd.DataFrame]) -> None:
@@ -151,7 +162,7 @@ def test_export_mix_chart_on_real_tables(tables: dict[str, pd.DataFrame]) -> Non
     assert chart is not None and len(chart.data) == 10
     assert list(chart.figure.data[0].x) == [30.0, 3.0, 67.0]
     assert "Eight other categories, split not reported" in _texts(chart.figure)
-    dollars = catalog.export_mix(tables, "IRN", "IRQ", BASIS_12B)
+    dollars = catalog.export_mix(tables, "IRN", "IRQ", None, BASIS_12B)
     assert dollars is not None and "≈ $3.5B (estimate)" in _texts(dollars.figure)  # 30 % of $11.5B
 
 
@@ -171,8 +182,9 @@ def test_all_charts_and_summaries(tables: dict[str, pd.DataFrame]) -> None:
 
 def test_citation_names_speaker_article_and_date(tables: dict[str, pd.DataFrame]) -> None:
     chart = catalog.current_vs_target(tables, "IRN-IRQ", BASIS_12B)
-    text = catalog.citation(chart.claims, tables["articles"], tables["people"])
+    text = catalog.citation(chart.claims, tables)
     assert "Samad Hassanzadeh" in text and "date not stated" in text and "2025-07-18" in text
+    assert "untitled article opening “The Iranian and Iraqi governments are exploring" in text
     assert "“We believe the current $12 billion" in text
 
 
@@ -195,7 +207,7 @@ def test_zip_has_every_table_datapackage_and_readme(tables: dict[str, pd.DataFra
     with zipfile.ZipFile(io.BytesIO(blob)) as z:
         names = set(z.namelist())
         assert {"datapackage.json", "README.md", "claims.csv", "trade_balance.csv"} <= names
-        assert len([n for n in names if n.endswith(".csv")]) == 6
+        assert len([n for n in names if n.endswith(".csv")]) == len(TABLE_NAMES)
         out = Path(__file__).parent / "artifacts" / "zip"
         out.mkdir(parents=True, exist_ok=True)
         z.extractall(out)
@@ -216,3 +228,225 @@ def test_article_html_escapes_everything_and_marks_claims() -> None:
     assert "<b>" not in html and "&amp;" in html
     assert "<i>evil</i>" not in html
     assert '<mark title="trade volume · IRN-IRQ · $12.0B' in html and ">$12 billion</mark>" in html
+
+
+# --- words computed from the numbers -------------------------------------------------------------
+def _balance(a_to_b: float, b_to_a: float, bases: int = 1) -> pd.DataFrame:
+    """trade_balance rows of the pair AAA-BBB (Afghanistan? no: made-up codes) on `bases` totals."""
+    rows = []
+    for k in range(bases):
+        total = a_to_b + b_to_a
+        for direction, value, other in (("IRN->IRQ", a_to_b, b_to_a), ("IRQ->IRN", b_to_a, a_to_b)):
+            rows.append({"pair": "IRN-IRQ", "basis_claim_id": f"x:{k}", "total": total, "unit": "USD",
+                         "direction": direction, "exports": value, "derived": False, "exports_claim_id": f"y:{k}",
+                         "share_of_total": 100 * value / total, "ratio_to_other": value / other if other else 0.0})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(
+    ("a_to_b", "b_to_a", "headline"),
+    [(11.5e9, 0.5e9, "Iraq sells far less to Iran than it buys"),
+     (0.5e9, 11.5e9, "Iran sells far less to Iraq than it buys"),  # the same numbers, swapped
+     (4e9, 2e9, "Iraq sells less to Iran than it buys"),
+     (5e9, 4e9, "Iraq sells somewhat less to Iran than it buys"),
+     (3e9, 3e9, "Iran and Iraq sell each other about as much")],
+)  # fmt: skip
+def test_imbalance_title_is_read_from_the_bars(a_to_b: float, b_to_a: float, headline: str) -> None:
+    fig = figures.imbalance(_balance(a_to_b, b_to_a), "s")
+    assert " ".join(fig.layout.meta["wrap"]["title"].split()) == headline
+    drawn = {t.name: list(t.x) for t in fig.data if t.x is not None and None not in list(t.x)}
+    assert drawn == {"Iran → Iraq": [a_to_b], "Iraq → Iran": [b_to_a]}
+
+
+def test_imbalance_title_says_when_totals_disagree() -> None:
+    mixed = pd.concat([_balance(1e9, 3e9), _balance(3e9, 1e9).assign(basis_claim_id="z:0")])
+    assert "depends on the total used" in figures.imbalance(mixed, "s").layout.meta["wrap"]["title"]
+
+
+def test_page_names_follow_the_pair(tables: dict[str, pd.DataFrame]) -> None:
+    assert summary.imbalance_title(tables, "IRN-IRQ") == "Iraq's export imbalance with Iran"
+    assert summary.imbalance_nav(tables, "IRN-IRQ") == "Iraq's export imbalance"
+    assert summary.export_mix_nav(tables, "IRN-IRQ") == "Iran's export mix"
+    swapped = {**tables, "trade_balance": _balance(0.5e9, 11.5e9)}
+    assert summary.imbalance_title(swapped, "IRN-IRQ") == "Iran's export imbalance with Iraq"
+    assert summary.imbalance_nav(tables, "IRN-TJK") == "Export imbalance"  # no figures: no country named
+    assert summary.export_mix_nav(tables, "IRN-TJK") == "Export mix"
+
+
+# --- legends: every pattern drawn is explained -----------------------------------------------------
+def _patterns_drawn(fig: go.Figure) -> set[str]:
+    shapes: set[str] = set()
+    for trace in fig.data:
+        if trace.type != "bar" or trace.x is None or all(v is None for v in trace.x):
+            continue
+        shape = trace.marker.pattern.shape if trace.marker.pattern else None
+        shapes |= {s for s in (shape if isinstance(shape, tuple | list) else [shape]) if s}
+    return shapes
+
+
+def _patterns_in_legend(fig: go.Figure) -> set[str]:
+    """Pattern shapes shown in the legend (plotly lists a trace unless told not to, given two)."""
+    listed = [
+        t for t in fig.data if t.name and (t.showlegend or (t.showlegend is None and len(fig.data) > 1))
+    ]
+    return {
+        t.marker.pattern.shape for t in listed if t.marker.pattern and isinstance(t.marker.pattern.shape, str)
+    }
+
+
+def test_every_pattern_drawn_has_a_legend_entry(tables: dict[str, pd.DataFrame]) -> None:
+    charts = catalog.all_charts(tables, "IRN-IRQ", BASIS_12B)
+    charts.append(catalog.imbalance({**tables, "trade_balance": _balance(0.5e9, 11.5e9)}, "IRN-IRQ"))
+    seen = set()
+    for chart in charts:
+        drawn = _patterns_drawn(chart.figure)
+        assert drawn <= _patterns_in_legend(chart.figure), (chart.slug, drawn)
+        seen |= drawn
+    assert {".", "/", "x"} <= seen  # dotted (approx, unitemised), hatched (over, derived), the gap
+    legend = " ".join(
+        t.name for t in catalog.all_charts(tables, "IRN-IRQ", BASIS_12B)[0].figure.data if t.showlegend
+    )
+    assert "“about”" in legend and "“over”" in legend and "“up to”" not in legend  # only what is drawn
+
+
+# --- axes ---------------------------------------------------------------------------------------
+def test_money_axis_fits_the_data_and_shows_zero() -> None:
+    gaps = _gaps([{"basis_claim_id": "a:5", "current": 12e9, "target": 20e9},
+                  {"basis_claim_id": "a:6", "current": 18e9, "target": 20e9}])  # fmt: skip
+    axis = figures.current_vs_target(gaps, "a:5", "s").layout.xaxis
+    assert axis.tickvals[0] == 0 and axis.ticktext[0] == "$0"
+    assert max(axis.tickvals) == 20e9 and axis.ticktext[-1] == "$20B"  # not $30B for a $20B target
+    assert 20e9 < axis.range[1] <= 25e9
+    bal = figures.imbalance(_balance(0.5e9, 11.5e9), "s").layout.xaxis
+    assert bal.ticktext[0] == "$0" and max(bal.tickvals) <= 15e9 and bal.range[1] <= 1.15 * 11.5e9
+
+
+def test_nice_ticks() -> None:
+    assert style.nice_ticks(20) == [0, 5, 10, 15, 20]
+    assert style.nice_ticks(18) == [0, 5, 10, 15, 20]
+    assert style.nice_ticks(11.5) == [0, 2.5, 5, 7.5, 10, 12.5]
+    assert fmt.money_tick(2.5e9) == "$2.5B" and fmt.money_tick(0) == "$0" and fmt.money_tick(5e8) == "$500M"
+
+
+# --- text fitted to the chart's width -----------------------------------------------------------
+def test_titles_wrap_by_width_not_at_forty_characters() -> None:
+    long = "Iran–Iraq: current trade against the $20.0B target, on every reported basis"
+    wide = style.wrap(long, 900, 19, bold=True)
+    narrow = style.wrap(long, 330, 19, bold=True)
+    assert len(wide) == 1 and len(narrow) >= 3
+    assert all(style.text_width(line, 19, bold=True) <= 330 for line in narrow)
+    gaps = _gaps([{"basis_claim_id": "a:5", "current": 3e9, "target": 4e9}])
+    fig = figures.current_vs_target(gaps, "a:5", "Source: " + "word " * 60)
+    source_lines = fig.layout.annotations[-1].text.count("<br>") + 1
+    assert source_lines == 3, "60 words at 11 px fill three lines of an 820 px chart (a laptop's)"
+    meta = fig.layout.meta["wrap"]
+    assert meta["title"] and meta["source"].startswith("Source:"), "fit.js rewraps these words on screen"
+
+
+def test_outside_words_are_escaped_for_plotly() -> None:
+    gaps = _gaps(
+        [{"basis_claim_id": "a:5", "current": 3e9, "target": 4e9, "current_speaker": "<a href='x'>Z</a>"}]
+    )
+    text = _texts(figures.current_vs_target(gaps, "a:5", "s"))
+    assert "<a href" not in text and "&lt;a href" in text
+
+
+# --- names: articles and people -------------------------------------------------------------------
+def test_articles_are_named_so_a_reader_can_find_them(tables: dict[str, pd.DataFrame]) -> None:
+    label = catalog.article_label("000_f31fa2dc3060489f", tables)
+    assert label == "“The Iranian and Iraqi governments are exploring…” (opening words)"
+    assert catalog.article_label("004_b14702c3159b6398", tables) == (
+        "“Iranian, Iraqi officials discuss enhancing…” (2025-07-18)"
+    )
+    articles = tables["articles"].copy()
+    articles.loc[articles["article_id"] == "000_f31fa2dc3060489f", ["publisher", "published"]] = [
+        "IRNA",
+        "2025-07-01",
+    ]
+    dated = {**tables, "articles": articles}
+    assert catalog.article_label("000_f31fa2dc3060489f", dated).endswith("(opening words; IRNA, 2025-07-01)")
+    no_text = {**tables, "openings": tables["openings"].iloc[0:0]}
+    assert catalog.article_label("003_8f7a0015df3d69a9", no_text) == "article 003_8f7a0015df3d69a9"
+    for a in tables["articles"]["article_id"]:
+        assert "untitled" not in catalog.article_label(a, tables)
+
+
+def test_openings_skip_a_text_that_changed(tmp_path: Path, tables: dict[str, pd.DataFrame]) -> None:
+    (tmp_path / "000_f31fa2dc3060489f.txt").write_text("A different text now.", encoding="utf-8")
+    found = openings(tables["articles"], tmp_path)
+    assert found.empty, "a text whose checksum differs from the table's is never quoted"
+    (tmp_path / "nothing").mkdir()
+    assert openings(tables["articles"], tmp_path / "nothing").empty
+
+
+def test_figures_of_a_pair_carry_their_articles_date() -> None:
+    gaps = _gaps([{"basis_claim_id": "a:5", "current": 3e9, "target": 4e9, "current_article_id": "a"},
+                  {"basis_claim_id": "b:5", "current": 2e9, "target": 4e9, "current_article_id": "b"}])  # fmt: skip
+    fig = figures.current_vs_target(gaps, "a:5", "s", when={"a:5": "2024"})
+    labels = [a.text for a in fig.layout.annotations]
+    assert "<b>X</b>: $3.0B (2024)" in labels and "<b>X</b>: $2.0B" in labels  # b: not known when
+
+
+def test_one_short_name_per_person(tables: dict[str, pd.DataFrame]) -> None:
+    chart = catalog.current_vs_target(tables, "IRN-IRQ", BASIS_12B)
+    labels = " ".join(a.text for a in chart.figure.layout.annotations)
+    assert "<b>Abdul Mohsen</b>" in labels and "Naseer Abdul Mohsen Abdullah" not in labels
+    hover = " ".join(chart.figure.data[0].customdata)
+    assert "Naseer Abdul Mohsen Abdullah" in hover  # the full name on hover
+    names = catalog.short_names(tables["people"])
+    row = tables["target_gaps"].set_index("basis_claim_id").loc[BASIS_10B]
+    assert figures.basis_label(row, names) == "Abdul Mohsen: over $10.0B"  # the selector's words
+    assert set(chart.table["Stated by"]) == {"Samad Hassanzadeh", "Abdul Mohsen"}
+
+
+# --- the table view --------------------------------------------------------------------------------
+def test_table_view_is_for_reading(tables: dict[str, pd.DataFrame]) -> None:
+    for chart in catalog.all_charts(tables, "IRN-IRQ", BASIS_12B):
+        text = chart.table.to_csv(index=False)
+        assert len(chart.table) == len(chart.data), chart.slug
+        for raw in ("basis_claim_id", "lower_bound", "12000000000", "_", "000_f31fa2dc3060489f:"):
+            assert raw not in text, (chart.slug, raw)
+    gap = catalog.current_vs_target(tables, "IRN-IRQ", BASIS_12B).table
+    assert list(gap["Current trade"]) == ["$12.0B", "over $10.0B", "about $18.0B"]
+    assert "Gap to target" in gap.columns and "$8.0B" in set(gap["Gap to target"])
+
+
+# --- the overview -----------------------------------------------------------------------------------
+def test_a_range_of_one_figure_is_written_once() -> None:
+    assert fmt.hedged_range([(4e9, "USD", "exact", ""), (4e9, "USD", "exact", "")]) == "$4.0B"
+    assert fmt.hedged_range(
+        [(18e9, "USD", "approx", "including energy"), (10e9, "USD", "lower_bound", "")]
+    ) == ("over $10.0B to about $18.0B incl. energy")
+
+
+def test_overview_sorts_and_finds(tables: dict[str, pd.DataFrame]) -> None:
+    assert [s.pair for s in summary.overview(tables, "name")] == ["IRN-IRQ", "IRN-TJK"]
+    assert [s.pair for s in summary.overview(tables, "gap")] == ["IRN-IRQ", "IRN-TJK"]  # no gap: last
+    assert [s.pair for s in summary.overview(tables, "name", "tajik")] == ["IRN-TJK"]
+    assert [s.pair for s in summary.overview(tables, "name", "IRQ")] == ["IRN-IRQ"]
+    assert summary.overview(tables, "gap", "narnia") == []
+
+
+# --- the slide deck ---------------------------------------------------------------------------------
+def test_slide_deck_opens_with_a_title_slide(tables: dict[str, pd.DataFrame], monkeypatch) -> None:
+    import datetime
+
+    from pptx import Presentation
+
+    import charts.exports
+
+    monkeypatch.setattr(charts.exports, "images", lambda charts, fmt="png": [_TINY_PNG] * len(charts))
+    charts_ = catalog.all_charts(tables, "IRN-IRQ", BASIS_12B)
+    deck = Presentation(io.BytesIO(slides(charts_, tables, "Iran–Iraq", datetime.date(2026, 3, 1))))
+    first, *rest = list(deck.slides)
+    words = " ".join(s.text_frame.text for s in first.shapes if s.has_text_frame)
+    assert "Iran–Iraq" in words and "01 March 2026" in words
+    assert "“Iraq aims to boost annual trade with Iran to…”" in words
+    assert "“The Iranian and Iraqi governments are exploring…” (opening words)" in words
+    assert len(rest) == len(charts_)
+
+
+_TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)

@@ -14,7 +14,24 @@ def _field(table: str, name: str) -> dict:
 
 
 def test_claim_columns_are_the_documented_columns_in_order() -> None:
-    assert [f["name"] for f in fields("claims")] == contract.CLAIM_COLUMNS
+    # The extractor's columns first, then those the review adds (etl/review.py).
+    assert [f["name"] for f in fields("claims")] == contract.CLAIM_COLUMNS + contract.REVIEW_COLUMNS
+
+
+def test_review_words_match() -> None:
+    assert _field("claims", "review")["enum"] == list(contract.REVIEW_STATUSES)
+    assert _field("reviewed_claims", "action")["enum"] == list(contract.ACTIONS)
+    assert set(contract.STATUS_OF_ACTION) == set(contract.ACTIONS)
+    assert set(contract.STATUS_OF_ACTION.values()) == set(contract.REVIEW_STATUSES) - {contract.UNREVIEWED}
+    documented = [f["name"] for f in fields("reviewed_claims")]
+    assert all(f in documented for f in contract.REVIEWED_FIELDS)
+    metric = re.compile(_field("reviewed_claims", "metric")["pattern"])
+    assert all(metric.fullmatch(m) for m in (*contract.METRICS, "")) and not metric.fullmatch("gdp")
+    qualifier = re.compile(_field("reviewed_claims", "qualifier")["pattern"])
+    assert all(qualifier.fullmatch(q) for q in (*contract.QUALIFIERS, "")) and not qualifier.fullmatch(
+        "roughly"
+    )
+    assert contract.CURATED == "curated"
 
 
 def test_enumerations_match() -> None:

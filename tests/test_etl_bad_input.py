@@ -361,4 +361,6 @@ def test_read_empty_and_non_utf8_files(tables_dir):
 def test_read_intact_committed_tables_passes(tables_dir):
     # The damage tests above mean something only if the undamaged copy reads cleanly.
     for name in etl.tables.TABLE_NAMES:
-        assert len(read_table(name, tables_dir)) > 0
+        table = read_table(name, tables_dir)
+        # No decision is committed yet: the reviewed_claims copy holds only its header.
+        assert len(table) > 0 or name == "reviewed_claims"

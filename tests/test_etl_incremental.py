@@ -27,6 +27,7 @@ import etl.parallel
 from etl.cache import CACHE_DIR, MANIFEST, fingerprint
 from etl.people import PEOPLE_CSV
 from etl.pipeline import run
+from etl.tables import TABLE_NAMES
 
 TEST_ARTICLES = sorted((ROOT / "tests" / "corpus").glob("articles*/*.txt"))
 
@@ -344,13 +345,17 @@ def _drain(fd: int, chunks: list[bytes]) -> None:
 def test_progress_bar_on_a_terminal_with_rate_and_time_left(corpus, tmp_path):
     code, stdout, stderr = _cli(corpus, tmp_path / "out", "--no-cache", tty=True)
     assert code == 0
-    assert stdout == f"etl: wrote 7 files to {tmp_path / 'out'}\n"
+    assert stdout == f"etl: wrote {len(TABLE_NAMES) + 1} files to {tmp_path / 'out'}\n"
     assert "articles/s" in stderr and "25/25" in stderr and "<" in stderr, stderr
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(corpus, tmp_path):
     code, stdout, stderr = _cli(corpus, tmp_path / "out")
-    assert (code, stdout, stderr) == (0, f"etl: wrote 7 files to {tmp_path / 'out'}\n", "")
+    assert (code, stdout, stderr) == (
+        0,
+        f"etl: wrote {len(TABLE_NAMES) + 1} files to {tmp_path / 'out'}\n",
+        "",
+    )
 
 
 def test_quiet_prints_nothing_on_a_terminal(corpus, tmp_path):

@@ -8,7 +8,7 @@ import subprocess
 
 import frictionless
 import pytest
-from etl_fixtures import CLAIM_COLUMNS, COMMITTED, PYTHON, TABLE_FILES, copy_corpus, snapshot
+from etl_fixtures import CLAIM_COLUMNS, COMMITTED, PYTHON, REVIEW_COLUMNS, TABLE_FILES, copy_corpus, snapshot
 
 from etl.contract import CLAIM_COLUMNS as EXTRACT_COLUMNS
 from etl.pipeline import RAW, run
@@ -98,7 +98,7 @@ def test_cli_on_txt_folder_without_metadata(cli_run):
     assert (out / "claims.csv").is_file()
     with (out / "claims.csv").open(encoding="utf-8", newline="") as f:
         header = next(csv.reader(f))
-    assert header == CLAIM_COLUMNS
+    assert header == CLAIM_COLUMNS + REVIEW_COLUMNS
     assert read_table("claims", out)["article_id"].nunique() == 4  # 003 has no claims
 
 
@@ -114,5 +114,5 @@ def test_cli_claims_without_metadata(cli_run):
 
 
 def test_claims_columns_in_the_schema_match_the_contract():
-    assert columns("claims") == CLAIM_COLUMNS
+    assert columns("claims") == CLAIM_COLUMNS + REVIEW_COLUMNS, "the extractor's columns, then the review's"
     assert EXTRACT_COLUMNS == CLAIM_COLUMNS

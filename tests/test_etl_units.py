@@ -6,13 +6,14 @@ import pandas as pd
 import pytest
 from etl_fixtures import AMBASSADOR, copy_corpus
 
-from etl.contract import Claim
+from etl.contract import CLAIM_COLUMNS, Claim
 from etl.corpus import Article
 from etl.extract import extract
 from etl.figures import find_money, find_percent
 from etl.people import PeopleIndex, Person, default_people, people_in, speaker_of
 from etl.pipeline import run
 from etl.places import country_index, main_pair
+from etl.review import apply, empty_reviews
 from etl.tables import (
     columns,
     empty,
@@ -463,7 +464,9 @@ def test_trade_balance_skips_a_side_larger_than_the_total():
 
 def test_empty_claims_give_empty_tables_with_the_right_columns():
     claims = claims_table([])
-    assert claims.empty and list(claims.columns) == columns("claims")
+    assert claims.empty and list(claims.columns) == CLAIM_COLUMNS, "the extractor's columns"
+    claims = apply(claims, {}, empty_reviews())[0]
+    assert claims.empty and list(claims.columns) == columns("claims"), "and the review's after them"
     articles = articles_table([], claims)
     tables = {
         "claims": claims,

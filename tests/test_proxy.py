@@ -10,6 +10,7 @@ nginx the test is skipped on a laptop and fails in CI (`CI` set), which installs
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -85,11 +86,17 @@ class Proxy:
 
 @pytest.fixture(scope="module")
 def proxy(app, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    with nginx_in_front(app.url, tmp_path_factory.mktemp("nginx")) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def nginx_in_front(app_url: str, tmp: Path) -> Iterator[Proxy]:
+    """The documented nginx block, on local ports, in front of the app at `app_url`."""
     if not Path(NGINX).exists() or not shutil.which("openssl"):
         if os.environ.get("CI"):
             pytest.fail("CI requires nginx and openssl for the proxy test: apt-get install -y nginx openssl")
         pytest.skip("nginx or openssl not found; install them to run the proxy test")
-    tmp = tmp_path_factory.mktemp("nginx")
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
          "-keyout", str(tmp / "key.pem"), "-out", str(tmp / "cert.pem")],
@@ -97,7 +104,7 @@ def proxy(app, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
     )  # fmt: skip
     (tmp / "htpasswd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n", encoding="utf-8")
     https, http = bs.free_port(), bs.free_port()
-    app_port = int(app.url.rsplit(":", 1)[1])
+    app_port = int(app_url.rsplit(":", 1)[1])
     conf = tmp / "nginx.conf"
     conf.write_text(local_config(documented_config(), https=https, http=http, app_port=app_port, tmp=tmp))
     check = subprocess.run([NGINX, "-t", "-p", str(tmp), "-c", str(conf)], capture_output=True, text=True)

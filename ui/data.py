@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+import etl.pipeline
+import etl.review
 from charts.catalog import Chart
 from charts.style import Look
 from etl.pipeline import PROCESSED
@@ -33,9 +36,10 @@ def _stamp(directory: Path) -> tuple:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _load(directory: str, stamp: tuple) -> Tables:
+def _load(directory: str, stamp: tuple, raw: str) -> Tables:
     # Shared by every session and never mutated: callers filter, which makes new frames.
-    return read_tables(Path(directory))
+    tables = read_tables(Path(directory))
+    return {**tables, "openings": openings(tables["articles"], Path(raw))}
 
 
 def processed_dir() -> Path:
@@ -43,10 +47,44 @@ def processed_dir() -> Path:
     return Path(os.environ.get("TRADE_PROCESSED_DIR") or PROCESSED)
 
 
+def raw_dir() -> Path:
+    """The article texts: data/raw, or the folder named by TRADE_RAW_DIR (beside a deployment's
+    own TRADE_PROCESSED_DIR)."""
+    return Path(os.environ.get("TRADE_RAW_DIR") or etl.pipeline.RAW)
+
+
+def reviews_file() -> Path:
+    """data/reference/reviewed_claims.csv, or the file named by TRADE_REVIEWS_FILE."""
+    return Path(os.environ.get("TRADE_REVIEWS_FILE") or etl.review.REVIEWS_CSV)
+
+
+OPENING_WORDS = 12
+
+
+def openings(articles: pd.DataFrame, raw: Path) -> pd.DataFrame:
+    """The first words of each article's text (article_id, opening): how an untitled article is
+    cited. Only texts whose checksum is the one in the articles table are used, so a citation
+    never quotes a text the figures were not taken from; an unreadable or changed file is left out
+    (the article is then cited by its file id)."""
+    rows = []
+    for article_id, checksum in zip(articles["article_id"], articles["checksum"], strict=True):
+        try:
+            data = (raw / f"{article_id}.txt").read_bytes()
+        except OSError:
+            continue
+        if f"sha256:{hashlib.sha256(data).hexdigest()}" != checksum:
+            continue
+        words = data[:4000].decode("utf-8", errors="replace").split()
+        rows.append(
+            (article_id, " ".join(words[:OPENING_WORDS]) + ("…" if len(words) > OPENING_WORDS else ""))
+        )
+    return pd.DataFrame(rows, columns=["article_id", "opening"], dtype=str)
+
+
 def tables() -> Tables:
     """The processed tables; raises TableError naming the file when one is missing or invalid."""
     directory = processed_dir()
-    return _load(str(directory), _stamp(directory))
+    return _load(str(directory), _stamp(directory), str(raw_dir()))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -112,10 +150,12 @@ def _article_text(path: str, mtime_ns: int, size: int) -> str:
 
 
 def rebuild() -> None:
-    """Run the ETL over data/raw into the processed folder and drop the cached tables."""
+    """Run the ETL over the articles (with the reviewed-claims decisions) into the processed folder
+    and drop the cached tables."""
     from etl.pipeline import run  # imported here: only needed when a user asks for a rebuild
 
-    run(out_dir=processed_dir())
+    reviews = reviews_file()
+    run(raw_dir(), processed_dir(), reviews=reviews if reviews.is_file() else None)
     _load.clear()
 
 
@@ -148,8 +188,11 @@ __all__ = [
     "Tables",
     "article_text",
     "browser_ready",
+    "openings",
     "processed_dir",
+    "raw_dir",
     "rebuild",
     "require_tables",
+    "reviews_file",
     "tables",
 ]

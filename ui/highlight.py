@@ -22,8 +22,8 @@ _COLOURS = {
 }
 
 
-def explain(claim: pd.Series | dict) -> str:
-    """One line saying what a claim is, for the hover text."""
+def explain(claim: pd.Series | dict, review: bool = True) -> str:
+    """One line saying what a claim is, for the hover text (with whether a person reviewed it)."""
     value = (
         fmt.percent(claim["value"])
         if claim["unit"] == "percent"
@@ -38,7 +38,21 @@ def explain(claim: pd.Series | dict) -> str:
         parts.append(claim["period"])
     parts.append(f"said by {claim['speaker']}" if claim["speaker"] else "speaker not stated")
     parts.append(f"rule: {claim['method']}")
+    if review:
+        parts.append(_REVIEW_WORDS.get(str(claim.get("review", "")), "not reviewed"))
     return " · ".join(str(p) for p in parts)
+
+
+# How a figure's review shows in the reader: a word in the hover text, and a mark after the figure
+# (a shape, not a colour, so it reads for everyone).
+_REVIEW_WORDS = {
+    "confirmed": "confirmed by a person",
+    "amended": "amended by a person",
+    "added": "added by a person",
+    "rejected": "rejected by a person: no chart uses it",
+    "unreviewed": "not reviewed",
+}
+_REVIEW_MARKS = {"confirmed": "✓", "amended": "✓", "added": "✓", "rejected": "✗"}
 
 
 def article_html(text: str, claims: pd.DataFrame) -> str:
@@ -59,10 +73,15 @@ def article_html(text: str, claims: pd.DataFrame) -> str:
         out.append(html.escape(text[pos:start]))
         tip = html.escape(explain(claim), quote=True)
         colour = _COLOURS.get(claim["metric"], "#EEEEEE")
+        status = str(claim.get("review", ""))
+        struck = ";text-decoration:line-through" if status == "rejected" else ""
+        badge = _REVIEW_MARKS.get(status, "")
         out.append(
             f'<mark title="{tip}" data-claim="{html.escape(str(claim["claim_id"]), quote=True)}" '
-            f'style="background:{colour};padding:0 2px;border-radius:3px;border-bottom:2px solid #555">'
+            f'data-review="{html.escape(status or "unreviewed", quote=True)}" '
+            f'style="background:{colour};padding:0 2px;border-radius:3px;border-bottom:2px solid #555{struck}">'
             f"{html.escape(text[start:end])}</mark>"
+            + (f'<sup aria-hidden="true" style="font-weight:bold">{badge}</sup>' if badge else "")
         )
         pos = end
     out.append(html.escape(text[pos:]))
@@ -80,4 +99,8 @@ def legend_html() -> str:
         f'<span style="background:{c};padding:0 6px;margin-right:8px;border-radius:3px">{html.escape(m.replace("_", " "))}</span>'
         for m, c in _COLOURS.items()
     )
-    return f'<div style="font-size:0.85em">{items}</div>'
+    review = (
+        '<span style="margin-left:8px">✓ checked by a person</span>'
+        '<span style="margin-left:8px;text-decoration:line-through">rejected</span> ✗'
+    )
+    return f'<div style="font-size:0.85em">{items}{review}</div>'

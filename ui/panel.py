@@ -6,6 +6,7 @@ import streamlit as st
 
 from charts.catalog import Chart, citation
 from charts.exports import csv_bytes, images
+from charts.figures import pair_name
 from charts.style import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH
 from ui.data import Tables, browser_ready
 from ui.text import md
@@ -26,12 +27,27 @@ def plotly_config(slug: str) -> dict:
     }
 
 
+def others_with(pairs: list[str], page: str, limit: int = 8) -> None:
+    """Links to the same page for the pairs that have what this one lacks."""
+    if not pairs:
+        return
+    st.caption("Pairs with these figures:")
+    row = st.container(horizontal=True, wrap=True, gap="small")
+    for pair in pairs[:limit]:
+        row.page_link(page, label=pair_name(pair), query_params={"pair": pair})
+    if len(pairs) > limit:
+        st.caption(f"…and {len(pairs) - limit} more in the pair list above.")
+
+
 def show_chart(chart: Chart, tables: Tables) -> None:
     # The figure goes first, so the browser starts fetching plotly's script as early as it can;
     # the Chart/Table switch below it is read from its state before it is drawn.
     switch = f"mode.{chart.slug}"
     if st.session_state.get(switch) == "Table":
-        st.dataframe(chart.data, hide_index=True, width="stretch")
+        # The rows for reading: words and formatted figures; the CSV below keeps the raw columns.
+        st.dataframe(
+            chart.table if len(chart.table.columns) else chart.data, hide_index=True, width="stretch"
+        )
     else:
         st.plotly_chart(
             chart.figure, config=plotly_config(chart.slug), key=f"chart.{chart.slug}", alt=chart.title,
@@ -51,7 +67,7 @@ def show_chart(chart: Chart, tables: Tables) -> None:
     data.download_button(
         "Download data (CSV)", (lambda: csv_bytes(chart.data)), file_name=f"{chart.slug}.csv", mime="text/csv",
         on_click="ignore", icon=":material/download:", key=f"csv.{chart.slug}", width="stretch",
-        help="Exactly the rows this chart draws, with the table's column names",
+        help="Exactly the rows this chart draws, with the processed table's column names and raw values",
     )  # fmt: skip
     has_browser = browser_ready()
     svg.download_button(
@@ -63,5 +79,5 @@ def show_chart(chart: Chart, tables: Tables) -> None:
     )  # fmt: skip
     with cite.popover("Cite this chart", icon=":material/format_quote:", width="stretch"):
         st.caption("Who said each figure, where and when; copy with the button at the corner.")
-        st.code(citation(chart.claims, tables["articles"], tables["people"]) or "No claims.", language=None,
+        st.code(citation(chart.claims, tables) or "No claims.", language=None,
                 wrap_lines=True)  # fmt: skip
