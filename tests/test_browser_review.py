@@ -114,7 +114,8 @@ def rerun_after(page, act) -> None:
     app to look idle alone can pass before the run has even begun."""
     page.evaluate(_WATCH_RUNS)
     act()
-    page.wait_for_function("() => window.__runs > 0")
+    # A loaded machine can take a while to start the run: the page timeout, not the click one.
+    page.wait_for_function("() => window.__runs > 0", timeout=bs.PAGE_TIMEOUT_MS)
     settle(page)
 
 
