@@ -446,4 +446,5 @@ def all_charts(tables: Tables, pair: str, basis: str, look: Look = SCREEN) -> li
         charts.append(export_mix(tables, exporter, importer, lists[0] if lists else None, None, look))
         article = list_article(tables, lists[0]) if lists else None
         charts.append(import_share(tables, exporter, importer, article, look))
+    charts.append(timeline(tables, pair, look))
     return [c for c in charts if c is not None]

@@ -226,10 +226,10 @@ def headline(pair: str, placed: pd.DataFrame) -> str:
         words = t.words(years=True)
         sep = " " if words.startswith("by") else ", " if words else ""
         parts.append(f"{t.name.split(':')[0].lower()} {fmt.money(t.value, t.unit)}{sep}{words}")
-    elif len(found) <= 3:
+    elif 1 < len(found) <= 3:
         each = [f"{fmt.money(t.value, t.unit)} ({t.words(years=True)})" for t in found]
         parts.append("targets of " + ", ".join(each[:-1]) + f" and {each[-1]}")
-    elif found:
+    elif len(found) > 3:
         low, high = min(found, key=lambda t: t.value), max(found, key=lambda t: t.value)
         parts.append(
             f"{len(found)} targets, {fmt.money(low.value, low.unit)} to {fmt.money(high.value, high.unit)}"
@@ -364,7 +364,9 @@ def figure(placed: pd.DataFrame, source: str, look: Look = SCREEN, names: Mappin
                       legend_traceorder="normal", hovermode="closest")  # fmt: skip
     subtitle = "Each figure at the span it covers, as reported, in its own currency or percent"
     if unplaced:
-        subtitle += f"; not drawn: {unplaced} figure{'s' if unplaced != 1 else ''} that give no date"
+        subtitle += (
+            f"; not drawn: {unplaced} figure{'s that give' if unplaced != 1 else ' that gives'} no date"
+        )
     return finish(fig, headline(pair, placed), subtitle, source, look,
                   plot_height=max(look.plot // 2, int(pitch * (y + 0.45))))  # fmt: skip
 
