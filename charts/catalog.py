@@ -427,7 +427,7 @@ def timeline(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
     for r in (r for r in records if r["metric"] != tl.TRADE_TARGET):
         lanes.setdefault(tl.lane_of(r)[1], []).append(f"{tl.value_words(r)} ({tl.span_words(r)})")
     said = [f"{lane}: {', '.join(items)}" for lane, items in lanes.items()]
-    said += [f"{t.name} {t.words()}" for t in tl.targets(placed)]
+    said += [f"{t.name}, {t.words()}" for t in tl.targets(placed)]
     description = f"Timeline: {fig.layout.meta['wrap']['title']}. " + "; ".join(said) + "."
     if len(unplaced):
         n = len(unplaced)

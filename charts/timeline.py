@@ -311,7 +311,8 @@ def figure(placed: pd.DataFrame, source: str, look: Look = SCREEN, names: Mappin
         records = rows.to_dict("records")
         if records[0]["metric"] == TRADE_TARGET:
             target = next(t for t in targets(rows) if t.name == name)
-            label_rows.append((y, f"<b>{plot_text(name)}</b> · {plot_text(target.words())}"))
+            # Years only: the words fit a phone's width; the days are in the hover and the table.
+            label_rows.append((y, f"<b>{plot_text(name)}</b> · {plot_text(target.words(years=True))}"))
             dates += _draw_target(fig, records, y, name, names, labels, drawn, look)
             y += 1
             continue

@@ -86,7 +86,8 @@ def test_targets_sit_at_their_deadline_and_at_each_statement(chart: catalog.Char
     (target,) = tl.targets(chart.data)
     assert (target.first, target.last, target.deadlines) == ("2021-06-30", "2023-03-14", ("2025-12-31",))
     assert chart.headline == "Iran–Iraq: 2 figures in 2019; target $20.0B by 2025, stated 2021–2023"
-    assert "stated 2021-06-30 to 2023-03-14" in " ".join(a.text for a in chart.figure.layout.annotations)
+    assert "by 2025, stated 2021–2023" in " ".join(a.text for a in chart.figure.layout.annotations)
+    assert "stated 2021-06-30 to 2023-03-14, 2 statements" in chart.description
 
 
 def test_a_figure_without_a_date_is_not_placed(chart: catalog.Chart) -> None:
