@@ -340,7 +340,7 @@ def figure(placed: pd.DataFrame, source: str, look: Look = SCREEN, names: Mappin
             dates += when
             fig.add_scatter(
                 x=[w.strftime("%Y-%m-%d") for w in when], y=[y + k for _, k in dots], mode="markers",
-                marker={"color": colour, "size": 12, "line": {"color": INK, "width": 1}},
+                marker={"color": colour, "size": look.base - 1, "line": {"color": INK, "width": 1}},
                 customdata=[_hover(r, name, names, labels) for r, _ in dots],
                 hovertemplate="%{customdata}<extra></extra>", showlegend=False, name=name,
             )  # fmt: skip
@@ -385,7 +385,7 @@ def _draw_target(fig: go.Figure, records: list[dict], y: int, name: str, names: 
                             hoverinfo="skip", showlegend=False)  # fmt: skip
         fig.add_scatter(
             x=[r["published"] for r in stated], y=[y] * len(stated), mode="markers", name=name, showlegend=False,
-            marker={"color": "white", "size": 11, "symbol": "circle", "line": {"color": VERMILLION, "width": 2}},
+            marker={"color": "white", "size": look.base - 2, "symbol": "circle", "line": {"color": VERMILLION, "width": 2}},
             customdata=[f"Stated on {r['published']}<br>" + _hover(r, name, names, labels) for r in stated],
             hovertemplate="%{customdata}<extra></extra>",
         )  # fmt: skip
@@ -398,7 +398,7 @@ def _draw_target(fig: go.Figure, records: list[dict], y: int, name: str, names: 
     if due:
         fig.add_scatter(
             x=list(due), y=[y] * len(due), mode="markers", name=name, showlegend=False,
-            marker={"color": VERMILLION, "size": 15, "symbol": "diamond", "line": {"color": INK, "width": 1}},
+            marker={"color": VERMILLION, "size": look.base + 2, "symbol": "diamond", "line": {"color": INK, "width": 1}},
             customdata=[f"Due by {d}" + (f" (in {len(rs)} statements)" if len(rs) > 1 else "") + "<br>"
                         + _hover(rs[0], name, names, labels) for d, rs in due.items()],
             hovertemplate="%{customdata}<extra></extra>",
