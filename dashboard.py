@@ -60,6 +60,7 @@ PAGES = [
         icon=":material/category:",
         url_path="export-mix",
     ),
+    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
     st.Page("pages/sources.py", title="Sources & data", icon=":material/description:", url_path="sources"),
 ]
 ALIASES = [st.Page(overview_link, title="Overview", url_path="overview", visibility="hidden")]
@@ -67,7 +68,8 @@ page = st.navigation(PAGES + ALIASES, position="hidden" if current.presentation 
 # Our own script, first on the page (no article text in it): on a page with charts it has the
 # browser fetch Streamlit's plotly code at once (4.7 MB, otherwise fetched only when the first chart
 # arrives), and it wraps each chart's words for the width the chart has on screen.
-chunk = plotly_chunk() if page.url_path in ("current-vs-target", "imbalance", "export-mix") else ""
+CHART_PAGES = ("current-vs-target", "imbalance", "export-mix", "timeline")
+chunk = plotly_chunk() if page.url_path in CHART_PAGES else ""
 st.html(f'<script src="{FIT_JS}" data-plotly-chunk="{chunk}"></script>', unsafe_allow_javascript=True)
 
 
@@ -103,7 +105,8 @@ if current.presentation:
         </style>"""
     )
     bar = st.container(horizontal=True, gap="small", vertical_alignment="center")
-    short = ["Overview", "Vs target", "Imbalance", "Export mix", "Sources"]  # fits a projector's width
+    # Short names: the bar fits a projector's width.
+    short = ["Overview", "Vs target", "Imbalance", "Export mix", "Timeline", "Sources"]
     for p, label in zip(PAGES, short, strict=True):
         bar.page_link(p, label=label)
     slides_button(bar, "Slides")

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 
 from charts import figures
 from charts import format as fmt
+from charts import timeline as tl
 from charts.style import SCREEN, Look, plot_text
 from etl.places import country_name
 
@@ -392,6 +393,50 @@ def import_share(tables: Tables, exporter: str, importer: str, source: str | Non
                  sources, table)  # fmt: skip
 
 
+def timeline_rows(tables: Tables, pair: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(placed, unplaced) claims of one pair for the timeline, rejected ones left out."""
+    claims = tables["claims"]
+    return tl.split(claims[claims["pair"] == pair], tables["articles"])
+
+
+def timeline_table(rows: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+    """Timeline rows for reading: when each figure holds (or falls due), what and who, where."""
+    records = rows.to_dict("records")
+    return pd.DataFrame({
+        "When": [tl.span_words(r) for r in records],
+        "What": [tl.lane_of(r)[1] for r in records],
+        "Value": [tl.value_words(r) for r in records],
+        "Stated by": [speaker(r["speaker"], tables) for r in records],
+        "Article's date": [r["published"] or "not stated" for r in records],
+        "Article": [article_label(r["article_id"], tables) for r in records],
+    }, columns=["When", "What", "Value", "Stated by", "Article's date", "Article"])  # fmt: skip
+
+
+def timeline(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
+    """Every figure of a pair at the span it covers, targets at their deadlines and statements;
+    None when nothing of the pair has a date (the page lists those figures instead)."""
+    placed, unplaced = timeline_rows(tables, pair)
+    if placed.empty:
+        return None
+    sources = tuple(sorted(set(placed["article_id"])))
+    labels = {a: article_label(a, tables) for a in sources}
+    names = short_names(tables["people"])
+    fig = tl.figure(placed, source_line(sources, tables), look, names, labels, unplaced=len(unplaced))
+    records = placed.to_dict("records")
+    lanes: dict[str, list[str]] = {}
+    for r in (r for r in records if r["metric"] != tl.TRADE_TARGET):
+        lanes.setdefault(tl.lane_of(r)[1], []).append(f"{tl.value_words(r)} ({tl.span_words(r)})")
+    said = [f"{lane}: {', '.join(items)}" for lane, items in lanes.items()]
+    said += [f"{t.name}, {t.words()}" for t in tl.targets(placed)]
+    description = f"Timeline: {fig.layout.meta['wrap']['title']}. " + "; ".join(said) + "."
+    if len(unplaced):
+        n = len(unplaced)
+        description += f" {n} figure{'s give' if n != 1 else ' gives'} no date and {'are' if n != 1 else 'is'} not drawn."
+    claims = placed.drop(columns="published")
+    return Chart(f"timeline-{pair}", "Timeline", fig, placed, description, claims, sources,
+                 timeline_table(placed, tables))  # fmt: skip
+
+
 def all_charts(tables: Tables, pair: str, basis: str, look: Look = SCREEN) -> list[Chart]:
     """Every chart for one view, in page order: what the slide deck holds."""
     charts: list[Chart | None] = [current_vs_target(tables, pair, basis, look), imbalance(tables, pair, look)]
@@ -401,4 +446,5 @@ def all_charts(tables: Tables, pair: str, basis: str, look: Look = SCREEN) -> li
         charts.append(export_mix(tables, exporter, importer, lists[0] if lists else None, None, look))
         article = list_article(tables, lists[0]) if lists else None
         charts.append(import_share(tables, exporter, importer, article, look))
+    charts.append(timeline(tables, pair, look))
     return [c for c in charts if c is not None]

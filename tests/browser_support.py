@@ -41,6 +41,7 @@ PAGES = {
     "current-vs-target": ("Iran–Iraq: current trade against the stated target", 1),
     "imbalance": ("Iraq's export imbalance with Iran", 1),
     "export-mix": ("Iran's export mix to Iraq", 2),
+    "timeline": ("Iran–Iraq: every figure in time", 1),
     "sources": ("Sources & data", 0),
 }
 CHART = '[data-testid="stPlotlyChart"]'

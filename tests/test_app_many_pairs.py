@@ -24,7 +24,7 @@ from etl.places import country_index
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
 MANY = ROOT / "tests" / "corpus" / "many"
-PAIR_PAGES = ["pages/current-vs-target.py", "pages/imbalance.py", "pages/export-mix.py"]
+PAIR_PAGES = ["pages/current-vs-target.py", "pages/imbalance.py", "pages/export-mix.py", "pages/timeline.py"]
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +149,17 @@ def test_a_pair_with_lists_both_ways(pointed: Path) -> None:
     assert any("**3 categories**" in m.value for m in at.markdown)
     at.selectbox(key="widget.pair").set_value("CHN-PAK").run()
     assert "flow" not in at.query_params and at.title[0].value == "Export mix: China–Pakistan"
+
+
+def test_the_timeline_over_many_years(pointed: Path) -> None:
+    """Iran–Iraq over ten years: every dated figure drawn, the target at its deadline and between
+    the first and last articles stating it; the one list share without a period listed."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["pair"] = "IRN-IRQ"
+    at.run()
+    at.switch_page("pages/timeline.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _chart_titles(at) == [
+        "Iran–Iraq: 13 figures from 2014 to 2024; target $20.0B by 2020, stated 2015–2024"
+    ]
+    assert [s.value for s in at.subheader] == ["1 figure that gives no date"]

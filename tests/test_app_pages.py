@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
 PAGES = ["pages/overview.py", "pages/current-vs-target.py", "pages/imbalance.py", "pages/export-mix.py",
-         "pages/sources.py"]  # fmt: skip
+         "pages/sources.py", "pages/timeline.py"]  # fmt: skip
 BASIS_18B = "000_f31fa2dc3060489f:1510"
 
 
@@ -363,3 +363,27 @@ def test_plotly_code_to_preload(tmp_path: Path) -> None:
     (tmp_path / 'PlotlyChart."x.js').write_text("")
     assert chunk_in(tmp_path) == "", "two candidates: preload nothing rather than the wrong one"
     assert chunk_in(tmp_path / "missing") == ""
+
+
+def test_timeline_places_what_is_dated_and_lists_the_rest() -> None:
+    at = run_page("pages/timeline.py", pair="IRN-IRQ")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Iran–Iraq: every figure in time"
+    assert len(at.get("plotly_chart")) == 1, "the one dated article's target is placed"
+    assert [s.value for s in at.subheader] == ["9 figures that give no date"]
+    undated = at.dataframe[0].value
+    assert list(undated.columns) == ["When", "What", "Value", "Stated by", "Article's date", "Article"]
+    assert "not stated (said: “current”)" in set(undated["When"])
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download data (CSV)" in labels and "Download SVG" in labels
+    at.segmented_control(key="mode.timeline-IRN-IRQ").set_value("Table").run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["When"]) == ["no deadline stated"]
+
+
+def test_timeline_of_a_pair_with_nothing_dated_says_so() -> None:
+    at = run_page("pages/timeline.py", pair="IRN-TJK")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.get("plotly_chart")
+    assert "nothing can be placed in time" in text_of(at)
+    assert [s.value for s in at.subheader] == ["1 figure that gives no date"]

@@ -126,7 +126,7 @@ def test_slides_hold_a_title_slide_then_one_picture_per_chart(deck) -> None:
     name, presentation, charts = deck
     assert name == f"trade-charts-{PAIR}.pptx"
     title, *slides = list(presentation.slides)
-    assert len(slides) == len(charts) == 4
+    assert len(slides) == len(charts) == 5  # four charts and the timeline
     words = " ".join(s.text_frame.text for s in title.shapes if s.has_text_frame)
     assert "Iran–Iraq" in words and "made" in words and "Sources" in words
     assert "“Iraq aims to boost annual trade with Iran to…”" in words

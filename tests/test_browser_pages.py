@@ -139,7 +139,7 @@ PRESENTING = [(1366, 768), (1920, 1080)]
 
 
 @pytest.mark.parametrize("size", PRESENTING, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("path", ["current-vs-target", "imbalance", "export-mix"])
+@pytest.mark.parametrize("path", ["current-vs-target", "imbalance", "export-mix", "timeline"])
 def test_presentation_fits_the_screen(new_page, app, size: tuple[int, int], path: str) -> None:
     """Presenting on a projector: the chart's axis above the fold, every control on screen."""
     page = new_page(*size)

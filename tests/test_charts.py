@@ -173,6 +173,7 @@ def test_all_charts_and_summaries(tables: dict[str, pd.DataFrame]) -> None:
         "Export imbalance",
         "Export mix",
         "Share of imports",
+        "Timeline",
     ]
     assert catalog.all_charts(tables, "IRN-TJK", "") == []
     assert summary.pairs(tables) == ["IRN-IRQ", "IRN-TJK"]
@@ -287,8 +288,10 @@ def _patterns_drawn(fig: go.Figure) -> set[str]:
 def _patterns_in_legend(fig: go.Figure) -> set[str]:
     """Pattern shapes shown in the legend (plotly lists a trace unless told not to, given two)."""
     listed = [
-        t for t in fig.data if t.name and (t.showlegend or (t.showlegend is None and len(fig.data) > 1))
-    ]
+        t
+        for t in fig.data
+        if t.type == "bar" and t.name and (t.showlegend or (t.showlegend is None and len(fig.data) > 1))
+    ]  # only bars have patterns (the timeline's legend also lists markers)
     return {
         t.marker.pattern.shape for t in listed if t.marker.pattern and isinstance(t.marker.pattern.shape, str)
     }

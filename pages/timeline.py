@@ -1,0 +1,48 @@
+"""Timeline: every figure of a pair at the span it covers, targets at their deadlines and when
+they were stated; the figures that give no date listed, never placed at a made-up time."""
+
+import streamlit as st
+
+from charts import catalog, summary
+from charts.figures import pair_name
+from ui import data, view
+from ui.panel import show_chart
+from ui.shell import ensure_app
+
+ensure_app()
+tables = data.require_tables()
+look = view.current().look
+
+heading = st.empty()  # the title names the pair, which is picked just below it
+pairs = summary.pairs(tables)
+left, _ = st.columns(2)
+with left:
+    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(tables, pairs), pair_name)
+heading.title(f"{pair_name(pair)}: every figure in time")
+placed, unplaced = catalog.timeline_rows(tables, pair)
+
+if placed.empty:
+    st.info(
+        f"{pair_name(pair)}: no figure here says when it holds, and no target has a deadline or a dated "
+        "article, so nothing can be placed in time. The figures are listed below."
+    )
+else:
+    if not look.presentation:  # presenting, the chart comes first so it fits the screen
+        st.caption(
+            "A bar spans the period a figure covers; a dot, a figure for one date. A target sits at its "
+            "deadline (◆) and at the date of each article stating it (○), joined from the first to the last. "
+            "Hover for the sentence and the article."
+        )
+    show_chart(data.chart("timeline", pair, look=look), tables)
+
+if len(unplaced):
+    n = len(unplaced)
+    st.subheader(f"{n} figure{'s' if n != 1 else ''} that give{'s' if n == 1 else ''} no date", anchor=False)
+    st.caption(
+        "Not drawn: the article does not say when the figure holds (or, for a target, when it falls "
+        "due), and a figure is never placed at the article's date or today's instead."
+    )
+    table = catalog.timeline_table(unplaced, tables)
+    # A table cell is plain text, not Markdown: the period as the article said it, unescaped.
+    table["When"] = [f"not stated (said: “{p}”)" if p else "not stated" for p in unplaced["period"]]
+    st.dataframe(table, hide_index=True, width="stretch")
