@@ -71,12 +71,9 @@ chunk = plotly_chunk() if page.url_path in ("current-vs-target", "imbalance", "e
 st.html(f'<script src="{FIT_JS}" data-plotly-chunk="{chunk}"></script>', unsafe_allow_javascript=True)
 
 
-def deck(pair: str, reviewed: bool) -> bytes:
-    """The slides of every chart of `pair` drawn from the tables the pages draw from (with
+def deck(shown: data.Tables, pair: str, basis: str, reviewed: bool) -> bytes:
+    """The slides of every chart of `pair` drawn from `shown`, the tables the pages draw from (with
     `reviewed`, the reviewed claims only, leaving out a chart none of whose figures is left)."""
-    shown = data.chart_tables(reviewed)
-    ids, default = summary.bases(shown, pair)
-    basis = view.peek("basis", ids, default)
     charts = [c for c in catalog.all_charts(shown, pair, basis) if not reviewed or len(c.claims)]
     return slides(charts, shown, pair_name(pair) + (" (reviewed figures only)" if reviewed else ""))
 
@@ -85,9 +82,12 @@ def slides_button(where: st.delta_generator.DeltaGenerator, label: str) -> None:
     """The slide deck of every chart for the pair shown, following the page's "Reviewed figures
     only" toggle: made when clicked."""
     reviewed = view.peek_switch("reviewed")
+    shown = data.chart_tables(reviewed)
+    ids, default = summary.bases(shown, pair)
+    basis = view.peek("basis", ids, default)
     where.download_button(
         label,
-        (lambda: deck(pair, reviewed)),
+        (lambda: deck(shown, pair, basis, reviewed)),
         file_name=f"trade-charts-{pair}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         on_click="ignore",
