@@ -156,7 +156,7 @@ def citation(claims: pd.DataFrame, tables: Tables) -> str:
         )
         review = checked.words(c._asdict())
         lines.append(f"{who}: {figure} ({c.metric.replace('_', ' ')}). {title}{publisher}, {when}{url}. "
-                     f"Quote: “{_one_line(c.quote)}”. {review[:1].upper() + review[1:]}.")  # fmt: skip
+                     f"{review[:1].upper() + review[1:]}. Quote: “{_one_line(c.quote)}”")  # fmt: skip
     return "\n".join(lines)
 
 

@@ -156,16 +156,16 @@ def test_the_citation_says_for_each_figure_who_reviewed_it_or_that_no_one_did(re
     lines = catalog.citation(chart.claims, reviewed).splitlines()
     assert len(lines) == 6
     twelve = [line for line in lines if "$12.0B" in line]
-    assert twelve[0].endswith("Reviewed by a person (Ana Analyst, 2025-01-31).")
-    assert sum(line.endswith("Extracted by rule, not reviewed.") for line in lines) == 4
+    assert "date not stated. Reviewed by a person (Ana Analyst, 2025-01-31). Quote: “We believe" in twelve[0]
+    assert sum(". Extracted by rule, not reviewed. Quote: “" in line for line in lines) == 4
 
 
 def test_an_amended_figure_says_it_was_corrected(build):
     tables = chart_tables(build((f"{A0}:1510", "amend", {"value": 17e9, "qualifier": "exact"})))
     chart = catalog.current_vs_target(tables, PAIR, TWELVE)
     lines = catalog.citation(chart.claims, tables).splitlines()
-    assert next(line for line in lines if "$17.0B" in line).endswith(
-        "Reviewed and corrected by a person (Ana Analyst, 2025-01-31)."
+    assert "Reviewed and corrected by a person (Ana Analyst, 2025-01-31). Quote:" in next(
+        line for line in lines if "$17.0B" in line
     )
     assert any(label.startswith("<b>Abdul Mohsen</b>: $17.0B") and label.endswith(MARK)
                for label in _annotations(chart.figure))  # fmt: skip
@@ -184,8 +184,8 @@ def test_the_slide_notes_say_what_was_checked(reviewed, monkeypatch):
     )
     notes = [s.notes_slide.notes_text_frame.text for s in list(deck.slides)[1:]]
     assert "Claims behind this chart (2 of 6 figures reviewed by a person):" in notes[0]
-    assert "Reviewed by a person (Ana Analyst, 2025-01-31)." in notes[0]
-    assert "Extracted by rule, not reviewed." in notes[0]
+    assert "Reviewed by a person (Ana Analyst, 2025-01-31). Quote:" in notes[0]
+    assert "Extracted by rule, not reviewed. Quote:" in notes[0]
 
 
 # --- reviewed only ----------------------------------------------------------------------------------
@@ -222,5 +222,5 @@ def test_a_reviewer_name_with_html_is_escaped_in_the_chart_and_plain_in_the_cita
     assert '&lt;img src=x onerror="alert(1)"&gt; &lt;b&gt;Eve&lt;/b&gt; &amp;amp; Co' in hover
     assert "<img" not in json.dumps(chart.figure.to_plotly_json(), ensure_ascii=False)
     # The citation is plain text (shown as code, pasted as text): the name exactly as written.
-    assert f"Reviewed by a person ({HOSTILE}, 2025-01-31)." in catalog.citation(chart.claims, tables)
+    assert f"Reviewed by a person ({HOSTILE}, 2025-01-31). Quote:" in catalog.citation(chart.claims, tables)
     assert chart.table["Checked"].iloc[0] == f"✓ reviewed by a person ({HOSTILE}, 2025-01-31)"
