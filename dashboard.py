@@ -73,19 +73,30 @@ chunk = plotly_chunk() if page.url_path in CHART_PAGES else ""
 st.html(f'<script src="{FIT_JS}" data-plotly-chunk="{chunk}"></script>', unsafe_allow_javascript=True)
 
 
+def deck(shown: data.Tables, pair: str, basis: str, reviewed: bool) -> bytes:
+    """The slides of every chart of `pair` drawn from `shown`, the tables the pages draw from (with
+    `reviewed`, the reviewed claims only, leaving out a chart none of whose figures is left)."""
+    charts = [c for c in catalog.all_charts(shown, pair, basis) if not reviewed or len(c.claims)]
+    return slides(charts, shown, pair_name(pair) + (" (reviewed figures only)" if reviewed else ""))
+
+
 def slides_button(where: st.delta_generator.DeltaGenerator, label: str) -> None:
-    """The slide deck of every chart for the pair shown: made when clicked."""
-    ids, default = summary.bases(tables, pair)
+    """The slide deck of every chart for the pair shown, following the page's "Reviewed figures
+    only" toggle: made when clicked."""
+    reviewed = view.peek_switch("reviewed")
+    shown = data.chart_tables(reviewed)
+    ids, default = summary.bases(shown, pair)
     basis = view.peek("basis", ids, default)
     where.download_button(
         label,
-        (lambda: slides(catalog.all_charts(tables, pair, basis), tables, pair_name(pair))),
+        (lambda: deck(shown, pair, basis, reviewed)),
         file_name=f"trade-charts-{pair}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         on_click="ignore",
         icon=":material/slideshow:",
         disabled=not data.browser_ready(),
         help=f"A .pptx for {pair_name(pair)}: a title slide, then every chart, one per slide, sources in the notes"
+        + (" (reviewed figures only)" if reviewed else "")
         if data.browser_ready()
         else "Slides need Chrome or Chromium on the server to draw the charts, and none was found",
         key="download.slides",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts import figures
+from charts import checked, figures
 from charts import format as fmt
 from charts import timeline as tl
 from charts.style import SCREEN, Look, plot_text
@@ -118,18 +118,22 @@ def _opening(article_id: str, tables: Tables) -> str:
     return a.opening if a else ""
 
 
-def source_line(article_ids: list[str] | tuple[str, ...], tables: Tables) -> str:
-    """The source line drawn under a chart (plotly text, outside words escaped)."""
+def source_line(article_ids: list[str] | tuple[str, ...], tables: Tables,
+                claims: pd.DataFrame | None = None) -> str:  # fmt: skip
+    """The source line drawn under a chart (plotly text, outside words escaped); given the chart's
+    `claims`, it ends by counting those a person reviewed."""
     ids = sorted(dict.fromkeys(article_ids))
+    tally = f"; {checked.tally(claims)}" if claims is not None else ""
     if not ids:
-        return "Source: no article"
+        return "Source: no article" + tally
     label = "Source: news article" if len(ids) == 1 else "Sources: news articles"
     named = "; ".join(plot_text(article_label(a, tables)) for a in ids)
-    return f"{label} {named} · figures extracted by rule"
+    return f"{label} {named} · figures extracted by rule{tally}"
 
 
 def citation(claims: pd.DataFrame, tables: Tables) -> str:
-    """Who said each figure, where and when, ready to paste under a slide or into a note."""
+    """Who said each figure, where and when, and whether a person reviewed it (who, when) or the
+    rules alone read it: ready to paste under a slide or into a note (plain text)."""
     articles, people = tables["articles"], tables["people"]
     lines = []
     roles = dict(zip(people["name"], people["role"], strict=True)) if len(people) else {}
@@ -151,8 +155,9 @@ def citation(claims: pd.DataFrame, tables: Tables) -> str:
         figure = (
             fmt.hedged(c.value, c.unit, c.qualifier, c.scope) if c.unit != "percent" else fmt.percent(c.value)
         )
+        review = checked.words(c._asdict())
         lines.append(f"{who}: {figure} ({c.metric.replace('_', ' ')}). {title}{publisher}, {when}{url}. "
-                     f"Quote: “{_one_line(c.quote)}”")  # fmt: skip
+                     f"{review[:1].upper() + review[1:]}. Quote: “{_one_line(c.quote)}”")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -207,6 +212,30 @@ def _articles_column(ids: pd.Series, tables: Tables) -> list[str]:
     return [article_label(a, tables) if a else "" for a in ids]
 
 
+def reviewed(claims: pd.DataFrame) -> dict[str, str]:
+    """claim id -> how a person reviewed it (checked.words), for the claims a person reviewed: the
+    builders mark those and say who in the hover text."""
+    if "review" not in claims.columns:
+        return {}
+    return {str(c["claim_id"]): checked.words(c) for c in claims.to_dict("records") if checked.is_checked(c)}
+
+
+def _checked_column(id_lists: list[list[str]], claims: pd.DataFrame) -> list[str]:
+    """The Table view's "Checked" cell for each row, from the claims the row stands on."""
+    said = reviewed(claims)
+    out = []
+    for ids in id_lists:
+        ids = [i for i in ids if i]
+        words = list(dict.fromkeys(said[i] for i in ids if i in said))
+        if ids and all(i in said for i in ids):
+            out.append(f"{checked.MARK} " + "; ".join(words))
+        elif words:
+            out.append("partly: " + "; ".join(words) + f"; the rest {checked.NOT_REVIEWED}")
+        else:
+            out.append(checked.NOT_REVIEWED)
+    return out
+
+
 # --- the charts ------------------------------------------------------------------------------------
 def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN) -> Chart | None:
     gaps = tables["target_gaps"]
@@ -219,7 +248,8 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN
     names = short_names(tables["people"])
     when = basis_when(tables, rows)
     dates = published(tables)
-    fig = figures.current_vs_target(rows, basis, source_line(sources, tables), look, names, when)
+    fig = figures.current_vs_target(rows, basis, source_line(sources, tables, claims), look, names, when,
+                                    reviewed(claims))  # fmt: skip
     unit = rows["unit"].iloc[0]
     parts = [
         f"{figures.basis_label(r, names, when.get(r['basis_claim_id'], ''))}: gap {fmt.money(r['gap'], unit)}, "
@@ -243,6 +273,7 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN
         "Basis": [("shown in full: " if b == basis else "") + r.replace(":", ",", 1)
                   for b, r in zip(rows["basis_claim_id"], rows["basis_rule"], strict=True)],
         "Article": _articles_column(rows["current_article_id"], tables),
+        "Checked": _checked_column([[b] for b in rows["basis_claim_id"]], claims),
     })  # fmt: skip
     return Chart(
         f"current-vs-target-{pair}", "Current vs target", fig, rows, description, claims, sources, table
@@ -257,7 +288,7 @@ def imbalance(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
     ids = list(rows["basis_claim_id"]) + list(rows["exports_claim_id"])
     claims = _claims(tables, ids)
     sources = tuple(sorted(set(claims["article_id"])))
-    fig = figures.imbalance(rows, source_line(sources, tables), look)
+    fig = figures.imbalance(rows, source_line(sources, tables, claims), look, reviewed(claims))
     unit = rows["unit"].iloc[0]
     parts = []
     for _, b in rows.groupby("basis_claim_id", sort=False):
@@ -276,6 +307,9 @@ def imbalance(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
         "Share of two-way trade": [fmt.percent(v, 1) for v in rows["share_of_total"]],
         "Against the other side": [fmt.ratio(float(v)) if v > 0 else "none" for v in rows["ratio_to_other"]],
     })  # fmt: skip
+    behind = figures.bar_claims(rows)
+    table["Checked"] = _checked_column([behind[(b, d)] for b, d in zip(rows["basis_claim_id"], rows["direction"],
+                                                                          strict=True)], claims)  # fmt: skip
     return Chart(f"imbalance-{pair}", "Export imbalance", fig, rows, description, claims, sources, table)
 
 
@@ -338,7 +372,7 @@ def export_mix(tables: Tables, exporter: str, importer: str, list_id: str | None
             ids += list(others["exports_claim_id"])
     claims = _claims(tables, ids)
     sources = tuple(sorted(set(claims["article_id"]) | set(rows["source"])))
-    fig = figures.export_mix(rows, source_line(sources, tables), base, unit, look)
+    fig = figures.export_mix(rows, source_line(sources, tables, claims), base, unit, look, reviewed(claims))
     shared = rows[rows["share"].notna()]
     unshared = rows[rows["share"].isna()]
     description = (
@@ -356,6 +390,10 @@ def export_mix(tables: Tables, exporter: str, importer: str, list_id: str | None
             fmt.money(base * s / 100, unit) if pd.notna(s) else "" for s in rows["share"]
         ]
     table["Listed in"] = _articles_column(rows["source"], tables)
+    table["Checked"] = [
+        cell if pd.notna(s) else "" for cell, s in
+        zip(_checked_column([[str(i)] for i in rows["claim_id"].fillna("")], claims), rows["share"], strict=True)
+    ]  # fmt: skip
     slug = f"export-mix-{exporter}-{importer}" + ("-usd-estimate" if base else "")
     return Chart(slug, "Export mix", fig, rows, description, claims, sources, table)
 
@@ -377,7 +415,7 @@ def import_share(tables: Tables, exporter: str, importer: str, source: str | Non
         rows = rows.sort_values("_when", ascending=False, kind="stable").drop(columns="_when")
     rows = rows.head(1).reset_index(drop=True)
     sources = tuple(sorted(set(rows["article_id"])))
-    fig = figures.import_share(rows, source_line(sources, tables), look)
+    fig = figures.import_share(rows, source_line(sources, tables, rows), look, reviewed(rows))
     v = float(rows["value"].iloc[0])
     description = (
         f"Stacked bar: goods from {country_name(exporter)} are {fmt.percent(v)} of {country_name(importer)}'s "
@@ -388,6 +426,7 @@ def import_share(tables: Tables, exporter: str, importer: str, source: str | Non
         f"Share of {country_name(importer)}'s total imports": [fmt.percent(v)],
         "Stated by": [speaker(rows["speaker"].iloc[0], tables)],
         "Article": _articles_column(rows["article_id"], tables),
+        "Checked": _checked_column([[str(rows["claim_id"].iloc[0])]], rows),
     })  # fmt: skip
     return Chart(f"import-share-{exporter}-{importer}", "Share of imports", fig, rows, description, rows,
                  sources, table)  # fmt: skip

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.io as pio
 
 from charts.catalog import Chart, article_label, citation
+from charts.checked import tally
 from charts.style import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH
 from etl.tables import DATAPACKAGE, TABLE_NAMES, spec, to_csv_bytes
 
@@ -63,7 +64,8 @@ def images(charts: Sequence[Chart], fmt: str = "png") -> list[bytes]:
 def slides(charts: Sequence[Chart], tables: Mapping[str, pd.DataFrame], subtitle: str,
            made: date | None = None) -> bytes:  # fmt: skip
     """A .pptx: a title slide (the pair, the date it was made, the sources), then one chart per
-    slide as an image, with its sources and claims in the speaker notes."""
+    slide as an image, with its sources and claims in the speaker notes, each claim saying whether
+    a person reviewed it."""
     from pptx import Presentation
     from pptx.util import Emu
 
@@ -78,7 +80,7 @@ def slides(charts: Sequence[Chart], tables: Mapping[str, pd.DataFrame], subtitle
         _notes(
             slide,
             f"{chart.headline} ({subtitle}, generated {made:%d %B %Y})\n{chart.description}\n\n"
-            "Claims behind this chart:\n" + citation(chart.claims, tables),
+            f"Claims behind this chart ({tally(chart.claims)}):\n" + citation(chart.claims, tables),
         )
     out = io.BytesIO()
     deck.save(out)

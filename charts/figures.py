@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import format as fmt
+from charts.checked import LEGEND, MARK, all_checked, mark
 from charts.style import (
     BLUE,
     GREEN,
@@ -79,6 +80,18 @@ def _legend_entry(fig: go.Figure, name: str, marker: dict) -> None:
                 hoverinfo="skip")  # fmt: skip
 
 
+def _mark_legend(fig: go.Figure, drawn: bool) -> None:
+    """Names the check mark in the legend when a label carries one (and only then)."""
+    if drawn:
+        _legend_entry(fig, LEGEND, {"color": "rgba(0,0,0,0)"})
+
+
+def _checked_hover(ids: list[str], checked: Mapping[str, str]) -> str:
+    """Hover text saying who reviewed the claims behind an item ("" when none was)."""
+    said = list(dict.fromkeys(checked[i] for i in ids if i in checked))
+    return "".join(f"<br>{MARK} {plot_text(w)}" for w in said)
+
+
 def _money_axis(fig: go.Figure, top: float, unit: str, room: float = 1.06) -> None:
     """x from $0 to just past the data: round ticks up to the largest value, labelled in money,
     and `room` for the labels drawn to the right of the longest bar."""
@@ -97,13 +110,15 @@ HEDGES = {
 
 
 def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look = SCREEN,
-                      names: Mapping[str, str] | None = None, when: Mapping[str, str] | None = None) -> go.Figure:  # fmt: skip
+                      names: Mapping[str, str] | None = None, when: Mapping[str, str] | None = None,
+                      checked: Mapping[str, str] | None = None) -> go.Figure:  # fmt: skip
     """Every current-volume claim of one pair as its own bar, topped up to the target by its gap.
 
     `gaps` holds target_gaps rows of one pair; `chosen` is the basis claim drawn in full colour;
     `names` maps a speaker to the short name shown (the full name is in the hover text); `when`
     maps a basis to when its figure holds (its span, else its article's date), shown beside it so
-    figures of different years can be told apart.
+    figures of different years can be told apart; `checked` maps each claim a person reviewed to
+    how (checked.words): its bar's label carries the check mark, its hover says who.
     """
     if gaps.empty:
         return _empty(
@@ -121,11 +136,18 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
         for _, r in gaps.iterrows()
     ]
     speakers = [s or "" for s in gaps["current_speaker"]]
-    labels = [f"<b>{plot_text(names.get(s, s) or 'unattributed')}</b>: {plot_text(f)}"
-              for s, f in zip(speakers, figures, strict=True)]  # fmt: skip
+    checked = checked or {}
+    bases = list(gaps["basis_claim_id"])
+    labels = [mark(f"<b>{plot_text(names.get(s, s) or 'unattributed')}</b>: {plot_text(f)}", b in checked)
+              for s, f, b in zip(speakers, figures, bases, strict=True)]  # fmt: skip
     hover = [
-        f"{plot_text(s or 'unattributed')}: {plot_text(f)}" for s, f in zip(speakers, figures, strict=True)
+        f"{plot_text(s or 'unattributed')}: {plot_text(f)}" + _checked_hover([b], checked)
+        for s, f, b in zip(speakers, figures, bases, strict=True)
     ]
+    target_ids = (
+        str(gaps["target_claim_ids"].iloc[0]).split(";") if "target_claim_ids" in gaps.columns else []
+    )
+    target_checked = all_checked(target_ids, set(checked))
     is_chosen = list(gaps["basis_claim_id"] == chosen)
     qualifiers = list(gaps["current_qualifier"])
     hedge = [HEDGES.get(q, ("", ""))[0] for q in qualifiers]
@@ -153,6 +175,7 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
             _legend_entry(fig, words, {"color": SKY, "pattern": {"shape": shape, "fgcolor": "white"}})
     if (gap > 0).any():
         _legend_entry(fig, "gap to target", gap_marker)
+    _mark_legend(fig, target_checked or any(b in checked for b in bases))
     top = max(target, float(gaps["current"].max()))
     for i, (g, pct, cur) in enumerate(zip(gaps["gap"], gaps["pct_of_target"], gaps["current"], strict=True)):
         text = (
@@ -165,7 +188,7 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
     fig.add_vline(x=target, line={"color": INK, "dash": "dash", "width": 2})
     _label_rows(fig, labels, look, offset=0.3, above=0.5)
     fig.add_annotation(x=target, y=-0.3 - 0.35, yanchor="bottom", xanchor="center", showarrow=False,
-                       text=f"target {fmt.money(target, unit)}", font={"size": look.base, "color": INK},
+                       text=mark(f"target {fmt.money(target, unit)}", target_checked), font={"size": look.base, "color": INK},
                        bgcolor="white")  # fmt: skip
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     _money_axis(fig, top, unit, room=1.25)  # room for "gap … reached" right of the target line
@@ -231,17 +254,22 @@ def read_imbalance(balance: pd.DataFrame) -> Imbalance:
     return Imbalance(low, high, min(ratios), False)
 
 
-def imbalance(balance: pd.DataFrame, source: str, look: Look = SCREEN) -> go.Figure:
+def imbalance(balance: pd.DataFrame, source: str, look: Look = SCREEN,
+              checked: Mapping[str, str] | None = None) -> go.Figure:  # fmt: skip
     """Both directions of a pair's trade on each basis; a derived side drawn hatched.
 
     `balance` holds trade_balance rows of one pair; one group of two bars per reported two-way
     total, the side that sells less first. The title says who sells less, from the numbers.
+    `checked` maps each claim a person reviewed to how: a total, and a bar whose claims (a derived
+    side: the total and the other side) were all reviewed, carry the check mark.
     """
     if balance.empty:
         return _empty("Export imbalance", "US dollars", source, "No one-way figure reported", look)
     unit = balance["unit"].iloc[0]
     pair = balance["pair"].iloc[0]
     words = read_imbalance(balance)
+    checked = checked or {}
+    behind = bar_claims(balance)
     order = list(dict.fromkeys(balance["basis_claim_id"]))
     directions = sorted(balance["direction"].unique(), key=lambda d: (not d.startswith(words.smaller), d))
     labels = []
@@ -251,24 +279,31 @@ def imbalance(balance: pd.DataFrame, source: str, look: Look = SCREEN) -> go.Fig
         span = str(rows_b["span"].iloc[0]) if "span" in rows_b.columns else ""
         span = "" if span in ("", "nan", "period not stated") else f" ({plot_text(span)})"
         total = fmt.money(rows_b["total"].iloc[0], unit)
-        labels.append(f"On a {total} total{span}{': ' if ratio else ''}<b>{ratio}</b>")
+        labels.append(
+            f"{mark(f'On a {total} total', b in checked)}{span}{': ' if ratio else ''}<b>{ratio}</b>"
+        )
     fig = go.Figure()
     colours = (ORANGE, BLUE)
+    drawn_mark = any(b in checked for b in order)
     for k, (direction, colour) in enumerate(zip(directions, colours, strict=False)):
         rows = balance[balance["direction"] == direction].set_index("basis_claim_id").reindex(order)
         derived = rows["derived"].fillna(False).astype(bool)
+        ids = [behind.get((b, direction), []) for b in order]
+        ticks = [all_checked(i, set(checked)) for i in ids]
+        drawn_mark = drawn_mark or any(ticks)
         fig.add_bar(
             y=[i + (k - 0.5) * 0.3 for i in range(len(order))], x=rows["exports"], orientation="h", width=0.28,
             name=direction_name(direction), showlegend=False,
             marker={"color": [_tint(colour) if d else colour for d in derived], "line": {"color": colour, "width": 2},
                     "pattern": {"shape": ["/" if d else "" for d in derived], "fgcolor": colour, "solidity": 0.3,
                                 "fillmode": "overlay"}},
-            text=[f"{fmt.money(v, unit)}{' derived' if d else ''} · {fmt.percent(s, 1)}"
-                  for v, d, s in zip(rows["exports"], derived, rows["share_of_total"], strict=True)],
+            text=[mark(f"{fmt.money(v, unit)}{' derived' if d else ''} · {fmt.percent(s, 1)}", t)
+                  for v, d, s, t in zip(rows["exports"], derived, rows["share_of_total"], ticks, strict=True)],
+            customdata=[_checked_hover(i, checked) if t else "" for i, t in zip(ids, ticks, strict=True)],
             textposition="auto", insidetextanchor="end", textfont={"size": look.base - 1}, cliponaxis=False,
             insidetextfont={"color": [INK if d or colour == ORANGE else "white" for d in derived]},
             outsidetextfont={"color": INK},
-            hovertemplate="%{fullData.name}: %{text} of trade<extra></extra>",
+            hovertemplate="%{fullData.name}: %{text} of trade%{customdata}<extra></extra>",
         )  # fmt: skip
         _legend_entry(
             fig, direction_name(direction), {"color": colour, "line": {"color": colour, "width": 2}}
@@ -277,6 +312,7 @@ def imbalance(balance: pd.DataFrame, source: str, look: Look = SCREEN) -> go.Fig
         _legend_entry(fig, "hatched: derived, the total minus the reported side",
                       {"color": _tint(GREY), "line": {"color": GREY, "width": 2},
                        "pattern": {"shape": "/", "fgcolor": GREY, "solidity": 0.3, "fillmode": "overlay"}})  # fmt: skip
+    _mark_legend(fig, drawn_mark)
     _label_rows(fig, labels, look, offset=0.35)
     _money_axis(fig, float(balance["exports"].max()), unit, room=1.1)
     fig.update_layout(barmode="overlay", legend_traceorder="normal")
@@ -289,6 +325,19 @@ def imbalance(balance: pd.DataFrame, source: str, look: Look = SCREEN) -> go.Fig
         look,
         plot_height=max(look.plot, 95 * len(order) + 50),
     )
+
+
+def bar_claims(balance: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """(basis, direction) -> the claims a bar of the imbalance chart stands on: a reported side its
+    own claim; a derived side the total and the other side's claim (it is the one minus the other)."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for basis, rows in balance.groupby("basis_claim_id", sort=False):
+        reported = [str(c) for c in rows["exports_claim_id"].fillna("") if c]
+        for direction, derived, claim in zip(
+            rows["direction"], rows["derived"].fillna(False), rows["exports_claim_id"].fillna(""), strict=True
+        ):
+            out[(str(basis), direction)] = [str(basis), *reported] if bool(derived) else [str(claim)]
+    return out
 
 
 def _ratio_text(rows_b: pd.DataFrame, directions: list[str]) -> str:
@@ -305,11 +354,12 @@ UNITEMISED_FILL = "#D9D9D9"
 
 
 def export_mix(categories: pd.DataFrame, source: str, base: float | None = None, unit: str = "USD",
-               look: Look = SCREEN) -> go.Figure:  # fmt: skip
+               look: Look = SCREEN, checked: Mapping[str, str] | None = None) -> go.Figure:  # fmt: skip
     """Shares of one export flow by category; categories without a stated share stay one block.
 
     `categories` holds the export_categories rows of one list (one exporter/importer, one
     article). With `base` (the flow in money) the shares are also shown as estimated amounts.
+    `checked` maps each claim a person reviewed to how: its category carries the check mark.
     """
     if categories.empty:
         return _empty("Export mix", "percent", source, "No export categories reported", look)
@@ -317,7 +367,10 @@ def export_mix(categories: pd.DataFrame, source: str, base: float | None = None,
     shared = categories[categories["share"].notna()].sort_values("share", ascending=False, kind="stable")
     unshared = categories[categories["share"].isna()]
     remainder = max(0.0, 100.0 - float(shared["share"].sum()))
-    names = [plot_text(c[:1].upper() + c[1:]) for c in shared["category"]]
+    checked = checked or {}
+    shared_ids = [str(i) for i in shared["claim_id"].fillna("")]
+    names = [mark(plot_text(c[:1].upper() + c[1:]), i in checked)
+             for c, i in zip(shared["category"], shared_ids, strict=True)]  # fmt: skip
     values = [float(v) for v in shared["share"]]
     palette = [GREEN, ORANGE, BLUE, VERMILLION, SKY]
     colours = [palette[i % len(palette)] for i in range(len(names))]
@@ -333,7 +386,7 @@ def export_mix(categories: pd.DataFrame, source: str, base: float | None = None,
         f"{fmt.percent(v)}" + (f" · ≈ {fmt.money(a, unit)} (estimate)" if amounts else "")
         for v, a in zip(values, amounts or values, strict=True)
     ]
-    hover = [""] * len(shared) + (
+    hover = [_checked_hover([i], checked).removeprefix("<br>") for i in shared_ids] + (
         ["<br>".join(plot_text(c) for c in unshared["category"])] if len(names) > len(shared) else []
     )
     fig = go.Figure(
@@ -349,6 +402,7 @@ def export_mix(categories: pd.DataFrame, source: str, base: float | None = None,
     if "." in patterns:
         _legend_entry(fig, "dotted: categories named without a share, together" if len(unshared) else "dotted: the rest, not itemised",
                       {"color": UNITEMISED_FILL, "pattern": {"shape": ".", "fgcolor": GREY}, "line": {"color": INK, "width": 1}})  # fmt: skip
+    _mark_legend(fig, any(i in checked for i in shared_ids))
     _label_rows(fig, names, look, offset=0.3)
     ticks = nice_ticks(max(values), 5)
     fig.update_xaxes(tickvals=ticks, ticktext=[fmt.percent(t) for t in ticks], tickangle=0,
@@ -368,20 +422,26 @@ def export_mix(categories: pd.DataFrame, source: str, base: float | None = None,
     )
 
 
-def import_share(share: pd.DataFrame, source: str, look: Look = SCREEN) -> go.Figure:
-    """An exporter's share of the importer's total imports, against the rest (100 minus it)."""
+def import_share(share: pd.DataFrame, source: str, look: Look = SCREEN,
+                 checked: Mapping[str, str] | None = None) -> go.Figure:  # fmt: skip
+    """An exporter's share of the importer's total imports, against the rest (100 minus it); the
+    reported share carries the check mark when its claim is in `checked` (reviewed by a person)."""
     if share.empty:
         return _empty("Share of imports", "percent", source, "No import share reported", look)
     row = share.iloc[0]
     exporter, importer = row["direction"].split("->")
     value = float(row["value"])
+    checked = checked or {}
+    cid = str(row.get("claim_id", ""))
     fig = go.Figure()
     fig.add_bar(y=[""], x=[value], orientation="h", name=f"Goods from {country_name(exporter)} (reported)",
-                marker={"color": BLUE}, text=[fmt.percent(value)], textposition="inside",
-                textfont={"color": "white", "size": look.base + 2})  # fmt: skip
+                marker={"color": BLUE}, text=[mark(fmt.percent(value), cid in checked)], textposition="inside",
+                textfont={"color": "white", "size": look.base + 2}, customdata=[_checked_hover([cid], checked)],
+                hovertemplate="%{fullData.name}: %{text}%{customdata}<extra></extra>")  # fmt: skip
     fig.add_bar(y=[""], x=[100 - value], orientation="h", name="hatched: all other imports (100 minus the reported share)",
                 marker={"color": "white", "line": {"color": GREY, "width": 2}, "pattern": {"shape": "/", "fgcolor": GREY}},
                 text=[fmt.percent(100 - value)], textposition="inside", textfont={"color": INK, "size": look.base + 2})  # fmt: skip
+    _mark_legend(fig, cid in checked)
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(
         range=[0, 100], tickvals=[0, 25, 50, 75, 100], ticksuffix=" %",

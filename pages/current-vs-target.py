@@ -8,22 +8,28 @@ from charts.catalog import basis_when, published, short_names, speaker
 from charts.figures import basis_label, pair_name
 from charts.summary import basis_year
 from ui import data, view
-from ui.panel import show_chart
+from ui.panel import nothing_reviewed, reviewed_only, show_chart
 from ui.shell import ensure_app
 from ui.text import md
 
 ensure_app()
-tables = data.require_tables()
+data.require_tables()  # a missing or damaged table is explained, with a button to rebuild
 look = view.current().look
-gaps = tables["target_gaps"]
+every = data.chart_tables()  # rejected claims left out
 
 heading = st.empty()  # the title names the pair, which is picked just below it
-pairs = summary.pairs(tables)
+pairs = summary.pairs(every)
 left, right = st.columns(2)
 with left:
-    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(tables, pairs), pair_name)
+    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(every, pairs), pair_name)
+    reviewed = reviewed_only()
+tables = data.chart_tables(reviewed)
+gaps = tables["target_gaps"]
 heading.title(f"{pair_name(pair)}: current trade against the stated target")
 ids, default = summary.bases(tables, pair)
+if not ids and reviewed:
+    nothing_reviewed(pair, tables, "both a current trade figure and a target to set it against")
+    st.stop()
 if not ids:
     s = summary.pair_summary(tables, pair)
     if s.n_current and s.target == "no target stated":
@@ -53,7 +59,7 @@ rule = (
 if not look.presentation:  # presenting, the chart comes first so it fits the screen
     st.caption(rule)
 
-chart = data.chart("current_vs_target", pair, basis, look=look)
+chart = data.chart("current_vs_target", pair, basis, look=look, reviewed_only=reviewed)
 show_chart(chart, tables)
 if look.presentation:
     st.caption(rule)

@@ -9,19 +9,38 @@ from charts.catalog import article_label
 from charts.figures import direction_name, pair_name
 from etl.places import country_name
 from ui import data, view
-from ui.panel import others_with, show_chart
+from ui.panel import nothing_reviewed, others_with, reviewed_only, show_chart
 from ui.shell import ensure_app
 from ui.text import md
 
 ensure_app()
-tables = data.require_tables()
+data.require_tables()  # a missing or damaged table is explained, with a button to rebuild
 look = view.current().look
+every = data.chart_tables()  # rejected claims left out
+
+
+def import_share_section(exporter: str, importer: str, source: str | None) -> None:
+    """The exporter's share of the importer's imports, from the list's article when it gives one."""
+    share_chart = data.chart("import_share", exporter, importer, source, look=look, reviewed_only=reviewed)
+    if not share_chart:
+        return
+    st.subheader(f"In context: the share of {country_name(importer)}'s imports", anchor=False)
+    said = share_chart.data["article_id"].iloc[0]
+    st.markdown(
+        f"{'The same article' if said == source else md(article_label(said, tables))} "
+        f"says goods from {country_name(exporter)} make up "
+        f"**{fmt.percent(share_chart.data['value'].iloc[0])}** of {country_name(importer)}'s total imports."
+    )
+    show_chart(share_chart, tables)
+
 
 heading = st.empty()  # named once the flow is known
-pairs = summary.pairs(tables)
+pairs = summary.pairs(every)
 left, right = st.columns(2)
 with left:
-    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(tables, pairs), pair_name)
+    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(every, pairs), pair_name)
+    reviewed = reviewed_only()
+tables = data.chart_tables(reviewed)
 flows = summary.category_flows(tables, pair)
 if not flows:
     heading.title(f"Export mix: {pair_name(pair)}")
@@ -40,6 +59,14 @@ with left:
 exporter, importer = flow.split("->")
 heading.title(summary.export_mix_title(flow))
 lists = catalog.category_lists(tables, exporter, importer)
+if reviewed:  # only the lists with a share a person reviewed (the others have no figure left)
+    cats = tables["export_categories"]
+    key = "list_id" if "list_id" in cats.columns else "source"
+    lists = [i for i in lists if cats.loc[cats[key] == i, "share"].notna().any()]
+    if not lists:
+        nothing_reviewed(pair, tables, f"a share of {direction_name(flow)} exports by category")
+        import_share_section(exporter, importer, None)
+        st.stop()
 chosen_list = lists[0]
 if len(lists) > 1:
     with right:
@@ -96,7 +123,7 @@ with right:
             default if default in options else options[0], describe,
         )  # fmt: skip
 
-chart = data.chart("export_mix", exporter, importer, chosen_list, base, look=look)
+chart = data.chart("export_mix", exporter, importer, chosen_list, base, look=look, reviewed_only=reviewed)
 show_chart(chart, tables)
 if look.presentation:
     st.markdown(in_words)
@@ -105,13 +132,4 @@ if base:
         "Amounts are estimates: a stated share times an export figure that is itself derived or hedged."
     )
 
-share_chart = data.chart("import_share", exporter, importer, source, look=look)
-if share_chart:
-    st.subheader(f"In context: the share of {country_name(importer)}'s imports", anchor=False)
-    same = share_chart.data["article_id"].iloc[0] == source
-    st.markdown(
-        f"{'The same article' if same else md(article_label(share_chart.data['article_id'].iloc[0], tables))} "
-        f"says goods from {country_name(exporter)} make up "
-        f"**{fmt.percent(share_chart.data['value'].iloc[0])}** of {country_name(importer)}'s total imports."
-    )
-    show_chart(share_chart, tables)
+import_share_section(exporter, importer, source)

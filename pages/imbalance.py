@@ -9,20 +9,27 @@ from charts.catalog import article_name
 from charts.figures import direction_name, pair_name
 from etl.places import country_name
 from ui import data, view
-from ui.panel import others_with, show_chart
+from ui.panel import nothing_reviewed, others_with, reviewed_only, show_chart
 from ui.shell import ensure_app
 
 ensure_app()
-tables = data.require_tables()
+data.require_tables()  # a missing or damaged table is explained, with a button to rebuild
 look = view.current().look
-balance = tables["trade_balance"]
+every = data.chart_tables()  # rejected claims left out
 
 heading = st.empty()  # named once the pair and basis are known
-pairs = summary.pairs(tables)
+pairs = summary.pairs(every)
 left, right = st.columns(2)
 with left:
-    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(tables, pairs), pair_name)
+    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(every, pairs), pair_name)
+    reviewed = reviewed_only()
+tables = data.chart_tables(reviewed)
+balance = tables["trade_balance"]
 mine = balance[balance["pair"] == pair]
+if mine.empty and reviewed:
+    heading.title(summary.imbalance_title(every, pair))
+    nothing_reviewed(pair, tables, "a two-way total and a one-way export figure of the same period")
+    st.stop()
 if mine.empty:
     heading.title(summary.imbalance_title(tables, pair))
     st.info(
@@ -53,7 +60,7 @@ with right:
     )  # fmt: skip
 heading.title(summary.imbalance_title(tables, pair, basis))
 
-chart = data.chart("imbalance", pair, look=look)
+chart = data.chart("imbalance", pair, look=look, reviewed_only=reviewed)
 # Presenting, the chart comes first so it fits the screen; the figures in words follow it.
 if look.presentation:
     show_chart(chart, tables)

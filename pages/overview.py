@@ -10,7 +10,8 @@ from ui.shell import ensure_app
 from ui.text import md
 
 ensure_app()
-tables = data.require_tables()
+data.require_tables()  # a missing or damaged table is explained, with a button to rebuild
+tables = data.chart_tables()  # the figures the charts use: rejected claims left out
 
 st.title("How far is each country pair from its trade target?")
 st.caption(

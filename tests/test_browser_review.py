@@ -1,6 +1,7 @@
 """Reviewing claims in the browser, end to end: confirm, amend, reject, add and undo on Sources &
 data; the reviews file, the tables and the chart's CSV change accordingly; stale decisions are
-named; a server that others can reach cannot write.
+named; a server that others can reach cannot write; with "Reviewed figures only" a chart draws
+(and its CSV holds) only what a person confirmed.
 
 Every test runs against a temporary copy of the articles, the tables and the reviews file (the
 app is pointed at them with TRADE_RAW_DIR, TRADE_PROCESSED_DIR and TRADE_REVIEWS_FILE): nothing
@@ -10,6 +11,7 @@ here writes the repository's data.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -331,3 +333,57 @@ def test_the_same_server_behind_the_documented_proxy_cannot_write(browser, revie
     finally:
         direct.close()
     assert read_reviews(fresh.reviews).empty
+
+
+# --- charts say what was checked ---------------------------------------------------------------------
+TARGET = f"{A0}:855"  # "$20 billion", the target Hassanzadeh names
+
+
+def _csv(page) -> pd.DataFrame:
+    with page.expect_download() as started:
+        page.get_by_role("button", name="Download data (CSV)").click()
+    body = Path(started.value.path()).read_bytes()
+    bs.assert_no_formula_cells(body.decode("utf-8"))
+    return pd.read_csv(io.BytesIO(body), keep_default_na=False, dtype=str)
+
+
+def test_reviewed_only_draws_and_downloads_only_the_confirmed_figure(page, review_app, fresh):
+    open_article(page, review_app.url, A0)
+    sign(page)
+    claim_box(page, TWELVE).get_by_role("button", name="Confirm").click()
+    saved(page, "Confirmed $12 billion")
+    claim_box(page, TARGET).get_by_role("button", name="Confirm").click()
+    saved(page, "Confirmed $20 billion")
+
+    bs.goto(page, review_app.url, "current-vs-target", "pair=IRN-IRQ")
+    drawn = " ".join(bs.chart_svg_text(page.locator(bs.CHART)).split())
+    assert "Samad Hassanzadeh: $12.0B (current) ✓" in drawn and "✓ reviewed by a person" in drawn
+    assert "3 figures" in drawn, "off, every figure is drawn, the reviewed one marked"
+    assert len(_csv(page)) == 3
+
+    page.evaluate(_WATCH_RUNS)
+    page.get_by_text("Reviewed figures only").click()
+    page.wait_for_function("() => window.__runs > 0")
+    bs.wait_for_app(page, 1)
+    bs.assert_clean(page)
+    expect(page).to_have_url(re.compile(r"[?&]reviewed=1(&|$)"))
+    drawn = " ".join(bs.chart_svg_text(page.locator(bs.CHART)).split())
+    assert "1 figure, one bar" in drawn and "target $20.0B ✓" in drawn
+    assert "every figure reviewed by a person" in drawn
+    rows = _csv(page)
+    assert rows["basis_claim_id"].tolist() == [TWELVE], "the CSV holds the confirmed figure alone"
+    assert rows["target_claim_ids"].tolist() == [TARGET]
+
+    # The link reproduces the view: opened afresh, the toggle is on and the same rows are offered.
+    bs.goto(page, review_app.url, "current-vs-target", "pair=IRN-IRQ&reviewed=1")
+    expect(page.get_by_role("switch", name="Reviewed figures only")).to_be_checked()
+    assert _csv(page)["basis_claim_id"].tolist() == [TWELVE]
+
+
+def test_reviewed_only_with_nothing_reviewed_says_so_and_links_to_the_review(page, review_app, fresh):
+    bs.goto(page, review_app.url, "current-vs-target", "pair=IRN-IRQ&reviewed=1", charts=0)
+    info = page.locator('[data-testid="stAlertContentInfo"]').filter(has_text="reviewed by a person yet")
+    assert "no figure for this pair has been reviewed by a person yet" in info.inner_text()
+    assert page.locator(bs.CHART).count() == 0
+    rerun_after(page, page.get_by_role("link", name="Review figures on Sources & data").click)
+    assert "/sources" in page.url

@@ -87,18 +87,35 @@ def tables() -> Tables:
     return _load(str(directory), _stamp(directory), str(raw_dir()))
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _chart_tables(directory: str, stamp: tuple, raw: str, reviewed_only: bool) -> Tables:
+    # Made once per build (the stamp changes with every rebuild) and shared, like the tables.
+    return etl.review.chart_tables(_load(directory, stamp, raw), reviewed_only=reviewed_only)
+
+
+def chart_tables(reviewed_only: bool = False) -> Tables:
+    """The tables every chart draws from: the claims a person rejected left out; with
+    `reviewed_only`, only the claims a person confirmed, amended or added, and the derived tables
+    made again from those (etl.review.chart_tables). Raises TableError like `tables`."""
+    directory = processed_dir()
+    return _chart_tables(str(directory), _stamp(directory), str(raw_dir()), reviewed_only)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _chart(kind: str, stamp: tuple, args: tuple, presentation: bool, _tables: Tables) -> Chart | None:
+def _chart(kind: str, stamp: tuple, args: tuple, presentation: bool, reviewed_only: bool,
+           _tables: Tables) -> Chart | None:  # fmt: skip
     from charts import catalog
 
     return getattr(catalog, kind)(_tables, *args, look=Look(presentation=presentation))
 
 
-def chart(kind: str, *args: object, look: Look) -> Chart | None:
-    """A chart from charts.catalog, built once per view and shared: the same pair, basis and look
-    give the same figure until the processed tables change."""
+def chart(kind: str, *args: object, look: Look, reviewed_only: bool = False) -> Chart | None:
+    """A chart from charts.catalog, built once per view and shared: the same pair, basis, look and
+    reviewed-only choice give the same figure until the processed tables change."""
     directory = processed_dir()
-    return _chart(kind, _stamp(directory), args, look.presentation, tables())
+    return _chart(
+        kind, _stamp(directory), args, look.presentation, reviewed_only, chart_tables(reviewed_only)
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -157,6 +174,7 @@ def rebuild() -> None:
     reviews = reviews_file()
     run(raw_dir(), processed_dir(), reviews=reviews if reviews.is_file() else None)
     _load.clear()
+    _chart_tables.clear()
 
 
 def require_tables() -> Tables:
@@ -188,6 +206,8 @@ __all__ = [
     "Tables",
     "article_text",
     "browser_ready",
+    "chart",
+    "chart_tables",
     "openings",
     "processed_dir",
     "raw_dir",

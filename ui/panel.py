@@ -5,11 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.catalog import Chart, citation
+from charts.checked import LEGEND
 from charts.exports import csv_bytes, images
 from charts.figures import pair_name
 from charts.style import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH
+from ui import view
 from ui.data import Tables, browser_ready
 from ui.text import md
+
+REVIEWED_ONLY = "Reviewed figures only"
+SOURCES = "pages/sources.py"
 
 
 def plotly_config(slug: str) -> dict:
@@ -37,6 +42,31 @@ def others_with(pairs: list[str], page: str, limit: int = 8) -> None:
         row.page_link(page, label=pair_name(pair), query_params={"pair": pair})
     if len(pairs) > limit:
         st.caption(f"…and {len(pairs) - limit} more in the pair list above.")
+
+
+def reviewed_only() -> bool:
+    """The "Reviewed figures only" toggle of a chart page, kept in the link as `reviewed=1`."""
+    return view.switch(
+        "reviewed", REVIEWED_ONLY,
+        help="Draw only the figures a person confirmed, corrected or added on Sources & data. Either "
+        f"way, {LEGEND} is marked on the chart.",
+    )  # fmt: skip
+
+
+def nothing_reviewed(pair: str, tables: Tables, needs: str) -> None:
+    """Said instead of a chart that the reviewed claims leave empty: in words, with a link to the
+    review view. `tables` are the reviewed-only tables; `needs` says what the chart needs."""
+    claims = tables["claims"]
+    n = int((claims["pair"] == pair).sum()) if "pair" in claims.columns else 0
+    if n == 0:
+        said = f"{pair_name(pair)}: no figure for this pair has been reviewed by a person yet"
+    else:
+        said = (
+            f"{pair_name(pair)}: a person has reviewed {n} figure{'s' if n != 1 else ''} of this pair, but not "
+            f"{needs}"
+        )
+    st.info(f"{said}; review figures on Sources & data.", icon=":material/fact_check:")
+    st.page_link(SOURCES, label="Review figures on Sources & data", icon=":material/rate_review:")
 
 
 def show_chart(chart: Chart, tables: Tables) -> None:

@@ -550,7 +550,7 @@ def _chart_counts(directory: str, stamp: tuple) -> pd.DataFrame:
     from charts import catalog, summary
     from charts.figures import pair_name
 
-    tables = review.chart_tables(data.tables())
+    tables = data.chart_tables()
     rows = []
     for pair in summary.pairs(tables):
         _, basis = summary.bases(tables, pair)

@@ -31,6 +31,8 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "basis": ("from", "by"),
     "flow": ("list",),
     "from": ("by",),
+    # Reviewed figures only: the bases and lists on offer are those of the reviewed claims.
+    "reviewed": ("basis", "list"),
 }
 
 
@@ -196,6 +198,15 @@ def current() -> View:
 
 def set_presentation(on: bool) -> None:
     _remember("present", "1" if on else "0", default="0")
+
+
+def peek_switch(key: str) -> bool:
+    """What `switch` will give the page for `key`, without a notice or a write (for the app around
+    the pages: the slide deck follows the page's toggle)."""
+    raw = st.query_params.get(key)
+    if raw is not None and raw.lower() in _TRUE | _FALSE:
+        return raw.lower() in _TRUE
+    return st.session_state.get(f"view.{key}", "0") == "1"
 
 
 def peek(key: str, options: Sequence[str], default: str) -> str:
