@@ -448,7 +448,8 @@ def timeline_table(rows: pd.DataFrame, tables: Tables) -> pd.DataFrame:
         "Stated by": [speaker(r["speaker"], tables) for r in records],
         "Article's date": [r["published"] or "not stated" for r in records],
         "Article": [article_label(r["article_id"], tables) for r in records],
-    }, columns=["When", "What", "Value", "Stated by", "Article's date", "Article"])  # fmt: skip
+        "Checked": _checked_column([[str(r["claim_id"])] for r in records], rows),
+    }, columns=["When", "What", "Value", "Stated by", "Article's date", "Article", "Checked"])  # fmt: skip
 
 
 def timeline(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
@@ -460,7 +461,8 @@ def timeline(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
     sources = tuple(sorted(set(placed["article_id"])))
     labels = {a: article_label(a, tables) for a in sources}
     names = short_names(tables["people"])
-    fig = tl.figure(placed, source_line(sources, tables), look, names, labels, unplaced=len(unplaced))
+    claims = placed.drop(columns="published")
+    fig = tl.figure(placed, source_line(sources, tables, claims), look, names, labels, unplaced=len(unplaced))
     records = placed.to_dict("records")
     lanes: dict[str, list[str]] = {}
     for r in (r for r in records if r["metric"] != tl.TRADE_TARGET):
@@ -471,7 +473,6 @@ def timeline(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
     if len(unplaced):
         n = len(unplaced)
         description += f" {n} figure{'s give' if n != 1 else ' gives'} no date and {'are' if n != 1 else 'is'} not drawn."
-    claims = placed.drop(columns="published")
     return Chart(f"timeline-{pair}", "Timeline", fig, placed, description, claims, sources,
                  timeline_table(placed, tables))  # fmt: skip
 

@@ -329,22 +329,30 @@ def figure(placed: pd.DataFrame, source: str, look: Look = SCREEN, names: Mappin
                 y=[y + k for _, k in bars], base=[s.strftime("%Y-%m-%d") for s in starts],
                 x=[(e - s) / pd.Timedelta(milliseconds=1) for s, e in zip(starts, ends, strict=True)],
                 orientation="h", width=0.4, marker={"color": colour, "line": {"color": "white", "width": 1}},
-                text=[plot_text(_short_value(r)) for r, _ in bars], textposition="inside",
+                text=[plot_text(checked.mark(_short_value(r), checked.is_checked(r))) for r, _ in bars],
+                textposition="inside",
                 insidetextanchor="middle", textfont={"color": _ink_on(colour), "size": look.base - 1},
                 customdata=[_hover(r, name, names, labels) for r, _ in bars],
                 hovertemplate="%{customdata}<extra></extra>", showlegend=False, name=name,
             )  # fmt: skip
             drawn.add("bar")
+            if any(checked.is_checked(r) for r, _ in bars):
+                drawn.add("checked")
         if dots:
             when = [pd.Timestamp(r["period_end"] or r["period_start"]) for r, _ in dots]
             dates += when
             fig.add_scatter(
-                x=[w.strftime("%Y-%m-%d") for w in when], y=[y + k for _, k in dots], mode="markers",
+                x=[w.strftime("%Y-%m-%d") for w in when], y=[y + k for _, k in dots],
+                mode="markers+text" if any(checked.is_checked(r) for r, _ in dots) else "markers",
                 marker={"color": colour, "size": look.base - 1, "line": {"color": INK, "width": 1}},
+                text=[checked.MARK if checked.is_checked(r) else "" for r, _ in dots], textposition="middle right",
+                textfont={"color": INK, "size": look.base},
                 customdata=[_hover(r, name, names, labels) for r, _ in dots],
                 hovertemplate="%{customdata}<extra></extra>", showlegend=False, name=name,
             )  # fmt: skip
             drawn.add("dot")
+            if any(checked.is_checked(r) for r, _ in dots):
+                drawn.add("checked")
         y += max(rows_of) + 1
     _keys(fig, drawn)
     pitch = round(look.base * 4.6)  # px per row: the bar, and the lane's words above the next one
@@ -384,13 +392,18 @@ def _draw_target(fig: go.Figure, records: list[dict], y: int, name: str, names: 
             fig.add_scatter(x=[first, last], y=[y, y], mode="lines", line={"color": VERMILLION, "width": 2, "dash": "dot"},
                             hoverinfo="skip", showlegend=False)  # fmt: skip
         fig.add_scatter(
-            x=[r["published"] for r in stated], y=[y] * len(stated), mode="markers", name=name, showlegend=False,
+            x=[r["published"] for r in stated], y=[y] * len(stated), name=name,
+            mode="markers+text" if any(checked.is_checked(r) for r in stated) else "markers",
+            showlegend=False, text=[checked.MARK if checked.is_checked(r) else "" for r in stated],
+            textposition="top center", textfont={"color": INK, "size": look.base},
             marker={"color": "white", "size": look.base - 2, "symbol": "circle", "line": {"color": VERMILLION, "width": 2}},
             customdata=[f"Stated on {r['published']}<br>" + _hover(r, name, names, labels) for r in stated],
             hovertemplate="%{customdata}<extra></extra>",
         )  # fmt: skip
         dates += [pd.Timestamp(r["published"]) for r in stated]
         drawn.add("stated")
+        if any(checked.is_checked(r) for r in stated):
+            drawn.add("checked")
     due: dict[str, list[dict]] = {}
     for r in records:
         if r["period_end"]:
@@ -419,6 +432,8 @@ def _keys(fig: go.Figure, drawn: set[str]) -> None:
     if "deadline" in drawn:
         _key_entry(fig, "target's deadline", {"color": VERMILLION, "symbol": "diamond", "size": 13,
                                               "line": {"color": INK, "width": 1}})  # fmt: skip
+    if "checked" in drawn:  # a figure a person reviewed: ✓ in its bar's words, or a ring round its dot
+        _key_entry(fig, checked.LEGEND, {"color": "rgba(0,0,0,0)"})
     if "stated" in drawn:
         _key_entry(fig, "article stating the target (dotted: first to last)", {"color": "white", "size": 10,
                    "line": {"color": VERMILLION, "width": 2}}, mode="lines+markers",

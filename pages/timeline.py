@@ -6,22 +6,27 @@ import streamlit as st
 from charts import catalog, summary
 from charts.figures import pair_name
 from ui import data, view
-from ui.panel import show_chart
+from ui.panel import nothing_reviewed, reviewed_only, show_chart
 from ui.shell import ensure_app
 
 ensure_app()
-tables = data.require_tables()
+data.require_tables()  # a missing or damaged table is explained, with a button to rebuild
 look = view.current().look
+every = data.chart_tables()  # rejected claims left out
 
 heading = st.empty()  # the title names the pair, which is picked just below it
-pairs = summary.pairs(tables)
+pairs = summary.pairs(every)
 left, _ = st.columns(2)
 with left:
-    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(tables, pairs), pair_name)
+    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(every, pairs), pair_name)
+    reviewed = reviewed_only()
+tables = data.chart_tables(reviewed)
 heading.title(f"{pair_name(pair)}: every figure in time")
 placed, unplaced = catalog.timeline_rows(tables, pair)
 
-if placed.empty:
+if placed.empty and reviewed:
+    nothing_reviewed(pair, tables, "a figure that says when it holds, or a dated target")
+elif placed.empty:
     st.info(
         f"{pair_name(pair)}: no figure here says when it holds, and no target has a deadline or a dated "
         "article, so nothing can be placed in time. The figures are listed below."
@@ -33,7 +38,7 @@ else:
             "deadline (◆) and at the date of each article stating it (○), joined from the first to the last. "
             "Hover for the sentence and the article."
         )
-    show_chart(data.chart("timeline", pair, look=look), tables)
+    show_chart(data.chart("timeline", pair, look=look, reviewed_only=reviewed), tables)
 
 if len(unplaced):
     n = len(unplaced)

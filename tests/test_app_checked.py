@@ -21,7 +21,8 @@ TWELVE = f"{A0}:701"  # "$12 billion", Hassanzadeh: current trade
 EIGHTEEN = f"{A0}:1510"
 TARGET = f"{A0}:855"  # "$20 billion" target
 IMPORT_SHARE = f"{A1}:1208"  # 65 % of Iraq's imports come from Iran
-CHART_PAGES = ["pages/current-vs-target.py", "pages/imbalance.py", "pages/export-mix.py"]
+A4_TARGET = f"{article_id('004')}:2342"  # "$20 billion" a year, in the one dated article
+CHART_PAGES = ["pages/current-vs-target.py", "pages/imbalance.py", "pages/export-mix.py", "pages/timeline.py"]
 NONE_REVIEWED = (
     "Iran–Iraq: no figure for this pair has been reviewed by a person yet; review figures on Sources & data."
 )
@@ -131,3 +132,17 @@ def test_overview_leaves_a_rejected_figure_out(tmp_path, monkeypatch):
     assert not at.exception
     text = shown("\n".join(m.value for m in at.markdown))
     assert "about $18.0B" not in text and "over $10.0B to $12.0B" in text
+
+
+def test_timeline_on_draws_only_the_reviewed_target_statement(tmp_path, monkeypatch):
+    _served(tmp_path, monkeypatch, (A4_TARGET, "confirm"))
+    at = run_page("pages/timeline.py", reviewed="1")
+    assert not at.exception and not at.error
+    (spec,) = _charts(at)
+    stated = [t for t in spec["data"] if t.get("marker", {}).get("symbol") == "circle" and t["x"][0]]
+    assert [t["x"] for t in stated] == [["2025-07-18"]] and [t["text"] for t in stated] == [["✓"]]
+    assert "✓ reviewed by a person" in [t.get("name") for t in spec["data"]]
+    assert spec["layout"]["meta"]["wrap"]["source"].endswith("; the figure reviewed by a person")
+    assert "figures that give no date" not in " ".join(h.value for h in at.subheader), (
+        "only reviewed ones listed"
+    )

@@ -174,7 +174,16 @@ def test_title_follows_the_numbers_and_names_only_the_pair() -> None:
 
 
 def test_table_reads_as_words_and_data_keeps_the_raw_rows(chart: catalog.Chart) -> None:
-    assert list(chart.table.columns) == ["When", "What", "Value", "Stated by", "Article's date", "Article"]
+    assert list(chart.table.columns) == [
+        "When",
+        "What",
+        "Value",
+        "Stated by",
+        "Article's date",
+        "Article",
+        "Checked",
+    ]
+    assert set(chart.table["Checked"]) == {"extracted by rule, not reviewed"}
     assert len(chart.table) == len(chart.data) == 4
     assert list(chart.table["What"])[:2] == ["Two-way trade", "Iraq → Iran exports"]
     assert list(chart.table["Value"])[:2] == ["$12.0B", "about $600M"]
@@ -192,3 +201,21 @@ def test_on_the_seeds_and_presenting() -> None:
     assert catalog.timeline(tables, "IRN-TJK") is None
     _, unplaced = catalog.timeline_rows(tables, "IRN-IRQ")
     assert len(unplaced) == 9
+
+
+def test_a_figure_a_person_reviewed_carries_the_mark_and_the_legend_names_it(chart: catalog.Chart) -> None:
+    assert "✓ reviewed by a person" not in [t.name for t in chart.figure.data], "nothing reviewed: no key"
+    assert chart.figure.layout.meta["wrap"]["source"].endswith("no figure reviewed by a person")
+    reviewed = [dict(c, review="confirmed", reviewed_by="Ana <b>Analyst</b>", reviewed_at="2025-01-31T10:00:00Z")
+                if c["claim_id"] in ("a:1", "b:1") else c for c in CLAIMS]  # fmt: skip
+    made = catalog.timeline(_tables(reviewed, ARTICLES), "IRN-IRQ")
+    assert made is not None
+    bar_text = [str(x) for t in _traces(made.figure, "bar") for x in t.text]
+    assert "$12B ✓" in bar_text and not any("✓" in x for x in bar_text if x != "$12B ✓"), bar_text
+    stated = [t for t in _traces(made.figure, "scatter") if t.marker.symbol == "circle"]
+    assert [list(t.text) for t in stated] == [["✓", ""]], "the confirmed target's statement is marked"
+    assert "✓ reviewed by a person" in [t.name for t in made.figure.data]
+    hover = " ".join(str(c) for t in made.figure.data if t.customdata is not None for c in t.customdata)
+    assert "Ana &lt;b&gt;Analyst&lt;/b&gt;" in hover and "<b>Analyst" not in hover
+    assert made.figure.layout.meta["wrap"]["source"].endswith("; 2 of 4 figures reviewed by a person")
+    assert list(made.table["Checked"]).count("extracted by rule, not reviewed") == 2
