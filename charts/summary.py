@@ -81,6 +81,18 @@ def pair_summary(tables: Tables, pair: str) -> PairSummary:
     return found or _summarise(pair, [], None, {}, {})
 
 
+def held_for(start: str, end: str, published: str) -> str:
+    """When a figure holds, as a card says it: "2019", "2019–2020", "2023-01-01 to 2023-04-30", else
+    "article of 2025-07-18" (the span is unknown, only the date it was said)."""
+    if start and end and start[4:] == "-01-01" and end[4:] == "-12-31":
+        return start[:4] if start[:4] == end[:4] else f"{start[:4]}–{end[:4]}"
+    if start and end:
+        return f"on {start}" if start == end else f"{start} to {end}"
+    if end:
+        return f"to {end}"
+    return f"article of {published}" if published else "date not stated"
+
+
 def _summarise(pair: str, rows: list, d: tuple | None, dates: Mapping[str, str], names: Mapping[str, str]) -> PairSummary:  # fmt: skip
     volumes = [c for c in rows if c.metric == "trade_volume"]
     targets = [c for c in rows if c.metric == "trade_target" and not c.direction]
@@ -92,7 +104,10 @@ def _summarise(pair: str, rows: list, d: tuple | None, dates: Mapping[str, str],
     dated = [x for x in dated if x[0]]
     latest, latest_value = "", math.nan
     if dated:
-        when, _, v = max(dated, key=lambda x: (x[0], x[1]))
+        _, _, v = max(dated, key=lambda x: (x[0], x[1]))
+        when = held_for(
+            getattr(v, "period_start", ""), getattr(v, "period_end", ""), dates.get(v.article_id, "")
+        )
         latest, latest_value = f"{fmt.hedged(v.value, v.unit, v.qualifier, v.scope)} ({when})", float(v.value)
     gap = pct = basis = ""
     gap_value = pct_value = math.nan

@@ -181,6 +181,14 @@ def test_all_charts_and_summaries(tables: dict[str, pd.DataFrame]) -> None:
     assert tjk.current_range == "no current figure reported" and tjk.target == "$1.0B" and tjk.gap == ""
 
 
+def test_a_cards_latest_figure_says_the_span_it_holds_for_or_the_date_it_was_said() -> None:
+    assert summary.held_for("2019-01-01", "2019-12-31", "2020-03-06") == "2019"
+    assert summary.held_for("2018-01-01", "2019-12-31", "") == "2018–2019"
+    assert summary.held_for("2023-01-01", "2023-04-30", "") == "2023-01-01 to 2023-04-30"
+    assert summary.held_for("", "", "2025-07-18") == "article of 2025-07-18"
+    assert summary.held_for("", "", "") == "date not stated"
+
+
 def test_citation_names_speaker_article_and_date(tables: dict[str, pd.DataFrame]) -> None:
     chart = catalog.current_vs_target(tables, "IRN-IRQ", BASIS_12B)
     text = catalog.citation(chart.claims, tables)
