@@ -372,7 +372,15 @@ def test_timeline_places_what_is_dated_and_lists_the_rest() -> None:
     assert len(at.get("plotly_chart")) == 1, "the one dated article's target is placed"
     assert [s.value for s in at.subheader] == ["9 figures that give no date"]
     undated = at.dataframe[0].value
-    assert list(undated.columns) == ["When", "What", "Value", "Stated by", "Article's date", "Article"]
+    assert list(undated.columns) == [
+        "When",
+        "What",
+        "Value",
+        "Stated by",
+        "Article's date",
+        "Article",
+        "Checked",
+    ]
     assert "not stated (said: “current”)" in set(undated["When"])
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download data (CSV)" in labels and "Download SVG" in labels
