@@ -16,15 +16,16 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
-def test_five_sessions_walk_every_page_and_widget() -> None:
+def test_concurrent_sessions_walk_every_page_and_widget() -> None:
     sys.path.insert(0, str(BENCH))
     try:
         from load import run_load
     finally:
         sys.path.remove(str(BENCH))
-    result = run_load(5, think_s=0.0)
+    # Three at once show sessions interleaving on one server; the 50-session figure is bench/load.py's.
+    result = run_load(3, think_s=0.0)
     print(
-        f"\n5 sessions: {result.runs} runs, p95 {result.p95_ms:.0f} ms, alone p95 {result.single_p95_ms:.0f} ms, "
+        f"\n3 sessions: {result.runs} runs, p95 {result.p95_ms:.0f} ms, alone p95 {result.single_p95_ms:.0f} ms, "
         f"{result.mb_per_session:.2f} MB per session"
     )
     assert result.errors == []
