@@ -389,6 +389,7 @@ def _draw_target(fig: go.Figure, records: list[dict], y: int, name: str, names: 
     if stated:
         first, last = stated[0]["published"], stated[-1]["published"]
         if first != last:
+            drawn.add("stated-line")
             fig.add_scatter(x=[first, last], y=[y, y], mode="lines", line={"color": VERMILLION, "width": 2, "dash": "dot"},
                             hoverinfo="skip", showlegend=False)  # fmt: skip
         fig.add_scatter(
@@ -434,7 +435,9 @@ def _keys(fig: go.Figure, drawn: set[str]) -> None:
                                               "line": {"color": INK, "width": 1}})  # fmt: skip
     if "checked" in drawn:  # a figure a person reviewed: ✓ in its bar's words, or a ring round its dot
         _key_entry(fig, checked.LEGEND, {"color": "rgba(0,0,0,0)"})
-    if "stated" in drawn:
-        _key_entry(fig, "article stating the target (dotted: first to last)", {"color": "white", "size": 10,
-                   "line": {"color": VERMILLION, "width": 2}}, mode="lines+markers",
+    if "stated" in drawn:  # the dotted line is named only when a target was stated more than once
+        joined = "stated-line" in drawn
+        _key_entry(fig, "article stating the target" + (" (dotted: first to last)" if joined else ""),
+                   {"color": "white", "size": 10, "line": {"color": VERMILLION, "width": 2}},
+                   mode="lines+markers" if joined else "markers",
                    line={"color": VERMILLION, "width": 2, "dash": "dot"})  # fmt: skip

@@ -219,3 +219,15 @@ def test_a_figure_a_person_reviewed_carries_the_mark_and_the_legend_names_it(cha
     assert "Ana &lt;b&gt;Analyst&lt;/b&gt;" in hover and "<b>Analyst" not in hover
     assert made.figure.layout.meta["wrap"]["source"].endswith("; 2 of 4 figures reviewed by a person")
     assert list(made.table["Checked"]).count("extracted by rule, not reviewed") == 2
+
+
+def test_the_legend_names_the_dotted_line_only_when_a_target_was_stated_more_than_once(
+    chart: catalog.Chart,
+) -> None:
+    names = [t.name for t in chart.figure.data if t.showlegend]
+    assert "article stating the target (dotted: first to last)" in names, "stated 2021 and 2023"
+    once = [c for c in CLAIMS if c["claim_id"] != "c:1"]
+    made = catalog.timeline(_tables(once, ARTICLES), "IRN-IRQ")
+    assert made is not None
+    names = [t.name for t in made.figure.data if t.showlegend]
+    assert "article stating the target" in names and not any("dotted" in str(n) for n in names)
