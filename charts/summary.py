@@ -10,7 +10,6 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
@@ -170,15 +169,15 @@ def bases(tables: Tables, pair: str) -> tuple[list[str], str]:
     return ids, default.iloc[0] if len(default) else ids[0]
 
 
-def basis_year(tables: Tables, basis: str, published: str = "") -> int:
+def basis_year(tables: Tables, basis: str, published: str = "") -> int | None:
     """The year a basis figure holds: the end of the span it covers when the ETL gives one, else its
-    article's date, else this year."""
+    article's date, else None (unknown: the page asks rather than assume today's year)."""
     claims = tables["claims"]
     if "period_end" in claims.columns:
         end = claims.loc[claims["claim_id"] == basis, "period_end"]
         if len(end) and str(end.iloc[0])[:4].isdigit():
             return int(str(end.iloc[0])[:4])
-    return int(published[:4]) if published[:4].isdigit() else date.today().year
+    return int(published[:4]) if published[:4].isdigit() else None
 
 
 def balance_pairs(tables: Tables) -> list[str]:

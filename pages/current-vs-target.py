@@ -68,20 +68,29 @@ st.subheader("Growth needed to reach the target", anchor=False)
 held = basis_year(tables, basis, dates.get(chosen["current_article_id"], ""))
 start_col, by_col = st.columns(2)
 with start_col:
-    start_year = int(
-        view.pick(
-            "from", "Start from the year the figure holds", [str(y) for y in range(1990, 2101)], str(held),
-            help="The year the figure covers when the article says, else the article's date, else this year",
-        )
+    # Unknown when the figure's period and its article's date are both unstated: the reader picks
+    # the year, since assuming today's would change the answer with the day the page is opened.
+    picked = view.pick(
+        "from", "Start from the year the figure holds", ["", *(str(y) for y in range(1990, 2101))],
+        str(held) if held else "", lambda y: y or "Pick the year",
+        help="The year the figure covers when the article says, else the article's date; "
+        "when neither is known, the year you pick",
     )  # fmt: skip
-with by_col:
-    years = [str(y) for y in range(start_year + 1, start_year + 21)]
-    by = int(view.pick("by", "Reach the target by", years, str(start_year + 5)))
-rate = fmt.growth_rate(float(chosen["current"]), float(chosen["target"]), by - start_year)
 unit = chosen["unit"]
 if chosen["gap"] <= 0:
     st.success(f"On this basis trade already meets the {fmt.money(chosen['target'], unit)} target.")
+elif not picked:
+    st.info(
+        "The article does not say when this figure holds, and has no date, so the year growth starts "
+        "from is not known: pick the year it holds for to see the annual growth needed.",
+        icon=":material/event:",
+    )
 else:
+    start_year = int(picked)
+    with by_col:
+        years = [str(y) for y in range(start_year + 1, start_year + 21)]
+        by = int(view.pick("by", "Reach the target by", years, str(start_year + 5)))
+    rate = fmt.growth_rate(float(chosen["current"]), float(chosen["target"]), by - start_year)
     # Words, not a metric widget: one element fewer for the browser to load before the chart.
     st.markdown(f"Annual growth needed, {start_year} to {by}: **{fmt.percent(rate * 100, 1)}**")
     st.caption(

@@ -33,7 +33,9 @@ def test_concurrent_sessions_walk_every_page_and_widget() -> None:
     steps = " ".join(result.single.runs)
     for page in ("open /current-vs-target", "open /imbalance", "open /export-mix", "open /sources"):
         assert page in steps, steps
-    for widget in ("Presentation mode", "Exit presentation", "Country pair", "Reach the target by", "Show as",
+    # On the seeds no basis says when it holds, so the walk meets the start year (the page asks for
+    # it) but leaves it unpicked, as it found it, and "Reach the target by" never appears.
+    for widget in ("Presentation mode", "Exit presentation", "Country pair", "Start from the year", "Show as",
                    "paste its text"):  # fmt: skip
         assert widget in steps, (widget, steps)
 
