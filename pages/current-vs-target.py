@@ -8,22 +8,14 @@ from charts.catalog import basis_when, published, short_names, speaker
 from charts.figures import basis_label, pair_name
 from charts.summary import basis_year
 from ui import data, view
-from ui.panel import nothing_reviewed, reviewed_only, show_chart
+from ui.panel import chart_page, nothing_reviewed, show_chart
 from ui.shell import ensure_app
 from ui.text import md
 
 ensure_app()
-data.require_tables()  # a missing or damaged table is explained, with a button to rebuild
-look = view.current().look
-every = data.chart_tables()  # rejected claims left out
-
-heading = st.empty()  # the title names the pair, which is picked just below it
-pairs = summary.pairs(every)
-left, right = st.columns(2)
-with left:
-    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(every, pairs), pair_name)
-    reviewed = reviewed_only()
-tables = data.chart_tables(reviewed)
+page = chart_page()
+look, every, pair, reviewed, tables = page.look, page.every, page.pair, page.reviewed, page.tables
+heading, right = page.heading, page.right
 gaps = tables["target_gaps"]
 heading.title(f"{pair_name(pair)}: current trade against the stated target")
 ids, default = summary.bases(tables, pair)

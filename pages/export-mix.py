@@ -9,14 +9,9 @@ from charts.catalog import article_label
 from charts.figures import direction_name, pair_name
 from etl.places import country_name
 from ui import data, view
-from ui.panel import nothing_reviewed, others_with, reviewed_only, show_chart
+from ui.panel import chart_page, nothing_reviewed, others_with, show_chart
 from ui.shell import ensure_app
 from ui.text import md
-
-ensure_app()
-data.require_tables()  # a missing or damaged table is explained, with a button to rebuild
-look = view.current().look
-every = data.chart_tables()  # rejected claims left out
 
 
 def import_share_section(exporter: str, importer: str, source: str | None) -> None:
@@ -34,13 +29,10 @@ def import_share_section(exporter: str, importer: str, source: str | None) -> No
     show_chart(share_chart, tables)
 
 
-heading = st.empty()  # named once the flow is known
-pairs = summary.pairs(every)
-left, right = st.columns(2)
-with left:
-    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(every, pairs), pair_name)
-    reviewed = reviewed_only()
-tables = data.chart_tables(reviewed)
+ensure_app()
+page = chart_page()  # the title is named once the flow is known
+look, pair, reviewed, tables = page.look, page.pair, page.reviewed, page.tables
+heading, left, right = page.heading, page.left, page.right
 flows = summary.category_flows(tables, pair)
 if not flows:
     heading.title(f"Export mix: {pair_name(pair)}")

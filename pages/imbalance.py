@@ -9,21 +9,13 @@ from charts.catalog import article_name
 from charts.figures import direction_name, pair_name
 from etl.places import country_name
 from ui import data, view
-from ui.panel import nothing_reviewed, others_with, reviewed_only, show_chart
+from ui.panel import chart_page, nothing_reviewed, others_with, show_chart
 from ui.shell import ensure_app
 
 ensure_app()
-data.require_tables()  # a missing or damaged table is explained, with a button to rebuild
-look = view.current().look
-every = data.chart_tables()  # rejected claims left out
-
-heading = st.empty()  # named once the pair and basis are known
-pairs = summary.pairs(every)
-left, right = st.columns(2)
-with left:
-    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(every, pairs), pair_name)
-    reviewed = reviewed_only()
-tables = data.chart_tables(reviewed)
+page = chart_page()
+look, every, pair, reviewed, tables = page.look, page.every, page.pair, page.reviewed, page.tables
+heading, right = page.heading, page.right
 balance = tables["trade_balance"]
 mine = balance[balance["pair"] == pair]
 if mine.empty and reviewed:

@@ -3,24 +3,15 @@ they were stated; the figures that give no date listed, never placed at a made-u
 
 import streamlit as st
 
-from charts import catalog, summary
+from charts import catalog
 from charts.figures import pair_name
-from ui import data, view
-from ui.panel import nothing_reviewed, reviewed_only, show_chart
+from ui import data
+from ui.panel import chart_page, nothing_reviewed, show_chart
 from ui.shell import ensure_app
 
 ensure_app()
-data.require_tables()  # a missing or damaged table is explained, with a button to rebuild
-look = view.current().look
-every = data.chart_tables()  # rejected claims left out
-
-heading = st.empty()  # the title names the pair, which is picked just below it
-pairs = summary.pairs(every)
-left, _ = st.columns(2)
-with left:
-    pair = view.pick("pair", "Country pair", pairs, summary.default_pair(every, pairs), pair_name)
-    reviewed = reviewed_only()
-tables = data.chart_tables(reviewed)
+page = chart_page()
+look, pair, reviewed, tables, heading = page.look, page.pair, page.reviewed, page.tables, page.heading
 heading.title(f"{pair_name(pair)}: every figure in time")
 placed, unplaced = catalog.timeline_rows(tables, pair)
 

@@ -2,19 +2,51 @@
 
 from __future__ import annotations
 
-import streamlit as st
+from dataclasses import dataclass
 
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from charts import summary
 from charts.catalog import Chart, citation
 from charts.checked import LEGEND
 from charts.exports import csv_bytes, images
 from charts.figures import pair_name
-from charts.style import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH
-from ui import view
+from charts.style import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH, Look
+from ui import data, view
 from ui.data import Tables, browser_ready
 from ui.text import md
 
 REVIEWED_ONLY = "Reviewed figures only"
 SOURCES = "pages/sources.py"
+
+
+@dataclass(frozen=True)
+class ChartPage:
+    """What every chart page starts with: the pair picked, the review toggle and the tables."""
+
+    look: Look
+    every: Tables  # the tables with rejected claims left out: what the pair list is made from
+    pair: str
+    reviewed: bool  # "Reviewed figures only" is on
+    tables: Tables  # what this page's charts draw from (reviewed claims only when `reviewed`)
+    heading: DeltaGenerator  # the title's place, above the controls; the page names it
+    left: DeltaGenerator
+    right: DeltaGenerator
+
+
+def chart_page() -> ChartPage:
+    """The head of a chart page: its title's place, then the pair picker and the review toggle."""
+    data.require_tables()  # a missing or damaged table is explained, with a button to rebuild
+    look = view.current().look
+    every = data.chart_tables()  # rejected claims left out
+    heading = st.empty()  # the title names the pair, which is picked just below it
+    pairs = summary.pairs(every)
+    left, right = st.columns(2)
+    with left:
+        pair = view.pick("pair", "Country pair", pairs, summary.default_pair(every, pairs), pair_name)
+        reviewed = reviewed_only()
+    return ChartPage(look, every, pair, reviewed, data.chart_tables(reviewed), heading, left, right)
 
 
 def plotly_config(slug: str) -> dict:
