@@ -48,6 +48,14 @@ rule = (
     if bool(rows.loc[default, "is_default"])
     else "No figure here covers a full year, so none is the default basis; the first one is shown."
 )
+# A target whose deadline passed before the period the basis covers: the gap is how far trade still
+# is from it, not progress within its time.
+due, held_to = str(chosen.get("target_deadline") or ""), str(chosen.get("current_period_end") or "")
+if due and held_to and due < held_to:
+    rule += (
+        f" The target was due by {due[:4]}, before the period this figure covers ended ({held_to}): "
+        "the gap is how far trade still is from it."
+    )
 if not look.presentation:  # presenting, the chart comes first so it fits the screen
     st.caption(rule)
 

@@ -124,6 +124,10 @@ def test_growth_starts_from_the_year_the_basis_figure_holds(tmp_path, monkeypatc
     assert "(2024)" in at.selectbox(key="widget.basis").format_func(basis)
     assert at.selectbox(key="widget.from").value == "2024"
     assert growth(at)
+    # Its target ("$20 billion by 2020") fell due before the 2024 figure's year: the page says so.
+    assert "The target was due by 2020, before the period this figure covers ended (2024-12-31)" in text_of(
+        at
+    )
 
 
 def test_growth_years_live_in_the_link() -> None:
