@@ -63,12 +63,3 @@ def new_page(browser, app):
 @pytest.fixture
 def page(new_page):
     return new_page()
-
-
-# Under xdist each file runs on one worker. The two load tests (five browsers; three protocol
-# sessions) are the heaviest files: one goes first and the other last, so they never run at once.
-_FIRST, _LAST = "test_load.py", "test_load_protocol.py"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: 0 if item.path.name == _FIRST else 2 if item.path.name == _LAST else 1)
