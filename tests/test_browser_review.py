@@ -363,7 +363,7 @@ def test_reviewed_only_draws_and_downloads_only_the_confirmed_figure(page, revie
 
     page.evaluate(_WATCH_RUNS)
     page.get_by_text("Reviewed figures only").click()
-    page.wait_for_function("() => window.__runs > 0")
+    page.wait_for_function("() => window.__runs > 0", timeout=bs.PAGE_TIMEOUT_MS)
     bs.wait_for_app(page, 1)
     bs.assert_clean(page)
     expect(page).to_have_url(re.compile(r"[?&]reviewed=1(&|$)"))
@@ -385,5 +385,9 @@ def test_reviewed_only_with_nothing_reviewed_says_so_and_links_to_the_review(pag
     info = page.locator('[data-testid="stAlertContentInfo"]').filter(has_text="reviewed by a person yet")
     assert "no figure for this pair has been reviewed by a person yet" in info.inner_text()
     assert page.locator(bs.CHART).count() == 0
-    rerun_after(page, page.get_by_role("link", name="Review figures on Sources & data").click)
-    assert "/sources" in page.url
+    # A page link moves to another page: wait for its address, not for a run of this one (the app
+    # element a run watcher observes may be replaced by the new page before the watcher sees it).
+    page.get_by_role("link", name="Review figures on Sources & data").click()
+    page.wait_for_url(lambda url: "/sources" in url, timeout=bs.PAGE_TIMEOUT_MS)
+    settle(page)
+    expect(page.get_by_role("heading", name="Sources & data")).to_be_visible()
