@@ -104,9 +104,9 @@ _WATCH_RUNS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   window.__runs = 0;
   if (window.__watch) window.__watch.disconnect();
-  window.__watch = new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__runs++;
-  });
+  // Every change of the run state counts: a busy browser may deliver "running" and its end in one
+  // batch, after which the attribute already reads "notRunning".
+  window.__watch = new MutationObserver((records) => { window.__runs += records.length; });
   window.__watch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
 
