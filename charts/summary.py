@@ -16,6 +16,7 @@ import pandas as pd
 from charts import format as fmt
 from charts.catalog import short_names
 from charts.figures import pair_name, read_imbalance
+from charts.timeline import span_words
 from etl.places import country_name
 
 Tables = Mapping[str, pd.DataFrame]
@@ -81,14 +82,10 @@ def pair_summary(tables: Tables, pair: str) -> PairSummary:
 
 
 def held_for(start: str, end: str, published: str) -> str:
-    """When a figure holds, as a card says it: "2019", "2019–2020", "2023-01-01 to 2023-04-30", else
-    "article of 2025-07-18" (the span is unknown, only the date it was said)."""
-    if start and end and start[4:] == "-01-01" and end[4:] == "-12-31":
-        return start[:4] if start[:4] == end[:4] else f"{start[:4]}–{end[:4]}"
-    if start and end:
-        return f"on {start}" if start == end else f"{start} to {end}"
-    if end:
-        return f"to {end}"
+    """When a figure holds, as a card says it: the timeline's words for its span ("2019", "2023-01-01
+    to 2023-04-30"), else "article of 2025-07-18" (only the date it was said is known)."""
+    if start or end:
+        return span_words({"metric": "trade_volume", "period_start": start, "period_end": end})
     return f"article of {published}" if published else "date not stated"
 
 
