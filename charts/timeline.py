@@ -325,34 +325,32 @@ def figure(placed: pd.DataFrame, source: str, look: Look = SCREEN, names: Mappin
             starts = [pd.Timestamp(r["period_start"]) for r, _ in bars]
             ends = [pd.Timestamp(r["period_end"]) + DAY for r, _ in bars]
             dates += starts + ends
+            marks = _checked_marks([r for r, _ in bars], drawn)
             fig.add_bar(
                 y=[y + k for _, k in bars], base=[s.strftime("%Y-%m-%d") for s in starts],
                 x=[(e - s) / pd.Timedelta(milliseconds=1) for s, e in zip(starts, ends, strict=True)],
                 orientation="h", width=0.4, marker={"color": colour, "line": {"color": "white", "width": 1}},
-                text=[plot_text(checked.mark(_short_value(r), checked.is_checked(r))) for r, _ in bars],
+                text=[plot_text(checked.mark(_short_value(r), bool(m))) for (r, _), m in zip(bars, marks, strict=True)],
                 textposition="inside",
                 insidetextanchor="middle", textfont={"color": _ink_on(colour), "size": look.base - 1},
                 customdata=[_hover(r, name, names, labels) for r, _ in bars],
                 hovertemplate="%{customdata}<extra></extra>", showlegend=False, name=name,
             )  # fmt: skip
             drawn.add("bar")
-            if any(checked.is_checked(r) for r, _ in bars):
-                drawn.add("checked")
         if dots:
             when = [pd.Timestamp(r["period_end"] or r["period_start"]) for r, _ in dots]
             dates += when
+            marks = _checked_marks([r for r, _ in dots], drawn)
             fig.add_scatter(
                 x=[w.strftime("%Y-%m-%d") for w in when], y=[y + k for _, k in dots],
-                mode="markers+text" if any(checked.is_checked(r) for r, _ in dots) else "markers",
+                mode="markers+text" if any(marks) else "markers",
                 marker={"color": colour, "size": look.base - 1, "line": {"color": INK, "width": 1}},
-                text=[checked.MARK if checked.is_checked(r) else "" for r, _ in dots], textposition="middle right",
+                text=marks, textposition="middle right",
                 textfont={"color": INK, "size": look.base},
                 customdata=[_hover(r, name, names, labels) for r, _ in dots],
                 hovertemplate="%{customdata}<extra></extra>", showlegend=False, name=name,
             )  # fmt: skip
             drawn.add("dot")
-            if any(checked.is_checked(r) for r, _ in dots):
-                drawn.add("checked")
         y += max(rows_of) + 1
     _keys(fig, drawn)
     pitch = round(look.base * 4.6)  # px per row: the bar, and the lane's words above the next one
@@ -392,10 +390,10 @@ def _draw_target(fig: go.Figure, records: list[dict], y: int, name: str, names: 
             drawn.add("stated-line")
             fig.add_scatter(x=[first, last], y=[y, y], mode="lines", line={"color": VERMILLION, "width": 2, "dash": "dot"},
                             hoverinfo="skip", showlegend=False)  # fmt: skip
+        marks = _checked_marks(stated, drawn)
         fig.add_scatter(
             x=[r["published"] for r in stated], y=[y] * len(stated), name=name,
-            mode="markers+text" if any(checked.is_checked(r) for r in stated) else "markers",
-            showlegend=False, text=[checked.MARK if checked.is_checked(r) else "" for r in stated],
+            mode="markers+text" if any(marks) else "markers", showlegend=False, text=marks,
             textposition="top center", textfont={"color": INK, "size": look.base},
             marker={"color": "white", "size": look.base - 2, "symbol": "circle", "line": {"color": VERMILLION, "width": 2}},
             customdata=[f"Stated on {r['published']}<br>" + _hover(r, name, names, labels) for r in stated],
@@ -403,8 +401,6 @@ def _draw_target(fig: go.Figure, records: list[dict], y: int, name: str, names: 
         )  # fmt: skip
         dates += [pd.Timestamp(r["published"]) for r in stated]
         drawn.add("stated")
-        if any(checked.is_checked(r) for r in stated):
-            drawn.add("checked")
     due: dict[str, list[dict]] = {}
     for r in records:
         if r["period_end"]:
@@ -420,6 +416,15 @@ def _draw_target(fig: go.Figure, records: list[dict], y: int, name: str, names: 
         dates += [pd.Timestamp(d) for d in due]
         drawn.add("deadline")
     return dates
+
+
+def _checked_marks(records: list[dict], drawn: set[str]) -> list[str]:
+    """The check mark beside each figure a person reviewed ("" for the others); noting in `drawn`
+    that one is on the chart, so the legend names it."""
+    marks = [checked.MARK if checked.is_checked(r) else "" for r in records]
+    if any(marks):
+        drawn.add("checked")
+    return marks
 
 
 def _keys(fig: go.Figure, drawn: set[str]) -> None:
