@@ -189,6 +189,12 @@ def run(labels: Path, texts: Path, show_misses: bool, only: set[str]) -> int:
     print(
         f"{'period span of correct claims':34} {right_span / len(dated) if dated else 0:.2f}   ({right_span} of {len(dated)} with a labelled span)"
     )
+    # The other side of the score: a span where the labeller found none is a span made up.
+    undated = [(i, j) for i, j in pairs if not truth_claims[j].get("period_start")]
+    made_up = [(i, j) for i, j in undated if found_claims[i].period_start]
+    print(
+        f"{'span given where none is labelled':34} {len(made_up) / len(undated) if undated else 0:.2f}   ({len(made_up)} of {len(undated)} correct claims without a labelled span)"
+    )
     if show_misses:
         matched_found = {i for i, _ in pairs}
         matched_truth = {j for _, j in pairs}
@@ -220,6 +226,12 @@ def run(labels: Path, texts: Path, show_misses: bool, only: set[str]) -> int:
                 print(
                     f"  {found_keys[i].article} «{t.get('figure', '')}» {t.get('period', '')!r}: found {f.period_start}..{f.period_end} ({f.period!r}), labelled {t['period_start']}..{t['period_end']}"
                 )
+        print("\nspan given where none is labelled:")
+        for i, _j in made_up:
+            f = found_claims[i]
+            print(
+                f"  {found_keys[i].article} {f.value:g} {f.period!r}: found {f.period_start}..{f.period_end}"
+            )
     return 0
 
 

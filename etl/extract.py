@@ -42,6 +42,7 @@ from etl.periods import (
     PeriodPhrase,
     Resolved,
     find_periods,
+    in_period_before,
     iranian_context,
     nearest,
     resolve,
@@ -267,6 +268,32 @@ class _Article:
             found = self._periods[s.start] = find_periods(self.text, s.start, s.end)
         return found
 
+    _walked: int = 0  # sentences read by `sole_period`
+    _sole: tuple[PeriodPhrase, tuple[datetime.date, datetime.date]] | None = None
+    _many_periods: bool = False
+
+    def sole_period(self, s: Sentence) -> PeriodPhrase | None:
+        """The period the sentences before `s` named, when they named only one (every phrase
+        naming a period resolves to the same days): a list of figures after a lead that set the
+        period ("Nepal's exports in the fiscal year 2012-13 ... Germany became its third largest
+        export destination with Rs 2.76 billion, followed by ...") holds for it. The sentences are
+        read once, in order, as the figures come."""
+        i = self.index_of(s)
+        if i < self._walked:  # a figure before the last one asked about: read again from the top
+            self._walked, self._sole, self._many_periods = 0, None, False
+        context = PeriodContext(countries=self.main, iranian=self.iranian)
+        while self._walked < i and not self._many_periods:
+            for p in self.periods(self.sentences[self._walked].start):
+                span = resolve(p, self.published, context) if p.names_a_period else NO_PERIOD
+                if span.start is None:
+                    continue
+                if self._sole is None:
+                    self._sole = (p, (span.start, span.end))
+                elif self._sole[1] != (span.start, span.end):
+                    self._many_periods = True
+            self._walked += 1
+        return None if self._many_periods or self._sole is None else self._sole[0]
+
     def speaker(self, s: Sentence) -> str:
         said = self._speakers.get(s.start)
         if said is None:
@@ -448,7 +475,7 @@ def _period(a: _Article, s: Sentence, lo: int, hi: int, fig: Figure, target: boo
         or _heading_period(a.text, s)
     )
     if phrase is None and not target:
-        return _named_before(a, s, fig.start)
+        return _named_before(a, s, fig.start) or a.sole_period(s)
     if phrase is not None and phrase.needs_anchor:
         earlier = _named_before(a, s, phrase.start)
         if earlier is not None:
@@ -512,7 +539,10 @@ def _when(a: _Article, s: Sentence, found: _Found, phrase: PeriodPhrase | None) 
         countries=tuple(dict.fromkeys(countries)),
         iranian="IRN" in found.pair or iranian_context(sentence) or a.iranian,
     )
-    return resolve(phrase, a.published, context)
+    span = resolve(phrase, a.published, context)
+    if span.start is None and a.published is None and a.last_span is not None:
+        return in_period_before(phrase, a.last_span[1], context) or span
+    return span
 
 
 def _pair_from(a: _Article, mentions: list[CountryMention], fig: Figure) -> str:

@@ -248,9 +248,12 @@ _FRAGMENTS: dict[str, str] = {
         r"nuclear|economic\s++crisis|protests|revolution|earthquake|floods?|banknotes?)\b)"
     ),
     # Dates in brackets after a year: "(March 21-October 22)", "(March 20, 2023)".
+    # ... or the day it began: "(started March 21, 2024)".
     "PAREN": (
-        r"(?P<paren>\s*+\(\s*+(?:«MONTH:pm1»(?:\s++«DAY:pd1»)?(?:,?\s*+«YEAR:py1»)?\s*+(?:[-–—]|to|until|through)\s*+)?"
-        r"«MONTH:pm2»(?:\s++«DAY:pd2»)?(?:,?\s*+«YEAR:py2»)?\s*+\))"
+        r"(?P<paren>\s*+\(\s*+(?:(?:«MONTH:pm1»(?:\s++«DAY:pd1»)?(?:,?\s*+«YEAR:py1»)?\s*+(?:[-–—]|to|until|through)\s*+)?"
+        r"«MONTH:pm2»(?:\s++«DAY:pd2»)?(?:,?\s*+«YEAR:py2»)?"
+        r"|(?:which\s++|that\s++)?(?:started|starting|began|beginning|begun)\s++(?:on\s++)?"
+        r"«MONTH:bm»\s++«DAY:bd»,?\s*+«YEAR:by»«YA»)\s*+\))"
     ),
     # The year a part ("the first half of ...") belongs to.
     "YX": (
@@ -655,6 +658,8 @@ def _phrase(m: re.Match[str], form: str, said: str | None = None, **parts) -> Pe
 
 def _clue(m: re.Match[str], *, end_only: bool = False) -> tuple[int | None, ...] | None:
     """The dates stated in brackets ("(March 21-October 22)") or after "until" in the match."""
+    if not end_only and _g(m, "bm") is not None:  # "(started March 21, 2024)": the first day only
+        return (_month(_g(m, "bm")), _int(_g(m, "bd")), _int(_g(m, "by")), None, None, None)
     names = ("em", "ed") if end_only else ("pm2", "pd2")
     if _g(m, names[0]) is None:
         return None
@@ -1061,6 +1066,35 @@ def resolve(
     return _as_target(phrase, resolved) if context.is_target else resolved
 
 
+def in_period_before(
+    phrase: PeriodPhrase, before: Resolved, context: PeriodContext = PeriodContext()
+) -> Resolved | None:
+    """For an article with no date: the span of a phrase that does not say its year ("the first
+    quarter", "between January and July", "the four months to April 30") when the article has just
+    named a period ending in the same month with its year ("the first three months of the Iranian
+    year (started March 21, 2024)", "July 2019", "January and April 2020"): the same reporting
+    period, so the same year. None when the phrase says its year (or is relative: "last year"
+    needs the article's date) or the two would not end in the same month."""
+    ref = phrase.year
+    if (
+        before.end is None
+        or phrase.form not in ("year", "ending")
+        or ref is None
+        or ref.number is not None
+        or ref.offset is not None
+        or (ref.ends is not None and ref.ends[2] is not None)
+    ):
+        return None
+    found = resolve(phrase, before.end, context)
+    if found.end is None or (found.end.year, found.end.month) != (before.end.year, before.end.month):
+        return None
+    return replace(
+        found,
+        note=f"year not said and the article has no date: the year of the period ending "
+        f"{before.end.isoformat()} named just before",
+    )
+
+
 def _no_date(phrase: PeriodPhrase) -> _NoSpan:
     return _NoSpan(f"relative period '{phrase.said}' not resolved: the article has no date")
 
@@ -1148,7 +1182,12 @@ def _year_span(
         return (date(ref.number, 1, 1), date(ref.number2, 12, 31), MULTI_YEAR,
                 f"calendar years {ref.number}-{ref.number2}: no fiscal year on record for "
                 f"{_names(ctx.countries)}")  # fmt: skip
-    year = _year(ref, published, ctx, phrase)
+    if clue is not None and clue[2] is not None and clue[3] is None and ref.number is None:
+        # "the first three months of the Iranian calendar year (started March 21, 2024)": the
+        # stated first day names the year, whatever the article's date.
+        year, clue = _year_begun(ref, date(clue[2], clue[0], clue[1] or 1), ctx), None
+    else:
+        year = _year(ref, published, ctx, phrase)
     start, end, coverage = year.start, year.end, YEAR
     if phrase.months is not None:
         first, last = phrase.months
@@ -1249,7 +1288,8 @@ def _ending_span(phrase: PeriodPhrase, published: date | None, ctx: PeriodContex
         year = _year(phrase.year, published, ctx, phrase)
         return year.start, year.end, YEAR, year.how
     end = _end_date(phrase.year, published, phrase)
-    start = end - _delta(phrase.count, phrase.unit) + _DAY
+    # Counted back from the next day, so "the four months to April 30" starts on 1 January.
+    start = end + _DAY - _delta(phrase.count, phrase.unit)
     return (
         start,
         end,
@@ -1287,6 +1327,16 @@ def _year(ref: YearRef, published: date | None, ctx: PeriodContext, phrase: Peri
         return _fiscal_year(ref, published, ctx, phrase)
     number = ref.number if ref.number is not None else published.year + ref.offset
     return _Year(date(number, 1, 1), date(number, 12, 31), f"calendar year {number}")
+
+
+def _year_begun(ref: YearRef, first: date, ctx: PeriodContext) -> _Year:
+    """The year that began on `first`: an Iranian year (whose new year, 20 or 21 March, a text
+    may give a day off), else the 12 months from that day."""
+    if ref.calendar == "iranian" or (ref.calendar in ("any", "fiscal") and ctx.iranian):
+        year = _iranian_year(_iranian_number(first + timedelta(days=15)))
+        return replace(year, how=f"{year.how} (began {first.isoformat()}, as stated)")
+    end = first + relativedelta(years=1) - _DAY
+    return _Year(first, end, f"the year from {first.isoformat()}, as stated")
 
 
 def _unsaid_year(ref: YearRef, published: date | None, ctx: PeriodContext, phrase: PeriodPhrase) -> _Year:

@@ -106,6 +106,9 @@ CASES = [
      (D(2008, 7, 1), D(2009, 6, 30), "year"), (D(2008, 7, 1), D(2009, 6, 30), "year")),
     ("Trade came to NZ$5bn in the 12 months ending March 2018.", "12 months ending March 2018", NONE,
      (D(2017, 4, 1), D(2018, 3, 31), "year"), (D(2017, 4, 1), D(2018, 3, 31), "year")),
+    # counted back from the day after: "the four months to April 30" starts on 1 January
+    ("Imports totalled $73m in the four months to April 30, 2020.", "four months to April 30, 2020", NONE,
+     (D(2020, 1, 1), D(2020, 4, 30), "part_year"), (D(2020, 1, 1), D(2020, 4, 30), "part_year")),
     ("Trade came to NZ$5bn in the year to June 2019.", "year to June 2019", NONE,
      (D(2018, 7, 1), D(2019, 6, 30), "year"), (D(2018, 7, 1), D(2019, 6, 30), "year")),
     # a year ending in March in an Iranian context is the Iranian year
@@ -127,6 +130,12 @@ CASES = [
     ("Exports were $3bn in the first four months of the Iranian year 1402.",
      "first four months of the Iranian year 1402", IRAN,
      (D(2023, 3, 21), D(2023, 7, 22), "part_year"), (D(2023, 3, 21), D(2023, 7, 22), "part_year")),
+    # the day the year began, stated in brackets, names it whatever the article's date
+    ("Sales to Iraq reached $2bn in the first three months of the Iranian calendar year (started March 21, 2024).",
+     "first three months of the Iranian calendar year", IRAN,
+     (D(2024, 3, 20), D(2024, 6, 20), "part_year"), (D(2024, 3, 20), D(2024, 6, 20), "part_year")),
+    ("Turnover hit $7bn in the current Iranian year (which began on March 21, 2023).", "current Iranian year", IRAN,
+     (D(2023, 3, 21), D(2024, 3, 19), "year"), (D(2023, 3, 21), D(2024, 3, 19), "year")),
     ("Exports were $400m in Farvardin 1402.", "Farvardin 1402", IRAN,
      (D(2023, 3, 21), D(2023, 4, 20), "month"), (D(2023, 3, 21), D(2023, 4, 20), "month")),
     ("Exports were $300m in Esfand 1402.", "Esfand 1402", IRAN,

@@ -1,0 +1,85 @@
+"""When a figure holds, read across an article's sentences: the team's own wording of the
+constructions found in real copy (see bench/realnews.py), each with a case where the rule must not
+apply."""
+
+from __future__ import annotations
+
+from etl.extract import extract
+
+
+def spans(text: str, published: str = "") -> dict[float, tuple[str, str, str]]:
+    """Each figure's value -> (period as said, period_start, period_end)."""
+    return {
+        c.value: (c.period, c.period_start, c.period_end)
+        for c in extract("t", text, published=published).claims
+    }
+
+
+def test_an_undated_article_s_unsaid_year_is_the_one_of_the_period_it_just_named() -> None:
+    text = (
+        "Trade between Armenia and Iran came to $90 million between January and April 2021.\n\n"
+        "Iran's exports to Armenia were $60 million in the four months to April 30."
+    )
+    found = spans(text)
+    assert found[60e6][1:] == ("2021-01-01", "2021-04-30")
+
+
+def test_the_unsaid_year_is_borrowed_only_for_a_period_ending_in_the_same_month() -> None:
+    # "the first quarter" ends in March, the period named before in April: not the same report.
+    text = (
+        "Trade between Armenia and Iran came to $90 million between January and April 2021.\n\n"
+        "Iran's exports to Armenia were $60 million in the first quarter."
+    )
+    assert spans(text)[60e6][1:] == ("", "")
+
+
+def test_a_dated_article_reads_an_unsaid_year_from_its_date_not_from_the_period_before() -> None:
+    text = (
+        "Trade between Armenia and Iran came to $90 million between January and April 2019.\n\n"
+        "Iran's exports to Armenia were $60 million in the four months to April 30."
+    )
+    assert spans(text, published="2021-06-01")[60e6][1:] == ("2021-01-01", "2021-04-30")
+
+
+def test_a_relative_year_is_never_borrowed_from_the_period_before() -> None:
+    text = (
+        "Trade between Armenia and Iran came to $90 million in 2019.\n\n"
+        "Iran's exports to Armenia were $60 million last year."
+    )
+    assert spans(text)[60e6][1:] == ("", "")
+
+
+def test_the_stated_start_of_an_iranian_year_places_it_and_this_period_follows() -> None:
+    text = (
+        "Iran's exports to Iraq came to $2 billion in the first three months of the Iranian calendar "
+        "year (started March 21, 2024).\n\n"
+        "Gas made up $900 million of Iran's exports to Iraq during this period."
+    )
+    found = spans(text)
+    assert found[2e9][1:] == ("2024-03-20", "2024-06-20")
+    assert found[900e6][1:] == ("2024-03-20", "2024-06-20")
+
+
+LEAD = (
+    "Kenya's exports to Uganda were worth $600 million in fiscal year 2019-20, the export board said.\n\n"
+    "Uganda was Kenya's largest market in Africa that year.\n\n"
+    "Tanzania came next.\n\n"
+)
+
+
+def test_a_list_of_figures_after_a_lead_holds_for_the_one_period_the_article_named() -> None:
+    text = (
+        LEAD + "Kenya's exports to Tanzania stood at $300 million, and its exports to Rwanda at $150 million."
+    )
+    found = spans(text)
+    assert found[600e6][1:] == ("2019-07-01", "2020-06-30")
+    assert found[300e6] == found[150e6] == found[600e6]
+
+
+def test_no_period_is_carried_when_the_article_named_two() -> None:
+    text = (
+        LEAD.replace("that year", "in 2018")
+        + "Kenya's exports to Tanzania stood at $300 million, and its exports to Rwanda at $150 million."
+    )
+    found = spans(text)
+    assert found[300e6] == ("", "", "") and found[150e6] == ("", "", "")
