@@ -37,6 +37,7 @@ from etl.dates import ArticleDate, article_date
 from etl.figures import Figure, find_money, find_percent
 from etl.people import PeopleIndex, PersonMention, default_people, people_in, speaker_of
 from etl.periods import (
+    NEXT_TO,
     NO_PERIOD,
     PeriodContext,
     PeriodPhrase,
@@ -465,15 +466,20 @@ def _period(a: _Article, s: Sentence, lo: int, hi: int, fig: Figure, target: boo
     ..."). A phrase that compares ("the same period last year") is counted from the period named
     before it."""
     phrases = a.periods(s.start)
-    # "rose 5% in 2023 compared with 2022 to $46bn": the year compared with is not the figure's.
-    compared = [p for p in phrases if _COMPARED_WITH.search(a.text, max(s.start, p.start - 30), p.start)]
-    if compared and len(compared) < len(phrases):
+    # "rose 5% in 2023 compared with 2022 to $46bn": the year compared with is not the figure's;
+    # nor is "the same period a year earlier" in "$270m, 20% up on the same period a year earlier",
+    # which leaves the figure the period named before it.
+    compared = [p for p in phrases if _compared_with(a.text, s, p) and not _right_after(a.text, p, fig)]
+    if compared and (len(compared) < len(phrases) or all(p.compares for p in compared)):
         phrases = [p for p in phrases if p not in compared]
-    phrase = (
-        nearest(phrases, lo, hi, fig.start, fig.end, target=target)
-        or nearest(phrases, s.start, s.end, fig.start, fig.end, target=target)
-        or _heading_period(a.text, s)
-    )
+    phrase = nearest(phrases, lo, hi, fig.start, fig.end, target=target)
+    if phrase is None or (phrase.compares and not _next_to(phrase, fig)):
+        # "In 2009 ..., with exports to China at A$42.4bn, an increase of 31% on the previous
+        # year": a comparing phrase in the clause yields to the sentence's own period.
+        in_sentence = nearest(phrases, s.start, s.end, fig.start, fig.end, target=target)
+        if phrase is None or (in_sentence is not None and not in_sentence.compares):
+            phrase = in_sentence
+    phrase = phrase or _heading_period(a.text, s)
     if phrase is None and not target:
         return _named_before(a, s, fig.start) or a.sole_period(s)
     if phrase is not None and phrase.needs_anchor:
@@ -483,6 +489,27 @@ def _period(a: _Article, s: Sentence, lo: int, hi: int, fig: Figure, target: boo
     return phrase
 
 
+def _compared_with(text: str, s: Sentence, p: PeriodPhrase) -> bool:
+    """Whether `p` is what a change is measured against ("compared with 2022", "up 2% from the
+    same period last year")."""
+    lo = max(s.start, p.start - 30)
+    return _COMPARED_WITH.search(text, lo, p.start) is not None or (
+        p.compares
+        and (_FROM.search(text, lo, p.start) is not None or _FROM_IN_PHRASE.match(text, p.start) is not None)
+    )
+
+
+def _right_after(text: str, p: PeriodPhrase, fig: Figure) -> bool:
+    """ "$114.3m over the same period of 2021": the phrase is that figure's own, whatever it compares."""
+    return 0 <= p.start - fig.end <= NEXT_TO and not text[fig.end : p.start].strip()
+
+
+def _next_to(p: PeriodPhrase, fig: Figure) -> bool:
+    return 0 <= p.start - fig.end <= NEXT_TO or 0 <= fig.start - p.end <= NEXT_TO
+
+
+_FROM = re.compile(r"\b(?:from|over|on)\s+$", re.IGNORECASE)
+_FROM_IN_PHRASE = re.compile(r"(?:from|over)\s", re.IGNORECASE)  # the phrase's own preposition
 _COMPARED_WITH = re.compile(
     r"\b(?:compared\s+(?:with|to)|than|against|versus|vs\.?|year[- ]on[- ]year\s+from)\s+(?:the\s+)?(?:same\s+\w+\s+(?:of|in)\s+)?$",
     re.IGNORECASE,

@@ -140,6 +140,11 @@ class PeriodPhrase:
         return self.form in _CAN_ANCHOR
 
     @property
+    def compares(self) -> bool:
+        """Counted from another period ("the same period last year", "the previous year")."""
+        return self.form in _NEEDS_ANCHOR
+
+    @property
     def needs_anchor(self) -> bool:
         """Counted from another period that its sentence does not name ("the same period last
         year", "this period", "the previous year"): give it one from an earlier sentence with
@@ -351,7 +356,7 @@ _FORM_PATTERNS: list[tuple[str, str]] = [
         (?:«MONTH:m»\s++)?«YEAR:y»«SPLIT:y2»«YA»"""),
     ("month_range", r"""(?:«PREP»«THE»period\s++(?:of\s++|from\s++|between\s++)?|(?:between|from)\s++|«PREP»«THE»)
         «MONTH:m1»(?:,?\s++«YEAR:y1»«YA»)?(?:\s*+[-–/]\s*+|\s++(?:to|through|till|until|and)\s++)
-        «MONTH:m2»(?:,?\s++(?:of\s++)?«YEAR:y2»«YA»|«RELYEAR»|\s++(?:in|of)\s++(?:fiscal\s++)?«YEAR:fy»«SPLIT:fy2»«YA»)?"""),
+        «MONTH:m2»(?:,?\s++(?:of\s++)?«YEAR:y2»«YA»|\s++\[(?:of\s++)?«YEAR:yb»«YA»\]|«RELYEAR»|\s++(?:in|of)\s++(?:fiscal\s++)?«YEAR:fy»«SPLIT:fy2»«YA»)?"""),
     ("iranian_month", r"""(?P<p>(?:in|during|for|throughout|of)\s++)?«THE»
         (?P<mo>(?:Iranian\s++)?(?:calendar\s++)?month\s++of\s++)?«IMONTH:im»
         (?:(?:\s*+[-–]\s*+|\s++(?:to|through|until|and)\s++)«IMONTH:im2»)?
@@ -546,7 +551,7 @@ def nearest(
         after = p.start >= fig_end
         gap = p.start - fig_end if after else fig_start - p.end
         rank = _target_rank(p) if target else 0
-        if p.form in _NEEDS_ANCHOR and gap > _NEXT_TO:
+        if p.form in _NEEDS_ANCHOR and gap > NEXT_TO:
             rank += 3
         key = (gap, 0 if after else 1)
         if rank not in best or key < best[rank][:2]:
@@ -556,7 +561,7 @@ def nearest(
 
 # Characters between a figure and a comparing phrase that still make the phrase the figure's
 # own: "$4bn the previous year", "$1.7bn in the same period a year earlier".
-_NEXT_TO = 8
+NEXT_TO = 8
 
 
 def _start(p: PeriodPhrase) -> int:
@@ -926,7 +931,7 @@ def _rel_year(m: re.Match[str]) -> YearRef:
 
 def _build_month_range(m: re.Match[str]) -> PeriodPhrase | None:
     m1, m2 = _month(m.group("m1")), _month(m.group("m2"))
-    y1, y2 = _int(_g(m, "y1")), _int(_g(m, "y2"))
+    y1, y2 = _int(_g(m, "y1")), _int(_g(m, "y2") or _g(m, "yb"))  # "January-April [of 2023]"
     if y1 is not None and y2 is not None:
         span = (y2 - y1) * 12 + m2 - (m1 - 1)
         if not 1 <= span <= 36:

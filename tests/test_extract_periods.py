@@ -83,3 +83,27 @@ def test_no_period_is_carried_when_the_article_named_two() -> None:
     )
     found = spans(text)
     assert found[300e6] == ("", "", "") and found[150e6] == ("", "", "")
+
+
+def test_the_period_a_change_is_measured_from_is_not_the_figure_s() -> None:
+    text = (
+        "Iran's exports to Armenia came to $90 million in the first half of 2021.\n\n"
+        "Iran's exports to Georgia were $40 million, up 12% from the same period last year, while its "
+        "exports to Turkey were $70 million, up 5% from the same period last year."
+    )
+    found = spans(text)
+    assert found[40e6][1:] == found[70e6][1:] == ("2021-01-01", "2021-06-30")
+
+
+def test_a_comparison_in_the_figure_s_clause_yields_to_the_sentence_s_own_year() -> None:
+    text = (
+        "In 2019 Vietnam overtook Japan as Chile's second market, with Chile's exports to Vietnam "
+        "valued at $4.1 billion, an increase of 20 per cent over the previous year."
+    )
+    assert spans(text)[4.1e9][1:] == ("2019-01-01", "2019-12-31")
+
+
+def test_a_comparing_phrase_next_to_its_figure_is_still_that_figure_s() -> None:
+    text = "Chile's exports to Vietnam rose to $4.1 billion in 2019 from $3.4 billion the previous year."
+    found = spans(text)
+    assert found[3.4e9][1:] == ("2018-01-01", "2018-12-31")

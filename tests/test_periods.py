@@ -106,6 +106,9 @@ CASES = [
      (D(2008, 7, 1), D(2009, 6, 30), "year"), (D(2008, 7, 1), D(2009, 6, 30), "year")),
     ("Trade came to NZ$5bn in the 12 months ending March 2018.", "12 months ending March 2018", NONE,
      (D(2017, 4, 1), D(2018, 3, 31), "year"), (D(2017, 4, 1), D(2018, 3, 31), "year")),
+    # a year in square brackets, as an editor adds it inside a quotation
+    ("Trade in January-April [of 2023] reached $8.7 billion.", "January-April [of 2023]", NONE,
+     (D(2023, 1, 1), D(2023, 4, 30), "part_year"), (D(2023, 1, 1), D(2023, 4, 30), "part_year")),
     # counted back from the day after: "the four months to April 30" starts on 1 January
     ("Imports totalled $73m in the four months to April 30, 2020.", "four months to April 30, 2020", NONE,
      (D(2020, 1, 1), D(2020, 4, 30), "part_year"), (D(2020, 1, 1), D(2020, 4, 30), "part_year")),
