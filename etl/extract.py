@@ -469,7 +469,11 @@ def _period(a: _Article, s: Sentence, lo: int, hi: int, fig: Figure, target: boo
     # "rose 5% in 2023 compared with 2022 to $46bn": the year compared with is not the figure's;
     # nor is "the same period a year earlier" in "$270m, 20% up on the same period a year earlier",
     # which leaves the figure the period named before it.
-    compared = [p for p in phrases if _compared_with(a.text, s, p) and not _right_after(a.text, p, fig)]
+    compared = [
+        p
+        for p in phrases
+        if (_compared_with(a.text, s, p) or _of_a_base(a, s, p, fig)) and not _right_after(a.text, p, fig)
+    ]
     if compared and (len(compared) < len(phrases) or all(p.compares for p in compared)):
         phrases = [p for p in phrases if p not in compared]
     phrase = nearest(phrases, lo, hi, fig.start, fig.end, target=target)
@@ -499,6 +503,15 @@ def _compared_with(text: str, s: Sentence, p: PeriodPhrase) -> bool:
     )
 
 
+def _of_a_base(a: _Article, s: Sentence, p: PeriodPhrase, fig: Figure) -> bool:
+    """Whether `p` is the period of another figure that a change is measured from: "imports
+    climbed to $281bn" is not of 1993 in "... reached $226bn in 2013, up from $67bn in 1993"."""
+    end = a.money_end_before(p.start)
+    if end in (0, fig.end) or end < s.start or p.start - end > NEXT_TO or a.text[end : p.start].strip():
+        return False
+    return _BASE_BEFORE.search(a.text, max(s.start, end - 40), end) is not None
+
+
 def _right_after(text: str, p: PeriodPhrase, fig: Figure) -> bool:
     """ "$114.3m over the same period of 2021": the phrase is that figure's own, whatever it compares."""
     return 0 <= p.start - fig.end <= NEXT_TO and not text[fig.end : p.start].strip()
@@ -508,6 +521,14 @@ def _next_to(p: PeriodPhrase, fig: Figure) -> bool:
     return 0 <= p.start - fig.end <= NEXT_TO or 0 <= fig.start - p.end <= NEXT_TO
 
 
+# Words before a figure that make it the base of a change ("up from $67bn", "compared with
+# $40 billion"), then the figure: a word with a digit, and up to two words ("billion dollars").
+# Searched in the 40 characters before the figure's end only.
+_BASE_BEFORE = re.compile(
+    r"\b(?:from|than|compared\s+(?:with|to)|against|versus|vs\.?)\s++(?:(?:about|some|around)\s++)?"
+    r"[^\s\d]*+\d\S*+(?:\s++[a-z]++\.?){0,2}$",
+    re.IGNORECASE,
+)
 _FROM = re.compile(r"\b(?:from|over|on)\s+$", re.IGNORECASE)
 _FROM_IN_PHRASE = re.compile(r"(?:from|over)\s", re.IGNORECASE)  # the phrase's own preposition
 _COMPARED_WITH = re.compile(
@@ -519,17 +540,23 @@ _COMPARED_WITH = re.compile(
 def _named_before(a: _Article, s: Sentence, pos: int) -> PeriodPhrase | None:
     """The last phrase naming a period before `pos`: in its sentence, else up to two sentences
     back (in its paragraph or the one before)."""
-    here = [p for p in a.periods(s.start) if p.end <= pos and p.names_a_period]
+    here = [p for p in a.periods(s.start) if p.end <= pos and _names_its_own(a.text, s, p)]
     if here:
         return here[-1]
     i = a.index_of(s)
     for prev in reversed(a.sentences[max(0, i - 2) : i]):
         if s.paragraph - prev.paragraph > 1:
             break
-        named = [p for p in a.periods(prev.start) if p.names_a_period]
+        named = [p for p in a.periods(prev.start) if _names_its_own(a.text, prev, p)]
         if named:
             return named[-1]
     return None
+
+
+def _names_its_own(text: str, s: Sentence, p: PeriodPhrase) -> bool:
+    """Whether `p` names the period its sentence reports ("rose 5% in 2023 compared with 2022":
+    2023, not 2022), so that a later figure may hold for it."""
+    return p.names_a_period and not _compared_with(text, s, p)
 
 
 def _heading_period(text: str, s: Sentence) -> PeriodPhrase | None:

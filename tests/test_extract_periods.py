@@ -107,3 +107,22 @@ def test_a_comparing_phrase_next_to_its_figure_is_still_that_figure_s() -> None:
     text = "Chile's exports to Vietnam rose to $4.1 billion in 2019 from $3.4 billion the previous year."
     found = spans(text)
     assert found[3.4e9][1:] == ("2018-01-01", "2018-12-31")
+
+
+def test_a_figure_after_a_comparison_holds_for_the_year_reported_not_the_year_compared_with() -> None:
+    text = (
+        "Trade between Chile and Peru rose by 4% in 2023 compared with 2022 to $5.1 billion. "
+        "Chile's exports to Peru were $2.9 billion, while its imports from Peru were $2.2 billion."
+    )
+    found = spans(text)
+    assert found[2.9e9][1:] == found[2.2e9][1:] == ("2023-01-01", "2023-12-31")
+
+
+def test_the_year_of_the_figure_a_change_is_measured_from_is_not_another_figure_s() -> None:
+    text = (
+        "Chile's exports to Peru reached $2.9 billion in 2023, up from $900 million in 2003, and its "
+        "imports from Peru climbed to $2.2 billion, up 150 percent."
+    )
+    found = spans(text)
+    assert found[900e6][1:] == ("2003-01-01", "2003-12-31")
+    assert found[2.2e9][1:] == ("2023-01-01", "2023-12-31")
