@@ -42,6 +42,7 @@ from etl.periods import (
     PeriodContext,
     PeriodPhrase,
     Resolved,
+    after_the_base,
     find_periods,
     in_period_before,
     iranian_context,
@@ -474,7 +475,7 @@ def _period(a: _Article, s: Sentence, lo: int, hi: int, fig: Figure, target: boo
         for p in phrases
         if (_compared_with(a.text, s, p) or _of_a_base(a, s, p, fig)) and not _right_after(a.text, p, fig)
     ]
-    if compared and (len(compared) < len(phrases) or all(p.compares for p in compared)):
+    if compared:
         phrases = [p for p in phrases if p not in compared]
     phrase = nearest(phrases, lo, hi, fig.start, fig.end, target=target)
     if phrase is None or (phrase.compares and not _next_to(phrase, fig)):
@@ -594,9 +595,14 @@ def _when(a: _Article, s: Sentence, found: _Found, phrase: PeriodPhrase | None) 
         iranian="IRN" in found.pair or iranian_context(sentence) or a.iranian,
     )
     span = resolve(phrase, a.published, context)
-    if span.start is None and a.published is None and a.last_span is not None:
-        return in_period_before(phrase, a.last_span[1], context) or span
-    return span
+    if span.start is not None or a.published is not None:
+        return span
+    base = next((p for p in a.periods(s.start) if _compared_with(a.text, s, p)), None)
+    return (
+        (in_period_before(phrase, a.last_span[1], context) if a.last_span is not None else None)
+        or (after_the_base(phrase, base, context) if base is not None else None)
+        or span
+    )
 
 
 def _pair_from(a: _Article, mentions: list[CountryMention], fig: Figure) -> str:

@@ -295,7 +295,7 @@ _FORM_PATTERNS: list[tuple[str, str]] = [
         |«YEAR:y3»-[01]\d-[0-3]\d)«YA»"""),
     # A year in a name ("Vision 2030", "Expo 2020"): dropped.
     ("named", r"""(?-i:Vision|Expo|Agenda|Horizon|Copyright)\s++«YEAR:y»"""),
-    ("same_period", r"""«PREP»«THE»(?:same|corresponding|comparable)\s++
+    ("same_period", r"""«PREP»«THE»(?:same|similar|corresponding|comparable)\s++
         (?:period|months?|quarter|half|time)\s++(?:(?:of|in|during)\s++)?(?:the\s++)?
         (?:(?:last|previous|prior|preceding|past)\s++(?:(?:fiscal|financial|calendar|Iranian)\s++)?year(?![-\w])
         |(?:a|one)\s++year\s++(?:earlier|ago|before|prior)|year\s++(?:before|earlier)
@@ -419,7 +419,7 @@ _LEADS = frozenset(
 _CORE = frozenset(
     {*_MONTHS, *_IRANIAN_MONTHS, *(w for w in _NUMBER_WORDS if len(w) > 2), *_OFFSETS}
     | set(
-        """first second third fourth final opening initial latest same corresponding comparable by until
+        """first second third fourth final opening initial latest same similar corresponding comparable by until
         till before within since so near foreseeable not immediate recent annual annually annualised
         annualized yearly per each every currently presently nowadays now current at year years month months
         calendar fiscal financial budget twelvemonth period between iranian persian solar vision expo
@@ -1097,6 +1097,41 @@ def in_period_before(
         found,
         note=f"year not said and the article has no date: the year of the period ending "
         f"{before.end.isoformat()} named just before",
+    )
+
+
+def after_the_base(
+    phrase: PeriodPhrase, base: PeriodPhrase, context: PeriodContext = PeriodContext()
+) -> Resolved | None:
+    """For an article with no date: the span of a phrase that names this year or no year ("the
+    first half of this year", "the first five months of the current Persian calendar year") in a
+    sentence whose change is measured from a period of a stated year ("up 35% from the similar
+    period in 2013", "up 157% against March-July 2020"): a change from a year ago, so the year
+    after it. None for any other phrase."""
+    ref, base_ref = phrase.year, base.year
+    if (
+        phrase.form != "year"
+        or ref is None
+        or ref.number is not None
+        or ref.offset not in (None, 0)
+        or ref.ends is not None
+        or base_ref is None
+        or base_ref.number is None
+    ):
+        return None
+    # Read as if written at the end of the year after the base: "this year" is that year, and a
+    # part whose year is not said is its part.
+    if base_ref.calendar == "iranian":
+        written = _iranian_year(base_ref.number + 1).end
+    else:
+        written = date(base_ref.number + 1, 12, 31)
+    found = resolve(phrase, written, context)
+    if found.start is None:
+        return None
+    return replace(
+        found,
+        note=f"{found.note.split(' (year not said')[0]}: the year after '{base.said}', which the change is "
+        "measured from (the article has no date)",
     )
 
 

@@ -126,3 +126,31 @@ def test_the_year_of_the_figure_a_change_is_measured_from_is_not_another_figure_
     found = spans(text)
     assert found[900e6][1:] == ("2003-01-01", "2003-12-31")
     assert found[2.2e9][1:] == ("2023-01-01", "2023-12-31")
+
+
+def test_an_undated_change_from_a_stated_year_holds_for_the_year_after() -> None:
+    text = (
+        "Chile's exports to Peru were $2.9 billion in the first half of this year, up 8% from the "
+        "similar period in 2013."
+    )
+    assert spans(text)[2.9e9][1:] == ("2014-01-01", "2014-06-30")
+
+
+def test_an_undated_change_in_an_iranian_year_from_stated_months_holds_for_the_year_after() -> None:
+    text = (
+        "Trade between Iran and Oman rose in the first five months of the current Iranian year.\n\n"
+        "Oman's exports to Iran reached $400 million, up 57% against March-July 2020."
+    )
+    assert spans(text)[400e6][1:] == ("2021-03-21", "2021-08-22")
+
+
+def test_a_dated_article_counts_this_year_from_its_date_not_from_the_year_compared_with() -> None:
+    text = (
+        "Chile's exports to Peru were $2.9 billion in the first half of this year, up 8% from the "
+        "similar period in 2013."
+    )
+    assert spans(text, published="2020-08-01")[2.9e9][1:] == ("2020-01-01", "2020-06-30")
+
+
+def test_a_year_that_is_only_compared_with_is_never_the_figure_s() -> None:
+    assert spans("Chile's exports to Peru rose 8% compared with 2013 to $2.9 billion.")[2.9e9] == ("", "", "")
