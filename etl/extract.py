@@ -688,9 +688,14 @@ def _flow_gap(a: _Article, flow: _Flow, fig: Figure) -> int:
         between = a.text[fig.end : flow.start]
         if _COPULA_AFTER.fullmatch(between):
             return 0
-        if "," in between or "—" in between or "(" in between:
+        if "," in between or "—" in between or "(" in between or _NEXT_CONJUNCT.fullmatch(between):
             return gap + 200
     return gap
+
+
+# "exports to China worth $54.9 billion and imports from China worth $18.4 billion": a flow after
+# "and", "while" or "but" opens the next conjunct, with a figure of its own.
+_NEXT_CONJUNCT = re.compile(r"\s+(?:and|while|but|whereas)\s+(?:its\s+|their\s+)?", re.IGNORECASE)
 
 
 # "exports of copper to China", "imports of Chinese machinery": the category between "of" and the
@@ -893,7 +898,8 @@ def _complete_flow(
             exporter = next(c for c in a.main if c != dest)
         elif a.main and a.main[0] != dest and not pair:
             exporter = a.main[0]
-    if importer is None and origin is not None and not exporting and origin in a.main and len(a.main) == 2:
+    if importer is None and origin is not None and origin in a.main and len(a.main) == 2:
+        # "imports from Iran", "export from Russia": to the article's other country
         importer = next(c for c in a.main if c != origin)
     # "Two-way trade totalled $31bn, of which Spain's exports were $12bn": in a sentence about
     # one pair, a flow that names one side runs to or from the other.
@@ -991,7 +997,10 @@ def _pair_of_sentence(a: _Article, pos: int) -> tuple[str, str] | None:
         return cached
     pair = None
     i = a.index_of(s)
-    for t in (s, a.sentences[i - 1] if i > 0 and a.sentences[i - 1].paragraph == s.paragraph else None):
+    # A sentence that names no country ("Of the total turnover, exports amounted to ...") goes on
+    # about the one before it, even across a paragraph break.
+    reach = 0 if a.countries_in(s.start, s.end) else 1
+    for t in (s, a.sentences[i - 1] if i > 0 and s.paragraph - a.sentences[i - 1].paragraph <= reach else None):
         if t is None:
             break
         isos = list(dict.fromkeys(c.iso3 for c in a.countries_in(t.start, t.end)))
@@ -1355,7 +1364,8 @@ _BASELINE = re.compile(
 _GROWTH_TO_REACH = re.compile(
     r"(?:\b(?:ris(?:ing|en)|rose|grew|grow(?:ing|n|th)|increas(?:ed|ing|e)|jump(?:ed|ing)?|climb(?:ed|ing)|rise|surge|"
     r"surg(?:ed|ing)|soar(?:ed|ing)|(?:fell|fall(?:ing|en))|declin(?:ed|ing)|dropp(?:ed|ing)|decreas(?:ed|ing))\b"
-    r"[^.;$€£¥]{0,50}?(?:per\s?cent|percent|%|fold|times)[^.;$€£¥]{0,40}?\bto\s+(?:reach|hit|touch|stand\s+at|top|exceed|surpass|cross)\s+"
+    r"(?:[^.;$€£¥]|(?<=\d)\.(?=\d)){0,50}?(?:per\s?cent|percent|%|fold|times)[^.;$€£¥]{0,40}?"
+    r"\bto\s+(?:reach|hit|touch|stand\s+at|top|exceed|surpass|cross)\s+"
     r"|\bcould\s+only\s+(?:reach|hit|touch)\s+)(?:[a-z]+\s+){0,2}$",
     re.IGNORECASE,
 )
