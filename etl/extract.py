@@ -1097,6 +1097,7 @@ def _share_subject(text: str, lo: int, verb_start: int) -> str:
         return ""
     phrase = m.group(1)
     phrase = re.sub(r"^(?:the|its|their|iran's|iraq's)\s+", "", phrase)
+    phrase = re.sub(r"\s+(?:which|that)$", "", phrase)  # "vehicles which make up 31 percent"
     if _VAGUE_SUBJECT.match(phrase) or phrase in ("share", "which", "that") or len(phrase.split()) > 6:
         return ""
     return phrase
@@ -1735,6 +1736,8 @@ def _share_claim(
             exporter, importer = flow
             return _Found(_pair(exporter, importer), IMPORT_SHARE, f"{exporter}->{importer}", "",
                           "share: percent of a country's imports, from its flow")  # fmt: skip
+    if _is_a_rate(text, fig, s) or _TOTAL_EXPORTS_AFTER.match(text, fig.end, hi):
+        return None  # "fell by 10.3 percent", "a 25% growth"; "8 percent of total exports"
     named = _flow_named_after(a, fig, hi)  # "29.6 per cent of Kenya's exports to the country"
     # "with soybeans accounting for 33% and crude oil for 21%": the second share's category is
     # the phrase just before it.
@@ -1743,9 +1746,17 @@ def _share_claim(
     if elliptical and verb and verb.end() < elliptical.start():
         category = elliptical.group(1) or elliptical.group(2)
     elif verb is not None:
-        category = _share_subject(text, lo, verb.start()) or _any_subject(text, lo, verb.start())
+        category = (
+            _share_subject(text, lo, verb.start())
+            or _any_subject(text, lo, verb.start())
+            or _opening_subject(a, s, verb.start())
+        )
     elif of_flow := _SHARE_OF_FLOW.match(text, fig.end, hi):
         category = of_flow.group("category")  # "70 % of it was machinery"
+    elif (held := _share_in_category(text, fig, s)) is not None:
+        category = held  # "with 98% being mineral fuels", "included 35% in machinery"
+    elif (item := _share_list_item(a, fig, s)) is not None:
+        category = item  # "key exports include coffee (15 per cent), cut flowers (14 per cent)"
     elif named is not None:
         category = (
             _any_subject(text, lo, fig.start) or named.category
@@ -1769,6 +1780,35 @@ def _share_claim(
     )  # fmt: skip
 
 
+# A percentage that is a change, not a part: "fell by 10.3 percent", "up 5%", "a 25% growth",
+# "(+20.0%)".
+_RATE_BEFORE = re.compile(
+    r"(?:\b(?:by|(?<!make\s)(?<!makes\s)(?<!made\s)(?<!making\s)up|down|rose|fell|grew|jumped|surged|climbed|dropped|declined|increased|decreased|"
+    r"(?:increase|decrease|rise|growth|drop|gain|decline)\s+of)\s+(?:(?:about|around|nearly|almost|over|"
+    r"some|just|more\s+than)\s+)?|[+\u2212]\s*)$",
+    re.IGNORECASE,
+)
+_RATE_AFTER = re.compile(
+    r"\s*(?:growth|increase|rise|decline|drop|jump|gain|hike|fall|more|less|higher|lower|"
+    r"year[- ]on[- ]year|y/y)\b",
+    re.IGNORECASE,
+)
+# "8.3 percent of total exports", "5.9 percent of New Zealand's total exports": a destination's
+# part of all of a country's exports, which the contract does not record (it is no category's).
+_TOTAL_EXPORTS_AFTER = re.compile(
+    r"\s+of\s+(?:the\s+)?(?:(?:[A-Z][\w-]*\s+){0,2}[\w-]+['’]s\s+)?(?:total|overall|all|foreign)\s+"
+    r"(?:[a-z-]+\s+)?(?:exports|shipments|sales)\b(?!\s+(?:to|from|into)\b)"
+)
+
+
+def _is_a_rate(text: str, fig: Figure, s: Sentence) -> bool:
+    """Whether a percentage is a change (growth, fall) rather than a part of something."""
+    return bool(
+        _RATE_BEFORE.search(text, max(s.start, fig.start - 25), fig.start)
+        or _RATE_AFTER.match(text, fig.end, s.end)
+    )
+
+
 def _flow_named_after(a: _Article, fig: Figure, hi: int) -> _Flow | None:
     """The flow a percentage is a share of, named right after it: "80% of Brazilian exports to
     China", "93 percent of Iran's exports to South Korea"."""
@@ -1784,6 +1824,71 @@ def _flow_named_after(a: _Article, fig: Figure, hi: int) -> _Flow | None:
         if re.search(r"\b(?:to|from|into)\b|-bound\b", a.text[f.start : f.end]):
             return f
     return None
+
+
+# "with 98% being mineral fuels", "0.7% was in textile yarn", "included 35% in machinery, 20% in
+# vehicles": the goods a share of a flow is held in, named right after it. A bare "in" only after a
+# word that lists parts ("included", "comprising") or a share said so just before, since "20% in
+# 2019" or "5% in value" are not.
+_SHARE_IN_AFTER = re.compile(
+    r"\s+(?:(?P<held>being|(?:was|were|is|are)\s+in)|in)\s+"
+    r"(?P<category>[a-z][\w&-]*(?:\s+(?:and\s+)?[a-z&][\w&-]*){0,5}?)(?=\s*(?:[,.;)]|$|such\s+as\b|and\s+\d))"
+)
+_PARTS_BEFORE = re.compile(
+    r"\b(?:includ(?:ed|ing|es?)|compris(?:ed|ing|es?)|consist(?:ed|ing|s)?\s+of)\b"
+    r"|\d\s*(?:%|per\s?cent|percent)\s+(?:(?:was|were|is|are)\s+)?in\s+[a-z]",
+    re.IGNORECASE,
+)
+_NOT_GOODS = frozenset(
+    """the a an its their this that these those value volume terms real nominal dollar dollars annual
+    comparison total year years growth line one all each both number share""".split()
+)
+
+
+def _share_in_category(text: str, fig: Figure, s: Sentence) -> str | None:
+    """The goods a percentage is said to be in, right after it; None if it is not said so."""
+    m = _SHARE_IN_AFTER.match(text, fig.end, s.end)
+    if m is None or m.group("category").split()[0] in _NOT_GOODS:
+        return None
+    if m.group("held") is None and not _PARTS_BEFORE.search(text, max(s.start, fig.start - 150), fig.start):
+        return None
+    return m.group("category")
+
+
+def _share_list_item(a: _Article, fig: Figure, s: Sentence) -> str | None:
+    """ "coffee (15.3 per cent)": a percentage in brackets right after the goods it is the share
+    of, in a list; not after a country ("Nigeria (16 percent)") or a change ("rose (5%)")."""
+    text = a.text
+    if not re.match(r"\s*\)", text[fig.end : fig.end + 3]) or not re.search(r"\(\s*$", text[fig.start - 3 : fig.start]):
+        return None
+    item = _ITEM_BEFORE.search(text, max(s.start, fig.start - 70), fig.start)
+    if item is None or a.countries_in(item.start("item"), fig.start):
+        return None
+    category = re.sub(r"^of\s+", "", item.group("item").strip(" ,")).lower()
+    if category.split()[0].lower() in _NOT_GOODS or _FLOW_WORD_ALONE.fullmatch(category):
+        return None
+    return category
+
+
+_FLOW_WORD_ALONE = re.compile(r"(?:up|down|rose|fell|grew|growth|increase|decrease|exports?|imports?|trade)", re.IGNORECASE)
+# A sentence's opening noun phrase, up to its verb or a comma: "Cut and polished diamonds and
+# jewellery is ...", "Textiles exports to the US, which ...", "Iron & Steel products which ...".
+_OPENING_SUBJECT = re.compile(
+    r"[\s“\"‘']*(?P<np>[A-Za-z][\w-]*(?:\s+(?:&\s+)?[A-Za-z][\w-]*){0,6}?)"
+    r"(?=\s*,|\s+(?:is|are|was|were|which|that|exports?|imports?|shipments|sales)\b)"
+)
+
+
+def _opening_subject(a: _Article, s: Sentence, end: int) -> str:
+    """The goods a sentence opens with, for a share said later in it ("..., accounting for 21.5
+    percent"); "" when the opening names a country or is a pronoun."""
+    m = _OPENING_SUBJECT.match(a.text, s.start, end)
+    if m is None or a.countries_in(m.start("np"), m.end("np")):
+        return ""
+    phrase = m.group("np")
+    if phrase.split()[0].lower() in _NOT_GOODS or _VAGUE_SUBJECT.match(phrase):
+        return ""
+    return phrase.lower()
 
 
 # "Titanium ores and concentrates, accounting for", "Cut and polished diamonds and jewellery is a
