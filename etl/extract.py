@@ -1000,7 +1000,8 @@ def _pair_of_sentence(a: _Article, pos: int) -> tuple[str, str] | None:
     # A sentence that names no country ("Of the total turnover, exports amounted to ...") goes on
     # about the one before it, even across a paragraph break.
     reach = 0 if a.countries_in(s.start, s.end) else 1
-    for t in (s, a.sentences[i - 1] if i > 0 and s.paragraph - a.sentences[i - 1].paragraph <= reach else None):
+    before = a.sentences[i - 1] if i > 0 else None
+    for t in (s, before if before and s.paragraph - before.paragraph <= reach else None):
         if t is None:
             break
         isos = list(dict.fromkeys(c.iso3 for c in a.countries_in(t.start, t.end)))
@@ -1859,7 +1860,10 @@ def _share_list_item(a: _Article, fig: Figure, s: Sentence) -> str | None:
     """ "coffee (15.3 per cent)": a percentage in brackets right after the goods it is the share
     of, in a list; not after a country ("Nigeria (16 percent)") or a change ("rose (5%)")."""
     text = a.text
-    if not re.match(r"\s*\)", text[fig.end : fig.end + 3]) or not re.search(r"\(\s*$", text[fig.start - 3 : fig.start]):
+    bracketed = re.search(r"\(\s*$", text[fig.start - 3 : fig.start]) and re.match(
+        r"\s*\)", text[fig.end : fig.end + 3]
+    )
+    if not bracketed:
         return None
     item = _ITEM_BEFORE.search(text, max(s.start, fig.start - 70), fig.start)
     if item is None or a.countries_in(item.start("item"), fig.start):
@@ -1870,7 +1874,9 @@ def _share_list_item(a: _Article, fig: Figure, s: Sentence) -> str | None:
     return category
 
 
-_FLOW_WORD_ALONE = re.compile(r"(?:up|down|rose|fell|grew|growth|increase|decrease|exports?|imports?|trade)", re.IGNORECASE)
+_FLOW_WORD_ALONE = re.compile(
+    r"(?:up|down|rose|fell|grew|growth|increase|decrease|exports?|imports?|trade)", re.IGNORECASE
+)
 # A sentence's opening noun phrase, up to its verb or a comma: "Cut and polished diamonds and
 # jewellery is ...", "Textiles exports to the US, which ...", "Iron & Steel products which ...".
 _OPENING_SUBJECT = re.compile(
