@@ -1696,8 +1696,9 @@ def _partner_of_figure(a: _Article, flow: _Flow, fig: Figure) -> _Flow:
 
 
 _IMPORT_SHARE_AFTER = re.compile(
-    r"\s+of\s+(?:the\s+)?(?:total\s+|overall\s+)?(?:(?P<c1>[\w’' .-]+?)['’]s\s+(?:total\s+|"
-    r"overall\s+|annual\s+|non-oil\s+)?imports?|imports?\s+(?:of|by|into|to)\s+(?P<c2>[\w .-]+))"
+    r"\s+of\s+(?:the\s+)?(?:value\s+of\s+(?:the\s+)?)?(?:total\s+|overall\s+)?(?:goods\s+)?"
+    r"(?:(?P<c1>[\w’' .-]+?)['’]s\s+(?:total\s+|overall\s+|annual\s+|non-oil\s+)?imports?\b|"
+    r"imports?\s+(?:of|by|into|to)\s+(?P<c2>[\w .-]+))"
 )
 # A share of one product's imports ("35 percent of India's crude oil imports") is not a share of
 # the importer's imports (the contract's import_share): it is left out rather than charted as one.
@@ -1729,10 +1730,12 @@ def _share_claim(
         found = _import_share(a, fig, s, lo, hi, span)
         if found is not None:
             return found
+    if _of_goods_imports(a, fig, s):
+        return None  # "35 percent of India's crude oil imports": see _GOODS_IMPORTS_AFTER
     if _TOTAL_IMPORTS_AFTER.match(text, fig.end, hi):
-        flow = _flow_context(
-            a, s, fig.start
-        )  # "Georgian imports from Turkey, accounting for 18% of total imports"
+        # "Georgian imports from Turkey, accounting for 18% of total imports"; "imports from
+        # Russia accounted for 13.6% of total imports" in a story about Georgia's trade
+        flow = _flow_context(a, s, fig.start) or _reporter_completes(a, s, _half_flow(a, s, fig))
         if flow is not None:
             exporter, importer = flow
             return _Found(_pair(exporter, importer), IMPORT_SHARE, f"{exporter}->{importer}", "",
@@ -1924,6 +1927,46 @@ _SHARE_OF_FLOW = re.compile(
     r"shipments|sales|goods|purchases))\s+(?:was|were|is|are|consisted\s+of|comprised|came\s+from)\s+"
     r"(?:made\s+up\s+of\s+|in\s+)?(?P<category>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?=\s*(?:[,.;]|$|and\b))"
 )
+
+
+def _reporter_completes(a: _Article, s: Sentence, half: _Flow | None) -> tuple[str, str] | None:
+    """A flow naming its exporter only ("imports from Russia"), into the country whose trade the
+    story is telling: named in the possessive in this sentence or the two before ("Georgia's
+    foreign trade ..."), else the one the article names most."""
+    if half is None or not half.exporter or half.importer:
+        return None
+    i = a.index_of(s)
+    for t in reversed(a.sentences[max(0, i - 2) : i + 1]):
+        owners = [c.iso3 for c in a.countries_in(t.start, t.end) if a.text.startswith(("’s", "'s"), c.end)]
+        owners = [c for c in owners if c != half.exporter]
+        if owners:
+            return half.exporter, owners[-1]
+    if not a.main or a.main[0] == half.exporter:
+        return None
+    return half.exporter, a.main[0]
+
+
+# "66 per cent of China's total wool imports", "17% of total Chinese oil imports", "12% of China's
+# imported crude oil": a share of one kind of goods a country imports. The contract's import_share
+# is a share of all of its imports (the chart draws it so), so these are left out, not misread as
+# a share of all imports or as a category's share of a flow.
+_GOODS_IMPORTS_AFTER = re.compile(
+    r"\s+of\s+(?:the\s+)?(?:total\s+|all\s+)?(?:(?:its|their|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?['’]s)\s+)?"
+    r"(?:total\s+|overall\s+|annual\s+)?(?:(?P<goods>(?:[A-Za-z&][\w&-]*\s+){0,3}?[a-z&][\w&-]*)\s+imports?\b"
+    r"|imported\s+(?P<goods_after>(?:[a-z&][\w&-]*\s+){0,3}?[a-z&][\w&-]*)(?=\s*(?:[,.;]|$|from\b|in\b)))"
+)
+
+
+def _of_goods_imports(a: _Article, fig: Figure, s: Sentence) -> bool:
+    """Whether a percentage is of one kind of goods a country imports (not of all its imports)."""
+    m = _GOODS_IMPORTS_AFTER.match(a.text, fig.end, s.end)
+    if m is None:
+        return False
+    span = m.span("goods") if m.group("goods") else m.span("goods_after")
+    words = a.text[span[0] : span[1]].split()
+    named = {a.text[c.start : c.end] for c in a.countries_in(*span)}  # "Chinese" in "Chinese oil"
+    goods = [w for w in words if w not in named and w.lower() not in _NOT_CATEGORY]
+    return bool(goods) and goods[0].lower() not in _NOT_GOODS and " ".join(goods).lower() not in _FLOW_NOUNS
 
 
 def _import_share(
