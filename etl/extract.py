@@ -1514,8 +1514,7 @@ def _money_claim(
         if flow.end <= fig.start and _TOTAL_FLOW.search(text, flow.end, fig.start):
             return None  # "... largest supplier, adding that Afghanistan's total imports were $7.8bn"
         if listed and listed not in (flow.exporter, flow.importer):
-            # "exports to Japan at $50 billion, South Korea $21 billion": the partner listed
-            flow = flow._replace(importer=listed) if flow.exporting else flow._replace(exporter=listed)
+            flow = _listed_partner(a, flow, fig, listed)
         direction = f"{flow.exporter}->{flow.importer}"
         item = _ITEM_BEFORE.search(text, max(s.start, fig.start - 70), fig.start)
         if item and flow.end <= item.start("item") and not a.countries_in(item.start("item"), fig.start):
@@ -1588,6 +1587,18 @@ _LISTED_GAP = re.compile(
     r"\s*(?:['’]s)?\s*,?\s*(?:\(\s*|at\s+|with\s+|:\s*|[-–—]\s*)?(?:(?:about|around|some|over|nearly|almost|"
     r"roughly|approximately|more\s+than|less\s+than|just\s+over|just\s+under|in\s+excess\s+of)\s+)?"
 )
+
+
+def _listed_partner(a: _Article, flow: _Flow, fig: Figure, listed: str) -> _Flow:
+    """The flow for a partner listed by its figure: "exports to Japan at $50 billion, South Korea
+    $21 billion" (Korea takes Japan's side), "the countries that imported most from China were
+    Nigeria $23 billion, South Africa $21 billion" (South Africa takes Nigeria's side): the listed
+    country takes the side of the country named last before it."""
+    sides = [
+        c.iso3 for c in a.countries_in(flow.start, fig.start) if c.iso3 in (flow.exporter, flow.importer)
+    ]
+    side = sides[-1] if sides else (flow.importer if flow.exporting else flow.exporter)
+    return flow._replace(importer=listed) if side == flow.importer else flow._replace(exporter=listed)
 
 
 def _listed_country(a: _Article, fig: Figure, lo: int) -> str | None:
