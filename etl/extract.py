@@ -694,9 +694,14 @@ def _flow_gap(a: _Article, flow: _Flow, fig: Figure) -> int:
         between = a.text[fig.end : flow.start]
         if _COPULA_AFTER.fullmatch(between):
             return 0
-        if "," in between or "—" in between or "(" in between:
+        if "," in between or "—" in between or "(" in between or _NEXT_CONJUNCT.fullmatch(between):
             return gap + 200
     return gap
+
+
+# "exports to China worth $54.9 billion and imports from China worth $18.4 billion": a flow after
+# "and", "while" or "but" opens the next conjunct, with a figure of its own.
+_NEXT_CONJUNCT = re.compile(r"\s+(?:and|while|but|whereas)\s+(?:its\s+|their\s+)?", re.IGNORECASE)
 
 
 # "exports of copper to China", "imports of Chinese machinery": the category between "of" and the
@@ -899,7 +904,8 @@ def _complete_flow(
             exporter = next(c for c in a.main if c != dest)
         elif a.main and a.main[0] != dest and not pair:
             exporter = a.main[0]
-    if importer is None and origin is not None and not exporting and origin in a.main and len(a.main) == 2:
+    if importer is None and origin is not None and origin in a.main and len(a.main) == 2:
+        # "imports from Iran", "export from Russia": to the article's other country
         importer = next(c for c in a.main if c != origin)
     # "Two-way trade totalled $31bn, of which Spain's exports were $12bn": in a sentence about
     # one pair, a flow that names one side runs to or from the other.
@@ -997,7 +1003,11 @@ def _pair_of_sentence(a: _Article, pos: int) -> tuple[str, str] | None:
         return cached
     pair = None
     i = a.index_of(s)
-    for t in (s, a.sentences[i - 1] if i > 0 and a.sentences[i - 1].paragraph == s.paragraph else None):
+    # A sentence that names no country ("Of the total turnover, exports amounted to ...") goes on
+    # about the one before it, even across a paragraph break.
+    reach = 0 if a.countries_in(s.start, s.end) else 1
+    before = a.sentences[i - 1] if i > 0 else None
+    for t in (s, before if before and s.paragraph - before.paragraph <= reach else None):
         if t is None:
             break
         isos = list(dict.fromkeys(c.iso3 for c in a.countries_in(t.start, t.end)))
@@ -1094,6 +1104,7 @@ def _share_subject(text: str, lo: int, verb_start: int) -> str:
         return ""
     phrase = m.group(1)
     phrase = re.sub(r"^(?:the|its|their|iran's|iraq's)\s+", "", phrase)
+    phrase = re.sub(r"\s+(?:which|that)$", "", phrase)  # "vehicles which make up 31 percent"
     if _VAGUE_SUBJECT.match(phrase) or phrase in ("share", "which", "that") or len(phrase.split()) > 6:
         return ""
     return phrase
@@ -1361,7 +1372,8 @@ _BASELINE = re.compile(
 _GROWTH_TO_REACH = re.compile(
     r"(?:\b(?:ris(?:ing|en)|rose|grew|grow(?:ing|n|th)|increas(?:ed|ing|e)|jump(?:ed|ing)?|climb(?:ed|ing)|rise|surge|"
     r"surg(?:ed|ing)|soar(?:ed|ing)|(?:fell|fall(?:ing|en))|declin(?:ed|ing)|dropp(?:ed|ing)|decreas(?:ed|ing))\b"
-    r"[^.;$€£¥]{0,50}?(?:per\s?cent|percent|%|fold|times)[^.;$€£¥]{0,40}?\bto\s+(?:reach|hit|touch|stand\s+at|top|exceed|surpass|cross)\s+"
+    r"(?:[^.;$€£¥]|(?<=\d)\.(?=\d)){0,50}?(?:per\s?cent|percent|%|fold|times)[^.;$€£¥]{0,40}?"
+    r"\bto\s+(?:reach|hit|touch|stand\s+at|top|exceed|surpass|cross)\s+"
     r"|\bcould\s+only\s+(?:reach|hit|touch)\s+)(?:[a-z]+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -1508,8 +1520,7 @@ def _money_claim(
         if flow.end <= fig.start and _TOTAL_FLOW.search(text, flow.end, fig.start):
             return None  # "... largest supplier, adding that Afghanistan's total imports were $7.8bn"
         if listed and listed not in (flow.exporter, flow.importer):
-            # "exports to Japan at $50 billion, South Korea $21 billion": the partner listed
-            flow = flow._replace(importer=listed) if flow.exporting else flow._replace(exporter=listed)
+            flow = _listed_partner(a, flow, fig, listed)
         direction = f"{flow.exporter}->{flow.importer}"
         item = _ITEM_BEFORE.search(text, max(s.start, fig.start - 70), fig.start)
         if item and flow.end <= item.start("item") and not a.countries_in(item.start("item"), fig.start):
@@ -1582,6 +1593,18 @@ _LISTED_GAP = re.compile(
     r"\s*(?:['’]s)?\s*,?\s*(?:\(\s*|at\s+|with\s+|:\s*|[-–—]\s*)?(?:(?:about|around|some|over|nearly|almost|"
     r"roughly|approximately|more\s+than|less\s+than|just\s+over|just\s+under|in\s+excess\s+of)\s+)?"
 )
+
+
+def _listed_partner(a: _Article, flow: _Flow, fig: Figure, listed: str) -> _Flow:
+    """The flow for a partner listed by its figure: "exports to Japan at $50 billion, South Korea
+    $21 billion" (Korea takes Japan's side), "the countries that imported most from China were
+    Nigeria $23 billion, South Africa $21 billion" (South Africa takes Nigeria's side): the listed
+    country takes the side of the country named last before it."""
+    sides = [
+        c.iso3 for c in a.countries_in(flow.start, fig.start) if c.iso3 in (flow.exporter, flow.importer)
+    ]
+    side = sides[-1] if sides else (flow.importer if flow.exporting else flow.exporter)
+    return flow._replace(importer=listed) if side == flow.importer else flow._replace(exporter=listed)
 
 
 def _listed_country(a: _Article, fig: Figure, lo: int) -> str | None:
@@ -1690,8 +1713,9 @@ def _partner_of_figure(a: _Article, flow: _Flow, fig: Figure) -> _Flow:
 
 
 _IMPORT_SHARE_AFTER = re.compile(
-    r"\s+of\s+(?:the\s+)?(?:total\s+|overall\s+)?(?:(?P<c1>[\w’' .-]+?)['’]s\s+(?:total\s+|"
-    r"overall\s+|annual\s+|non-oil\s+)?imports?|imports?\s+(?:of|by|into|to)\s+(?P<c2>[\w .-]+))"
+    r"\s+of\s+(?:the\s+)?(?:value\s+of\s+(?:the\s+)?)?(?:total\s+|overall\s+)?(?:goods\s+)?"
+    r"(?:(?P<c1>[\w’' .-]+?)['’]s\s+(?:total\s+|overall\s+|annual\s+|non-oil\s+)?imports?\b|"
+    r"imports?\s+(?:of|by|into|to)\s+(?P<c2>[\w .-]+))"
 )
 # A share of one product's imports ("35 percent of India's crude oil imports") is not a share of
 # the importer's imports (the contract's import_share): it is left out rather than charted as one.
@@ -1723,14 +1747,18 @@ def _share_claim(
         found = _import_share(a, fig, s, lo, hi, span)
         if found is not None:
             return found
+    if _of_goods_imports(a, fig, s):
+        return None  # "35 percent of India's crude oil imports": see _GOODS_IMPORTS_AFTER
     if _TOTAL_IMPORTS_AFTER.match(text, fig.end, hi):
-        flow = _flow_context(
-            a, s, fig.start
-        )  # "Georgian imports from Turkey, accounting for 18% of total imports"
+        # "Georgian imports from Turkey, accounting for 18% of total imports"; "imports from
+        # Russia accounted for 13.6% of total imports" in a story about Georgia's trade
+        flow = _flow_context(a, s, fig.start) or _reporter_completes(a, s, _half_flow(a, s, fig))
         if flow is not None:
             exporter, importer = flow
             return _Found(_pair(exporter, importer), IMPORT_SHARE, f"{exporter}->{importer}", "",
                           "share: percent of a country's imports, from its flow")  # fmt: skip
+    if _is_a_rate(text, fig, s) or _TOTAL_EXPORTS_AFTER.match(text, fig.end, hi):
+        return None  # "fell by 10.3 percent", "a 25% growth"; "8 percent of total exports"
     named = _flow_named_after(a, fig, hi)  # "29.6 per cent of Kenya's exports to the country"
     # "with soybeans accounting for 33% and crude oil for 21%": the second share's category is
     # the phrase just before it.
@@ -1739,9 +1767,17 @@ def _share_claim(
     if elliptical and verb and verb.end() < elliptical.start():
         category = elliptical.group(1) or elliptical.group(2)
     elif verb is not None:
-        category = _share_subject(text, lo, verb.start()) or _any_subject(text, lo, verb.start())
+        category = (
+            _share_subject(text, lo, verb.start())
+            or _any_subject(text, lo, verb.start())
+            or _opening_subject(a, s, verb.start())
+        )
     elif of_flow := _SHARE_OF_FLOW.match(text, fig.end, hi):
         category = of_flow.group("category")  # "70 % of it was machinery"
+    elif (held := _share_in_category(text, fig, s)) is not None:
+        category = held  # "with 98% being mineral fuels", "included 35% in machinery"
+    elif (item := _share_list_item(a, fig, s)) is not None:
+        category = item  # "key exports include coffee (15 per cent), cut flowers (14 per cent)"
     elif named is not None:
         category = (
             _any_subject(text, lo, fig.start) or named.category
@@ -1765,6 +1801,35 @@ def _share_claim(
     )  # fmt: skip
 
 
+# A percentage that is a change, not a part: "fell by 10.3 percent", "up 5%", "a 25% growth",
+# "(+20.0%)".
+_RATE_BEFORE = re.compile(
+    r"(?:\b(?:by|(?<!make\s)(?<!makes\s)(?<!made\s)(?<!making\s)up|down|rose|fell|grew|jumped|surged|climbed|dropped|declined|increased|decreased|"
+    r"(?:increase|decrease|rise|growth|drop|gain|decline)\s+of)\s+(?:(?:about|around|nearly|almost|over|"
+    r"some|just|more\s+than)\s+)?|[+\u2212]\s*)$",
+    re.IGNORECASE,
+)
+_RATE_AFTER = re.compile(
+    r"\s*(?:growth|increase|rise|decline|drop|jump|gain|hike|fall|more|less|higher|lower|"
+    r"year[- ]on[- ]year|y/y)\b",
+    re.IGNORECASE,
+)
+# "8.3 percent of total exports", "5.9 percent of New Zealand's total exports": a destination's
+# part of all of a country's exports, which the contract does not record (it is no category's).
+_TOTAL_EXPORTS_AFTER = re.compile(
+    r"\s+of\s+(?:the\s+)?(?:(?:[A-Z][\w-]*\s+){0,2}[\w-]+['’]s\s+)?(?:total|overall|all|foreign)\s+"
+    r"(?:[a-z-]+\s+)?(?:exports|shipments|sales)\b(?!\s+(?:to|from|into)\b)"
+)
+
+
+def _is_a_rate(text: str, fig: Figure, s: Sentence) -> bool:
+    """Whether a percentage is a change (growth, fall) rather than a part of something."""
+    return bool(
+        _RATE_BEFORE.search(text, max(s.start, fig.start - 25), fig.start)
+        or _RATE_AFTER.match(text, fig.end, s.end)
+    )
+
+
 def _flow_named_after(a: _Article, fig: Figure, hi: int) -> _Flow | None:
     """The flow a percentage is a share of, named right after it: "80% of Brazilian exports to
     China", "93 percent of Iran's exports to South Korea"."""
@@ -1780,6 +1845,76 @@ def _flow_named_after(a: _Article, fig: Figure, hi: int) -> _Flow | None:
         if re.search(r"\b(?:to|from|into)\b|-bound\b", a.text[f.start : f.end]):
             return f
     return None
+
+
+# "with 98% being mineral fuels", "0.7% was in textile yarn", "included 35% in machinery, 20% in
+# vehicles": the goods a share of a flow is held in, named right after it. A bare "in" only after a
+# word that lists parts ("included", "comprising") or a share said so just before, since "20% in
+# 2019" or "5% in value" are not.
+_SHARE_IN_AFTER = re.compile(
+    r"\s+(?:(?P<held>being|(?:was|were|is|are)\s+in)|in)\s+"
+    r"(?P<category>[a-z][\w&-]*(?:\s+(?:and\s+)?[a-z&][\w&-]*){0,5}?)(?=\s*(?:[,.;)]|$|such\s+as\b|and\s+\d))"
+)
+_PARTS_BEFORE = re.compile(
+    r"\b(?:includ(?:ed|ing|es?)|compris(?:ed|ing|es?)|consist(?:ed|ing|s)?\s+of)\b"
+    r"|\d\s*(?:%|per\s?cent|percent)\s+(?:(?:was|were|is|are)\s+)?in\s+[a-z]",
+    re.IGNORECASE,
+)
+_NOT_GOODS = frozenset(
+    """the a an its their this that these those value volume terms real nominal dollar dollars annual
+    comparison total year years growth line one all each both number share""".split()
+)
+
+
+def _share_in_category(text: str, fig: Figure, s: Sentence) -> str | None:
+    """The goods a percentage is said to be in, right after it; None if it is not said so."""
+    m = _SHARE_IN_AFTER.match(text, fig.end, s.end)
+    if m is None or m.group("category").split()[0] in _NOT_GOODS:
+        return None
+    if m.group("held") is None and not _PARTS_BEFORE.search(text, max(s.start, fig.start - 150), fig.start):
+        return None
+    return m.group("category")
+
+
+def _share_list_item(a: _Article, fig: Figure, s: Sentence) -> str | None:
+    """ "coffee (15.3 per cent)": a percentage in brackets right after the goods it is the share
+    of, in a list; not after a country ("Nigeria (16 percent)") or a change ("rose (5%)")."""
+    text = a.text
+    bracketed = re.search(r"\(\s*$", text[fig.start - 3 : fig.start]) and re.match(
+        r"\s*\)", text[fig.end : fig.end + 3]
+    )
+    if not bracketed:
+        return None
+    item = _ITEM_BEFORE.search(text, max(s.start, fig.start - 70), fig.start)
+    if item is None or a.countries_in(item.start("item"), fig.start):
+        return None
+    category = re.sub(r"^of\s+", "", item.group("item").strip(" ,")).lower()
+    if category.split()[0].lower() in _NOT_GOODS or _FLOW_WORD_ALONE.fullmatch(category):
+        return None
+    return category
+
+
+_FLOW_WORD_ALONE = re.compile(
+    r"(?:up|down|rose|fell|grew|growth|increase|decrease|exports?|imports?|trade)", re.IGNORECASE
+)
+# A sentence's opening noun phrase, up to its verb or a comma: "Cut and polished diamonds and
+# jewellery is ...", "Textiles exports to the US, which ...", "Iron & Steel products which ...".
+_OPENING_SUBJECT = re.compile(
+    r"[\s“\"‘']*(?P<np>[A-Za-z][\w-]*(?:\s+(?:&\s+)?[A-Za-z][\w-]*){0,6}?)"
+    r"(?=\s*,|\s+(?:is|are|was|were|which|that|exports?|imports?|shipments|sales)\b)"
+)
+
+
+def _opening_subject(a: _Article, s: Sentence, end: int) -> str:
+    """The goods a sentence opens with, for a share said later in it ("..., accounting for 21.5
+    percent"); "" when the opening names a country or is a pronoun."""
+    m = _OPENING_SUBJECT.match(a.text, s.start, end)
+    if m is None or a.countries_in(m.start("np"), m.end("np")):
+        return ""
+    phrase = m.group("np")
+    if phrase.split()[0].lower() in _NOT_GOODS or _VAGUE_SUBJECT.match(phrase):
+        return ""
+    return phrase.lower()
 
 
 # "Titanium ores and concentrates, accounting for", "Cut and polished diamonds and jewellery is a
@@ -1809,6 +1944,46 @@ _SHARE_OF_FLOW = re.compile(
     r"shipments|sales|goods|purchases))\s+(?:was|were|is|are|consisted\s+of|comprised|came\s+from)\s+"
     r"(?:made\s+up\s+of\s+|in\s+)?(?P<category>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?=\s*(?:[,.;]|$|and\b))"
 )
+
+
+def _reporter_completes(a: _Article, s: Sentence, half: _Flow | None) -> tuple[str, str] | None:
+    """A flow naming its exporter only ("imports from Russia"), into the country whose trade the
+    story is telling: named in the possessive in this sentence or the two before ("Georgia's
+    foreign trade ..."), else the one the article names most."""
+    if half is None or not half.exporter or half.importer:
+        return None
+    i = a.index_of(s)
+    for t in reversed(a.sentences[max(0, i - 2) : i + 1]):
+        owners = [c.iso3 for c in a.countries_in(t.start, t.end) if a.text.startswith(("’s", "'s"), c.end)]
+        owners = [c for c in owners if c != half.exporter]
+        if owners:
+            return half.exporter, owners[-1]
+    if not a.main or a.main[0] == half.exporter:
+        return None
+    return half.exporter, a.main[0]
+
+
+# "66 per cent of China's total wool imports", "17% of total Chinese oil imports", "12% of China's
+# imported crude oil": a share of one kind of goods a country imports. The contract's import_share
+# is a share of all of its imports (the chart draws it so), so these are left out, not misread as
+# a share of all imports or as a category's share of a flow.
+_GOODS_IMPORTS_AFTER = re.compile(
+    r"\s+of\s+(?:the\s+)?(?:total\s+|all\s+)?(?:(?:its|their|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?['’]s)\s+)?"
+    r"(?:total\s+|overall\s+|annual\s+)?(?:(?P<goods>(?:[A-Za-z&][\w&-]*\s+){0,3}?[a-z&][\w&-]*)\s+imports?\b"
+    r"|imported\s+(?P<goods_after>(?:[a-z&][\w&-]*\s+){0,3}?[a-z&][\w&-]*)(?=\s*(?:[,.;]|$|from\b|in\b)))"
+)
+
+
+def _of_goods_imports(a: _Article, fig: Figure, s: Sentence) -> bool:
+    """Whether a percentage is of one kind of goods a country imports (not of all its imports)."""
+    m = _GOODS_IMPORTS_AFTER.match(a.text, fig.end, s.end)
+    if m is None:
+        return False
+    span = m.span("goods") if m.group("goods") else m.span("goods_after")
+    words = a.text[span[0] : span[1]].split()
+    named = {a.text[c.start : c.end] for c in a.countries_in(*span)}  # "Chinese" in "Chinese oil"
+    goods = [w for w in words if w not in named and w.lower() not in _NOT_CATEGORY]
+    return bool(goods) and goods[0].lower() not in _NOT_GOODS and " ".join(goods).lower() not in _FLOW_NOUNS
 
 
 def _import_share(
