@@ -24,14 +24,14 @@ _CONTROL_CHAR = re.compile(r"[\x00-\x1f\x7f]")
 
 _TITLES = (
     "President|Vice President|Prime Minister|Deputy Prime Minister|Foreign Minister|Minister|"
-    "Ambassador|Governor|Mr|Mrs|Ms|Dr|Chairman|Chairwoman|CEO|Director|Spokesman|Spokeswoman|"
+    "Ambassador|Governor|Mr|Mrs|Ms|Dr|Chairman|Chairwoman|Chairperson|CEO|Director|Spokesman|Spokeswoman|"
     "Spokesperson|Secretary|Deputy|King|Prince|Crown Prince|Sheikh|Envoy|Chief|Head|Senator|"
     "Chancellor|Emir|Sultan|Consul|Consul General|Commissioner|Mayor|Speaker|Professor|Prof|General"
 )
 ROLE_NOUNS = (
     "ambassador|minister|president|official|governor|envoy|spokesman|spokeswoman|spokesperson|"
     "diplomat|chairman|chairwoman|head|chief|deputy|secretary|premier|ceo|director|executive|"
-    "mayor|emir|king|prince|commissioner|consul|economist|analyst|trader"
+    "mayor|emir|king|prince|commissioner|consul|economist|analyst|trader|representative|chairperson"
 )
 # Organisation words: a capitalised run holding one of these is not a person's name.
 _ORG_WORDS = frozenset(
@@ -75,8 +75,11 @@ _SPEECH = (
     r"forecast|projected|wrote|put it|continued|went on|saying|put the figure|puts the figure|told reporters"
 )
 _SPEECH_RE = re.compile(rf"\b(?:{_SPEECH})\b")
-_SPEAKING_AFTER = re.compile(rf"\s*(?:,[^,]{{0,60}},\s*|,\s*)?(?:{_SPEECH})\b")
+_SPEAKING_AFTER = re.compile(rf"\s*(?:,[^,]{{0,60}},\s*|,\s*)?(?:(?:has|had|have)\s+)?(?:{_SPEECH})\b")
 _SPEAKING_BEFORE = re.compile(rf"(?:\b(?:{_SPEECH})|according to)\s+$")
+# Between "said" and a name: capitalised words (a title, a place), "of"/"in"/"to"/"the" within a
+# title, and at most one comma before the name.
+_TITLE_ON_THE_WAY = re.compile(r"(?:\s++(?:[A-Z][\w.’']*+|of|in|to|for|the|and))*+,?\s++")
 _SAID_BEFORE = re.compile(rf"\b(?:{_SPEECH})\s+$")
 _APPOSED_AFTER = re.compile(rf",\s+(?:[\w’']+\s+){{0,5}}(?:{ROLE_NOUNS})\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
@@ -253,6 +256,8 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
             # "Turkish Trade Minister Omer Bolat": the name is what follows the last title word.
             last_title = max((i for i, t in enumerate(tokens) if t in _TITLE_WORDS), default=-1)
             words = tokens[last_title + 1 :]
+            if " ".join(words) in countries:
+                continue  # "Saudi Arabia", though "Saudi" alone is a country word too
             while words and (
                 words[0] in countries or words[0].strip("’'") in _ORG_WORDS or words[0] in _OPENERS
             ):
@@ -273,7 +278,7 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
         if known:
             mentions.append(PersonMention(start, me, *known))
             continue
-        after = text[me : me + 40]
+        after = text[me : me + 90]  # room for "X, <a role of up to 60 characters>, said"
         before = text[max(0, start - 90) : start]
         said_after = bool(_SPEAKING_AFTER.match(after))
         if len(words) == 1:
@@ -291,6 +296,8 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
                     continue  # "traders in Peshawar said", "the council in Dubai said": a place
         else:
             titled = last_title >= 0 or last_title == -2 or _TITLE_BEFORE.search(before[-60:])
+            if not titled and _PLACE_BEFORE.search(before[-40:]):
+                continue  # "representative in New Delhi, told": a place
             if not (
                 (titled and len(words) <= 4)
                 or said_after
@@ -436,6 +443,12 @@ _OWN_SOURCE = re.compile(
     r"\b(?:according\s+to|data|statistics|figures\s+(?:show|released)|reported|report|customs|survey)\b",
     re.IGNORECASE,
 )
+# "the Ministry announced", "the chamber said": a body speaks, so no person goes on speaking.
+_BODY_SAID = re.compile(
+    r"\b(?i:the)\s+(?:[A-Z][\w’']*+\s+){0,3}"
+    r"(?:Ministry|ministry|Chamber|chamber|Office|office|Government|government|Agency|agency|Council|"
+    rf"council|Committee|committee|Organi[sz]ation|organi[sz]ation|Embassy|embassy)\s+(?:{_SPEECH})\b"
+)
 _PRONOUN_SAID = re.compile(rf"^\W*(?:[Hh]e|[Ss]he)\s+(?:also\s+)?(?:{_SPEECH})\b")
 
 
@@ -444,8 +457,10 @@ def _continued(
 ) -> str:
     """Who a sentence that names no speaker goes on from: the speaker of one of the two sentences
     before it in its paragraph, else of the next sentence when that one opens "He said"."""
-    if _OWN_SOURCE.search(text, sentence.start, sentence.end):
-        return ""
+    if _OWN_SOURCE.search(text, sentence.start, sentence.end) or _BODY_SAID.search(
+        text, sentence.start, sentence.end
+    ):
+        return ""  # its own source ("the Ministry announced"), though not a person
     i = sentences.index(sentence) if index is None else index
     for prev in reversed(sentences[max(0, i - 2) : i]):
         if prev.paragraph != sentence.paragraph:
@@ -506,10 +521,9 @@ def _attributed(text: str, s: Sentence, mentions: list[PersonMention]) -> str:
         if refs and len(window) - refs[-1].end() <= 3:
             return _resolve_reference(refs[-1], mentions, s.start)
         # "said Hassanzadeh", "said the ambassador"
+        # ... and "said Russia's Ambassador in Ankara, Andrey Karlov": a title on the way
         named_after = [
-            p
-            for p in inside
-            if 0 <= p.start - ve <= 60 and re.fullmatch(r"(?:\s+[A-Z][\w.]*)*\s+", text[ve : p.start])
+            p for p in inside if 0 <= p.start - ve <= 80 and _TITLE_ON_THE_WAY.fullmatch(text, ve, p.start)
         ]
         if named_after:
             return named_after[0].name

@@ -1,6 +1,6 @@
-"""When a figure holds, read across an article's sentences: the team's own wording of the
-constructions found in real copy (see bench/realnews.py), each with a case where the rule must not
-apply."""
+"""When a figure holds and who said it, read across an article's sentences: the team's own
+wording of the constructions found in real copy (see bench/realnews.py), each with a case where
+the rule must not apply."""
 
 from __future__ import annotations
 
@@ -154,3 +154,12 @@ def test_a_dated_article_counts_this_year_from_its_date_not_from_the_year_compar
 
 def test_a_year_that_is_only_compared_with_is_never_the_figure_s() -> None:
     assert spans("Chile's exports to Peru rose 8% compared with 2013 to $2.9 billion.")[2.9e9] == ("", "", "")
+
+
+def test_a_body_that_speaks_ends_the_last_person_s_statement() -> None:
+    text = (
+        "Trade between Chile and Peru came to $5.1 billion in 2023, said Chile's Ambassador in Lima, "
+        "Roberto Salas. The two plan to raise trade to $8 billion by 2030, the Ministry announced."
+    )
+    speakers = {c.value: c.speaker for c in extract("t", text).claims}
+    assert speakers == {5.1e9: "Roberto Salas", 8e9: ""}
