@@ -42,12 +42,13 @@ from etl.periods import (
     PeriodContext,
     PeriodPhrase,
     Resolved,
-    after_the_base,
+    as_written,
     find_periods,
     in_period_before,
     iranian_context,
     nearest,
     resolve,
+    written_in,
 )
 from etl.places import CountryMention, country_index, main_pair
 from etl.text import Sentence, clause_around, clause_breaks, dateline_end, paragraphs, sentences
@@ -296,6 +297,28 @@ class _Article:
             self._walked += 1
         return None if self._many_periods or self._sole is None else self._sole[0]
 
+    _written: tuple[datetime.date, str] | bool | None = False  # False: not read yet
+
+    def written_in(self) -> tuple[datetime.date, str] | None:
+        """For an undated article, the year its text says it was written in (the first sentence
+        that measures a change in "this year" or "last year" from a period of a stated year), as
+        the last day of that year and how it was read; read once, on first need."""
+        if self._written is False:
+            self._written = None
+            for s in self.sentences:
+                phrases = self.periods(s.start)
+                if len(phrases) < 2:
+                    continue
+                for p in phrases:
+                    found = _written_here(self, s, p)
+                    if found is not None:
+                        day, how = found
+                        self._written = (day, f"it was written in {day.year}, as {how}")
+                        break
+                if self._written is not None:
+                    break
+        return self._written
+
     def speaker(self, s: Sentence) -> str:
         said = self._speakers.get(s.start)
         if said is None:
@@ -498,9 +521,14 @@ def _compared_with(text: str, s: Sentence, p: PeriodPhrase) -> bool:
     """Whether `p` is what a change is measured against ("compared with 2022", "up 2% from the
     same period last year")."""
     lo = max(s.start, p.start - 30)
-    return _COMPARED_WITH.search(text, lo, p.start) is not None or (
-        p.compares
-        and (_FROM.search(text, lo, p.start) is not None or _FROM_IN_PHRASE.match(text, p.start) is not None)
+    if _COMPARED_WITH.search(text, lo, p.start) is not None:
+        return True
+    from_before = (
+        _FROM.search(text, lo, p.start) is not None or _FROM_IN_PHRASE.match(text, p.start) is not None
+    )
+    # "rose more than 10 per cent last year from 2008": a year after a change in percent
+    return from_before and (
+        p.compares or _PERCENT_BEFORE.search(text, max(s.start, p.start - 40), p.start) is not None
     )
 
 
@@ -531,6 +559,7 @@ _BASE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FROM = re.compile(r"\b(?:from|over|on)\s+$", re.IGNORECASE)
+_PERCENT_BEFORE = re.compile(r"(?:%|\bper\s?cent\b)", re.IGNORECASE)
 _FROM_IN_PHRASE = re.compile(r"(?:from|over)\s", re.IGNORECASE)  # the phrase's own preposition
 _COMPARED_WITH = re.compile(
     r"\b(?:compared\s+(?:with|to)|than|against|versus|vs\.?|year[- ]on[- ]year\s+from)\s+(?:the\s+)?(?:same\s+\w+\s+(?:of|in)\s+)?$",
@@ -597,12 +626,23 @@ def _when(a: _Article, s: Sentence, found: _Found, phrase: PeriodPhrase | None) 
     span = resolve(phrase, a.published, context)
     if span.start is not None or a.published is not None:
         return span
-    base = next((p for p in a.periods(s.start) if _compared_with(a.text, s, p)), None)
-    return (
-        (in_period_before(phrase, a.last_span[1], context) if a.last_span is not None else None)
-        or (after_the_base(phrase, base, context) if base is not None else None)
-        or span
-    )
+    # No date: the period just named, else the year the text itself says it was written in.
+    before = in_period_before(phrase, a.last_span[1], context) if a.last_span is not None else None
+    written = _written_here(a, s, phrase) or a.written_in()
+    return before or (as_written(phrase, *written, context) if written else None) or span
+
+
+def _written_here(a: _Article, s: Sentence, phrase: PeriodPhrase) -> tuple[datetime.date, str] | None:
+    """When an undated article was written, read from the change the figure's own sentence
+    measures ("the first half of this year, up 35% from the similar period in 2013")."""
+    for base in a.periods(s.start):
+        written = written_in(phrase, base) if _compared_with(a.text, s, base) else None
+        if written is not None:
+            return (
+                written,
+                f"'{phrase.said}' is the year after '{base.said}', which the change is measured from",
+            )
+    return None
 
 
 def _pair_from(a: _Article, mentions: list[CountryMention], fig: Figure) -> str:
@@ -1334,7 +1374,12 @@ def _claim(a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, found: _Foun
         and _THIS_PERIOD.search(text, s.start, s.end)
     ):
         phrase, span = a.last_span  # "during this period", "in the mentioned period": the one said before
-    if span.start is not None and found.metric != TRADE_TARGET:
+    elif phrase is not None and a.last_span is not None and _within_reported(a, phrase, span):
+        phrase, span = a.last_span
+    if span.start is None:
+        phrase, span = _sourced_after(a, s, found) or (phrase, span)
+    # The period reported, for a later "this period": not a target's, nor one compared with.
+    if span.start is not None and found.metric != TRADE_TARGET and not (phrase and phrase.compares):
         a.last_span = (phrase, span)
     return Claim(
         claim_id=f"{a.article_id}:{fig.start}", article_id=a.article_id, pair=found.pair,
@@ -1347,6 +1392,46 @@ def _claim(a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, found: _Foun
 
 
 # A period named by reference to one said before.
+def _sourced_after(a: _Article, s: Sentence, found: _Found) -> tuple[PeriodPhrase, Resolved] | None:
+    """ "China is now Nigeria's leading source of imports, at $1.6bn. This is according to the
+    trade statistics for the third quarter of 2016.": the next sentence gives the figure's source,
+    and its period."""
+    i = a.index_of(s) + 1
+    if i >= len(a.sentences) or a.sentences[i].paragraph != s.paragraph:
+        return None
+    nxt = a.sentences[i]
+    if not _SOURCE_FOLLOWS.match(a.text, nxt.start, nxt.end):
+        return None
+    for phrase in a.periods(nxt.start):
+        if phrase.names_a_period:
+            span = _when(a, nxt, found, phrase)
+            if span.start is not None:
+                return phrase, span
+    return None
+
+
+# A sentence that sources the one before: "This is according to ...", "The figures come from ...".
+_SOURCE_FOLLOWS = re.compile(
+    r"\W*(?:This|That)\s+(?:is|was)\s*+,?\s*+(?:based\s+on|according\s+to)\b"
+    r"|\W*(?:These|The|This|That)\s+(?:figures?|data|numbers?|statistics)\s+(?:is|are|was|were|comes?|came|covers?)\b"
+)
+
+
+def _within_reported(a: _Article, phrase: PeriodPhrase, span: Resolved) -> bool:
+    """ "the top partner over the reporting period of 2022" after "in January 2022": the
+    period reported, named before, that lies within the year said."""
+    last = a.last_span[1]
+    return (
+        span.start is not None
+        and last.start is not None
+        and span.start <= last.start <= last.end <= span.end
+        and _REPORTING_PERIOD_OF.search(a.text, max(0, phrase.start - 40), phrase.start) is not None
+    )
+
+
+_REPORTING_PERIOD_OF = re.compile(
+    r"\b(?:reporting|review|reviewed|surveyed)\s+period\s+(?:(?:of|in|for)\s+)?$", re.IGNORECASE
+)
 _THIS_PERIOD = re.compile(
     r"\b(?:this|that|the\s+same|the\s+(?:mentioned|said|reviewed|review|reporting|specified|above))\s+"
     r"(?:\w+-month\s+|\w+\s+months?\s+)?(?:period|time\s+span|timeframe|time\s+frame)\b(?!\s+(?:last|a\s+year|of\s+(?:last|the\s+previous)))",

@@ -1100,38 +1100,43 @@ def in_period_before(
     )
 
 
-def after_the_base(
-    phrase: PeriodPhrase, base: PeriodPhrase, context: PeriodContext = PeriodContext()
-) -> Resolved | None:
-    """For an article with no date: the span of a phrase that names this year or no year ("the
-    first half of this year", "the first five months of the current Persian calendar year") in a
-    sentence whose change is measured from a period of a stated year ("up 35% from the similar
-    period in 2013", "up 157% against March-July 2020"): a change from a year ago, so the year
-    after it. None for any other phrase."""
-    ref, base_ref = phrase.year, base.year
-    if (
-        phrase.form != "year"
-        or ref is None
-        or ref.number is not None
-        or ref.offset not in (None, 0)
-        or ref.ends is not None
-        or base_ref is None
-        or base_ref.number is None
-    ):
+def written_in(phrase: PeriodPhrase, base: PeriodPhrase) -> date | None:
+    """For an article with no date: when it was written, as far as a sentence measuring a change
+    from a period of a stated year tells ("the first half of this year, up 35% from the similar
+    period in 2013": in 2014; "rose 10% last year from 2008": in 2010). A change is from a year
+    before, so `phrase` is the year after `base`. The day given is the last of that year (of the
+    Iranian year for an Iranian base): only whole years can be read from it. None unless `phrase`
+    names its year relatively ("this year", "last year") or not at all ("the first half")."""
+    if not _year_only_relative(phrase) or base.year is None or base.year.number is None:
         return None
-    # Read as if written at the end of the year after the base: "this year" is that year, and a
-    # part whose year is not said is its part.
-    if base_ref.calendar == "iranian":
-        written = _iranian_year(base_ref.number + 1).end
-    else:
-        written = date(base_ref.number + 1, 12, 31)
+    offset = phrase.year.offset or 0
+    if base.year.calendar == "iranian":
+        return _iranian_year(base.year.number + 1 - offset).end
+    return date(base.year.number + 1 - offset, 12, 31)
+
+
+def as_written(
+    phrase: PeriodPhrase, written: date, why: str, context: PeriodContext = PeriodContext()
+) -> Resolved | None:
+    """The span of a phrase that names its year relatively or not at all, read as if its undated
+    article were written on `written` (see `written_in`); `why` says where that came from. None
+    for any other phrase: a day, a month or "currently" cannot be read from a year alone."""
+    if not _year_only_relative(phrase):
+        return None
     found = resolve(phrase, written, context)
     if found.start is None:
         return None
-    return replace(
-        found,
-        note=f"{found.note.split(' (year not said')[0]}: the year after '{base.said}', which the change is "
-        "measured from (the article has no date)",
+    return replace(found, note=f"{found.note.split(' (year not said')[0]}: the article has no date; {why}")
+
+
+def _year_only_relative(phrase: PeriodPhrase) -> bool:
+    ref = phrase.year
+    return (
+        phrase.form in ("year", "ending")
+        and ref is not None
+        and ref.number is None
+        and (ref.ends is None or ref.ends[2] is None)
+        and (phrase.form == "ending" or ref.ends is None)
     )
 
 

@@ -163,3 +163,64 @@ def test_a_body_that_speaks_ends_the_last_person_s_statement() -> None:
     )
     speakers = {c.value: c.speaker for c in extract("t", text).claims}
     assert speakers == {5.1e9: "Roberto Salas", 8e9: ""}
+
+
+def test_an_undated_article_s_year_read_from_one_change_serves_its_other_relative_years() -> None:
+    text = (
+        "Trade between Kazakhstan and Uzbekistan rose 12% compared to the same period in 2021 and "
+        "reached $1.9 billion in the first five months of this year.\n\n"
+        '"Last year, trade between Kazakhstan and Uzbekistan reached a record $4.6 billion," the '
+        "minister said."
+    )
+    found = spans(text)
+    assert found[1.9e9][1:] == ("2022-01-01", "2022-05-31")
+    assert found[4.6e9][1:] == ("2021-01-01", "2021-12-31")
+
+
+def test_a_year_after_a_change_in_percent_is_what_the_change_is_measured_from() -> None:
+    text = (
+        "Oman's exports to India fell 3% in the first quarter of the year.\n\n"
+        "Trade between Oman and India rose more than 10 per cent last year from 2020, to $9 billion."
+    )
+    found = spans(text)
+    assert found[9e9][1:] == ("2021-01-01", "2021-12-31")
+
+
+def test_a_dated_article_never_reads_its_year_from_a_change() -> None:
+    text = "Trade between Oman and India rose more than 10 per cent last year from 2020, to $9 billion."
+    assert spans(text, published="2024-03-01")[9e9][1:] == ("2023-01-01", "2023-12-31")
+
+
+def test_the_reporting_period_of_a_year_is_the_part_of_it_reported_before() -> None:
+    text = (
+        "Armenia's trade turnover with Iran in February 2023 amounted to $60 million, against $50 "
+        "million in the same period of 2022.\n\n"
+        "Iran stayed the second Armenian trade turnover partner over the reporting period of 2023, "
+        "followed by Georgia ($300 million) and China ($90 million)."
+    )
+    found = spans(text)
+    assert found[300e6][1:] == found[60e6][1:] == ("2023-02-01", "2023-02-28")
+
+
+def test_a_year_named_after_the_reported_part_is_not_narrowed_without_reporting_period() -> None:
+    text = (
+        "Armenia's trade with Iran in February 2023 amounted to $60 million.\n\n"
+        "Iran's exports to Armenia came to $700 million over 2023 as a whole."
+    )
+    assert spans(text)[700e6][1:] == ("2023-01-01", "2023-12-31")
+
+
+def test_a_sentence_that_sources_the_figure_gives_its_period() -> None:
+    text = (
+        "China is now Kenya's largest source of imports, at $1.2 billion. This is according to the "
+        "statistics bureau's trade data for the second quarter of 2019."
+    )
+    assert spans(text)[1.2e9][1:] == ("2019-04-01", "2019-06-30")
+
+
+def test_a_period_in_the_next_sentence_that_does_not_source_the_figure_is_not_its() -> None:
+    text = (
+        "China is now Kenya's largest source of imports, at $1.2 billion. Kenya's exports to China "
+        "reached $200 million in the second quarter of 2019."
+    )
+    assert spans(text)[1.2e9][1:] == ("", "")
