@@ -271,31 +271,39 @@ class _Article:
             found = self._periods[s.start] = find_periods(self.text, s.start, s.end)
         return found
 
-    _walked: int = 0  # sentences read by `sole_period`
+    # What `sole_period` has read: sentences [0, _walked); the first period named, in sentence
+    # _sole_from, and the sentence naming a different one (_many_from), if any.
+    _walked: int = 0
     _sole: tuple[PeriodPhrase, tuple[datetime.date, datetime.date]] | None = None
-    _many_periods: bool = False
+    _sole_from: int = 0
+    _many_from: int | None = None
 
     def sole_period(self, s: Sentence) -> PeriodPhrase | None:
         """The period the sentences before `s` named, when they named only one (every phrase
         naming a period resolves to the same days): a list of figures after a lead that set the
         period ("Nepal's exports in the fiscal year 2012-13 ... Germany became its third largest
-        export destination with Rs 2.76 billion, followed by ...") holds for it. The sentences are
-        read once, in order, as the figures come."""
+        export destination with Rs 2.76 billion, followed by ...") holds for it. Each sentence is
+        read once, however the figures are asked about."""
         i = self.index_of(s)
-        if i < self._walked:  # a figure before the last one asked about: read again from the top
-            self._walked, self._sole, self._many_periods = 0, None, False
         context = PeriodContext(countries=self.main, iranian=self.iranian)
-        while self._walked < i and not self._many_periods:
+        while self._walked < i and self._many_from is None:
             for p in self.periods(self.sentences[self._walked].start):
                 span = resolve(p, self.published, context) if p.names_a_period else NO_PERIOD
                 if span.start is None:
                     continue
                 if self._sole is None:
-                    self._sole = (p, (span.start, span.end))
+                    self._sole, self._sole_from = (p, (span.start, span.end)), self._walked
                 elif self._sole[1] != (span.start, span.end):
-                    self._many_periods = True
+                    self._many_from = self._walked
+                    break
             self._walked += 1
-        return None if self._many_periods or self._sole is None else self._sole[0]
+        if (
+            self._sole is None
+            or i <= self._sole_from
+            or (self._many_from is not None and i > self._many_from)
+        ):
+            return None
+        return self._sole[0]
 
     _written: tuple[datetime.date, str] | bool | None = False  # False: not read yet
 
