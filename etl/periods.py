@@ -1152,8 +1152,8 @@ def _span(phrase: PeriodPhrase, published: date | None, ctx: PeriodContext) -> t
         return _ending_span(phrase, published, ctx)
     if form == "vague":
         if phrase.unit == "event":
-            raise _NoSpan(f"'{phrase.said}' is counted from an event, not from a date")
-        raise _NoSpan(f"'{phrase.said}' gives no date")
+            raise _NoSpan(f"the phrase '{phrase.said}' is counted from an event, not from a date")
+        raise _NoSpan(f"the phrase '{phrase.said}' gives no date")
     if form == "dates":
         start, end = _stated(phrase.clue, phrase)
         return start, end, _days_coverage(start, end), "dates as stated"
@@ -1161,22 +1161,22 @@ def _span(phrase: PeriodPhrase, published: date | None, ctx: PeriodContext) -> t
         raise _no_date(phrase)
     on = f"the article date {published.isoformat()}"
     if form in ("annual", "now"):
-        what = "a yearly figure" if form == "annual" else f"'{phrase.said}'"
+        what = "a yearly figure" if form == "annual" else f"the phrase '{phrase.said}'"
         return (published - relativedelta(years=1) + _DAY, published, YEAR,
                 f"{what}: read as the 12 months up to {on}")  # fmt: skip
     if form == "window":
         start = published - _delta(phrase.count, phrase.unit) + _DAY
-        return start, published, _length_coverage(phrase.count, phrase.unit), f"'{phrase.said}' up to {on}"
+        return start, published, _length_coverage(phrase.count, phrase.unit), f"the phrase '{phrase.said}' up to {on}"
     if form == "ahead":
         due = published + _delta(phrase.count, phrase.unit)
         if ctx.is_target:
             return (date(due.year, 1, 1), date(due.year, 12, 31), DEADLINE,
-                    f"'{phrase.said}' from {on}: falls due in {due.year}")  # fmt: skip
+                    f"the phrase '{phrase.said}' from {on}: falls due in {due.year}")  # fmt: skip
         return (
             published + _DAY,
             due,
             _length_coverage(phrase.count, phrase.unit),
-            f"'{phrase.said}' from {on}",
+            f"the phrase '{phrase.said}' from {on}",
         )
     if form == "relative":
         return _relative_span(phrase, published)
@@ -1188,16 +1188,16 @@ def _span(phrase: PeriodPhrase, published: date | None, ctx: PeriodContext) -> t
         month = phrase.months[0] + 1 if phrase.months else 1
         begin = date(start, month, 1)
         if begin > published:
-            raise _NoSpan(f"'{phrase.said}' starts after {on}")
-        return begin, published, MULTI_YEAR, f"'{phrase.said}' up to {on}"
+            raise _NoSpan(f"the phrase '{phrase.said}' starts after {on}")
+        return begin, published, MULTI_YEAR, f"the phrase '{phrase.said}' up to {on}"
     if form == "ytd":
         return (
             date(published.year, 1, 1),
             published,
             PART_YEAR,
-            f"'{phrase.said}': {published.year} up to {on}",
+            f"the phrase '{phrase.said}': {published.year} up to {on}",
         )
-    raise _NoSpan(f"'{phrase.said}': no rule for the form {form!r}")
+    raise _NoSpan(f"the phrase '{phrase.said}': no rule for the form {form!r}")
 
 
 def _year_span(
@@ -1253,9 +1253,9 @@ def _stated(clue: tuple[int | None, ...], phrase: PeriodPhrase) -> tuple[date, d
     try:
         start, end = date(y1, m1, d1 or 1), _month_day(y2, m2, d2)
     except ValueError as e:
-        raise _NoSpan(f"'{phrase.said}': {e}") from None
+        raise _NoSpan(f"the phrase '{phrase.said}': {e}") from None
     if end < start:
-        raise _NoSpan(f"'{phrase.said}': the stated dates run backwards")
+        raise _NoSpan(f"the phrase '{phrase.said}': the stated dates run backwards")
     return start, end
 
 
@@ -1275,7 +1275,7 @@ def _anchored_span(phrase: PeriodPhrase, published: date | None, ctx: PeriodCont
     anchor = phrase.anchor
     if phrase.form == "same_period" and phrase.year is not None:
         if anchor is None or anchor.months is None:
-            raise _NoSpan(f"'{phrase.said}': the period it repeats is not named in the sentence")
+            raise _NoSpan(f"the phrase '{phrase.said}': the period it repeats is not named in the sentence")
         if anchor.year is not None and anchor.year.number is not None:
             # "January-February 2022 ... the corresponding period of 2021": a year earlier.
             phrase = replace(phrase, year=None, shift=phrase.year.number - anchor.year.number)
@@ -1284,9 +1284,9 @@ def _anchored_span(phrase: PeriodPhrase, published: date | None, ctx: PeriodCont
             return _year_span(moved, published, ctx)
     if anchor is None:
         if phrase.form == "same_period" and phrase.shift == 0:
-            raise _NoSpan(f"'{phrase.said}' refers to a period named before this sentence")
+            raise _NoSpan(f"the phrase '{phrase.said}' refers to a period named before this sentence")
         if phrase.form == "same_period":
-            raise _NoSpan(f"'{phrase.said}': the period it repeats is not named in the sentence")
+            raise _NoSpan(f"the phrase '{phrase.said}': the period it repeats is not named in the sentence")
         ref = replace(phrase.year, offset=phrase.shift)
         if published is None:
             raise _no_date(phrase)
@@ -1347,11 +1347,11 @@ def _relative_span(phrase: PeriodPhrase, published: date) -> tuple[date, date, s
     if phrase.unit == "month":
         start = date(published.year, published.month, 1) + relativedelta(months=phrase.count)
         end = start + relativedelta(months=1) - _DAY
-        return start, end, MONTH, f"'{phrase.said}' from the article date {published.isoformat()}"
+        return start, end, MONTH, f"the phrase '{phrase.said}' from the article date {published.isoformat()}"
     quarter = date(published.year, (published.month - 1) // 3 * 3 + 1, 1)
     start = quarter + relativedelta(months=3 * phrase.count)
     end = start + relativedelta(months=3) - _DAY
-    return start, end, PART_YEAR, f"'{phrase.said}' from the article date {published.isoformat()}"
+    return start, end, PART_YEAR, f"the phrase '{phrase.said}' from the article date {published.isoformat()}"
 
 
 def _year(ref: YearRef, published: date | None, ctx: PeriodContext, phrase: PeriodPhrase) -> _Year:
@@ -1428,7 +1428,7 @@ def _end_date(ref: YearRef, published: date | None, phrase: PeriodPhrase) -> dat
             )
         return _month_day(year, month, day)
     except ValueError as e:
-        raise _NoSpan(f"'{phrase.said}': {e}") from None
+        raise _NoSpan(f"the phrase '{phrase.said}': {e}") from None
 
 
 def _month_day(year: int, month: int, day: int | None) -> date:
@@ -1488,9 +1488,9 @@ def _apply_clue(
             if y2 is None and end < start:
                 end = _month_day(start.year + 1, m2, d2)
     except ValueError as e:
-        raise _NoSpan(f"'{phrase.said}': {e}") from None
+        raise _NoSpan(f"the phrase '{phrase.said}': {e}") from None
     if end < start:
-        raise _NoSpan(f"'{phrase.said}': the stated dates run backwards")
+        raise _NoSpan(f"the phrase '{phrase.said}': the stated dates run backwards")
     return start, end
 
 
@@ -1572,7 +1572,7 @@ def _as_target(phrase: PeriodPhrase, r: Resolved) -> Resolved:
     if phrase.form == "year" and phrase.year is not None and (phrase.year.offset or 0) < 0:
         backward = True
     if backward:
-        return Resolved(None, None, DEADLINE, f"'{phrase.said}' does not say when the target falls due")
+        return Resolved(None, None, DEADLINE, f"the phrase '{phrase.said}' does not say when the target falls due")
     return replace(r, coverage=DEADLINE)
 
 
