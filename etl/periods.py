@@ -1166,7 +1166,12 @@ def _span(phrase: PeriodPhrase, published: date | None, ctx: PeriodContext) -> t
                 f"{what}: read as the 12 months up to {on}")  # fmt: skip
     if form == "window":
         start = published - _delta(phrase.count, phrase.unit) + _DAY
-        return start, published, _length_coverage(phrase.count, phrase.unit), f"the phrase '{phrase.said}' up to {on}"
+        return (
+            start,
+            published,
+            _length_coverage(phrase.count, phrase.unit),
+            f"the phrase '{phrase.said}' up to {on}",
+        )
     if form == "ahead":
         due = published + _delta(phrase.count, phrase.unit)
         if ctx.is_target:
@@ -1572,7 +1577,9 @@ def _as_target(phrase: PeriodPhrase, r: Resolved) -> Resolved:
     if phrase.form == "year" and phrase.year is not None and (phrase.year.offset or 0) < 0:
         backward = True
     if backward:
-        return Resolved(None, None, DEADLINE, f"the phrase '{phrase.said}' does not say when the target falls due")
+        return Resolved(
+            None, None, DEADLINE, f"the phrase '{phrase.said}' does not say when the target falls due"
+        )
     return replace(r, coverage=DEADLINE)
 
 
