@@ -371,9 +371,12 @@ _FORM_PATTERNS: list[tuple[str, str]] = [
         «MONTH:m»(?:«RELYEAR»|(?!\s*+,?\s*+\d))"""),
     ("window", r"""«PREP»«THE»(?P<rel>past|last|previous|preceding|recent|latest)\s++«NUM:n»[\s-]++
         (?P<u>years|months|decades|quarters|weeks|days)(?![-\w])"""),
+    # ... and Indian English's "the last fiscal" (the noun: the fiscal year).
     ("relative", r"""«PREP»«THE»«REL:rel»\s++
-        (?P<cal>(?:(?:fiscal|financial|calendar|Iranian|Persian)\s++)?(?:(?:calendar|fiscal)\s++)?)
-        (?P<u>year|month|quarter|decade)(?![-\w])"""),
+        (?:(?P<cal>(?:(?:fiscal|financial|calendar|Iranian|Persian)\s++)?(?:(?:calendar|fiscal)\s++)?)
+        (?P<u>year|month|quarter|decade)(?![-\w])
+        |(?P<fisc>fiscal)(?![-\w])(?!\s++(?:policy|policies|deficits?|stimulus|space|consolidation|measures?|
+          package|year|years|quarter|half|month)\b))"""),
     ("annual", r"""(?:annual(?:ly|i[sz]ed)?|yearly|per\s++(?:year|annum)|a\s++year(?![-\w])|each\s++year
         |every\s++year)\b"""),
     ("now", r"""(?:currently|presently|nowadays|now(?!\s++that\b)|at\s++present|at\s++the\s++moment)\b
@@ -429,7 +432,7 @@ _CORE = frozenset(
 # A sentence without any of these (lower-cased) nor a digit holds no period phrase: not scanned.
 _GATE_WORDS = (
     "year", "annum", "annual", "month", "quarter", "decade", "future", "half", "now", "current",
-    "present", "period", "span", "moment", *(m for m in _MONTHS if len(m) == 3), *_IRANIAN_MONTHS,
+    "present", "period", "span", "moment", "fiscal", *(m for m in _MONTHS if len(m) == 3), *_IRANIAN_MONTHS,
 )  # fmt: skip
 _DIGIT = re.compile(r"\d")
 # After a number of at most three digits, a phrase goes on with a word ("12 months", "5 May").
@@ -980,12 +983,12 @@ def _build_window(m: re.Match[str]) -> PeriodPhrase | None:
 
 def _build_relative(m: re.Match[str]) -> PeriodPhrase:
     rel = m.group("rel").lower()
-    unit = m.group("u").lower()
+    unit = (_g(m, "u") or "year").lower()  # "the last fiscal": a year
     offset = _OFFSETS[rel]
     if unit == "year":
         if rel == "past":  # "the past year": the 12 months up to the article date
             return _phrase(m, "window", count=1, unit="year")
-        cal = _calendar_word(_g(m, "cal")) or "calendar"
+        cal = _calendar_word(_g(m, "cal") or _g(m, "fisc")) or "calendar"
         return _phrase(m, "year", year=YearRef(cal, offset=offset))
     if unit == "decade":
         if offset < 0:

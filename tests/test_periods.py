@@ -147,6 +147,8 @@ CASES = [
      "by the end of the current Iranian year", PeriodContext(countries=("IRN", "IRQ"), iranian=True, is_target=True),
      (D(2022, 3, 21), D(2023, 3, 20), "deadline"), (D(2022, 3, 21), D(2023, 3, 20), "deadline")),
     # relative to the article's date
+    ("India shipped rice worth Rs 10,800 crore to Iran during the last fiscal.", "last fiscal", IND,
+     (D(2024, 4, 1), D(2025, 3, 31), "year"), None),
     ("Trade rose to $4.8bn last year.", "last year", NONE, (D(2024, 1, 1), D(2024, 12, 31), "year"), None),
     ("Exports this year are worth $2bn.", "this year", NONE, (D(2025, 1, 1), D(2025, 12, 31), "year"), None),
     ("Trade over the past year was $3bn.", "past year", NONE, (D(2024, 7, 19), D(2025, 7, 18), "year"), None),
@@ -368,6 +370,7 @@ def test_days_and_names_are_not_periods() -> None:
     assert said("They discussed the 2015 nuclear deal and $3bn of trade.") == []
     assert said("Iraq imports 1,401 tonnes and 2,024 cars worth $2.3 million.") == []
     assert said("Mehr news agency reported $1bn of trade.") == []
+    assert said("The current fiscal deficit and the next fiscal package total $3bn.") == []
 
 
 # --- the extractor's period strings stay as they were --------------------------------------------
