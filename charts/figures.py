@@ -187,21 +187,46 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
                            align="left", font={"size": look.base - 2, "color": INK})  # fmt: skip
     fig.add_vline(x=target, line={"color": INK, "dash": "dash", "width": 2})
     _label_rows(fig, labels, look, offset=0.3, above=0.5)
+    due = target_due(gaps)
     fig.add_annotation(x=target, y=-0.3 - 0.35, yanchor="bottom", xanchor="center", showarrow=False,
-                       text=mark(f"target {fmt.money(target, unit)}", target_checked), font={"size": look.base, "color": INK},
-                       bgcolor="white")  # fmt: skip
+                       text=mark(f"target {fmt.money(target, unit)}" + (f" by {due[:4]}" if due else ""), target_checked),
+                       font={"size": look.base, "color": INK}, bgcolor="white")  # fmt: skip
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     _money_axis(fig, top, unit, room=1.25)  # room for "gap … reached" right of the target line
     n = len(gaps)
+    late = overdue(gaps)
     return finish(
         fig,
         f"{pair_name(pair)}: current trade against the {fmt.money(target, unit)} target",
         f"Two-way trade, {unit}, as reported: {n} figure{'s' if n != 1 else ''}, one bar each; dashed line: "
-        "the stated target",
+        "the stated target"
+        + (f"; it fell due by {due[:4]}, before {_count_words(late.sum(), n)} ended" if late.any() else ""),
         source,
         look,
         plot_height=max(look.plot, 70 * n + 60),
     )
+
+
+def target_due(gaps: pd.DataFrame) -> str:
+    """The target's deadline (ISO date) in target_gaps rows, or "" when no article gives one."""
+    if "target_deadline" not in gaps.columns or gaps.empty:
+        return ""
+    return str(gaps["target_deadline"].iloc[0] or "")
+
+
+def overdue(gaps: pd.DataFrame) -> pd.Series:
+    """For each target_gaps row, whether the target fell due before the period its current figure
+    covers ended: its gap is how far trade still is from a goal whose time is up, not progress."""
+    due = target_due(gaps)
+    if not due or "current_period_end" not in gaps.columns:
+        return pd.Series(False, index=gaps.index)
+    return gaps["current_period_end"].fillna("").astype(str).map(lambda end: bool(end) and end > due)
+
+
+def _count_words(late: int, n: int) -> str:
+    if n == 1:
+        return "the figure's period"
+    return f"the periods of all {n} figures" if late == n else f"the periods of {late} of the {n} figures"
 
 
 @dataclass(frozen=True)

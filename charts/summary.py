@@ -38,6 +38,8 @@ class PairSummary:
     gap_value: float = math.nan
     pct_value: float = math.nan
     latest_value: float = math.nan
+    due: str = ""  # the target's deadline year ("2030"), when an article gives one
+    due_passed: bool = False  # it fell due before the period of the default basis figure ended
 
     @property
     def name(self) -> str:
@@ -105,9 +107,15 @@ def _summarise(pair: str, rows: list, d: tuple | None, dates: Mapping[str, str],
             getattr(v, "period_start", ""), getattr(v, "period_end", ""), dates.get(v.article_id, "")
         )
         latest, latest_value = f"{fmt.hedged(v.value, v.unit, v.qualifier, v.scope)} ({when})", float(v.value)
-    gap = pct = basis = ""
+    gap = pct = basis = due = ""
     gap_value = pct_value = math.nan
+    due_passed = False
     if d is not None:
+        deadline, held_to = (
+            str(getattr(d, "target_deadline", "") or ""),
+            str(getattr(d, "current_period_end", "") or ""),
+        )
+        due, due_passed = deadline[:4], bool(deadline and held_to and held_to > deadline)
         target = fmt.money(d.target, d.unit)
         gap, pct = fmt.money(d.gap, d.unit), fmt.percent(d.pct_of_target)
         gap_value, pct_value = float(d.gap), float(d.pct_of_target)
@@ -123,7 +131,7 @@ def _summarise(pair: str, rows: list, d: tuple | None, dates: Mapping[str, str],
     ids = tuple(sorted({c.article_id for c in rows}))
     return PairSummary(
         pair, current or "no current figure reported", len(volumes), target, gap, pct, basis, len(ids), ids,
-        latest, gap_value, pct_value, latest_value,
+        latest, gap_value, pct_value, latest_value, due, due_passed,
     )  # fmt: skip
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 from charts import format as fmt
 from charts import summary
 from charts.catalog import basis_when, published, short_names, speaker
-from charts.figures import basis_label, pair_name
+from charts.figures import basis_label, overdue, pair_name, target_due
 from charts.summary import basis_year
 from ui import data, view
 from ui.panel import chart_page, nothing_reviewed, show_chart
@@ -50,11 +50,10 @@ rule = (
 )
 # A target whose deadline passed before the period the basis covers: the gap is how far trade still
 # is from it, not progress within its time.
-due, held_to = str(chosen.get("target_deadline") or ""), str(chosen.get("current_period_end") or "")
-if due and held_to and due < held_to:
+if overdue(rows.loc[[basis]]).any():
     rule += (
-        f" The target was due by {due[:4]}, before the period this figure covers ended ({held_to}): "
-        "the gap is how far trade still is from it."
+        f" The target was due by {target_due(rows)[:4]}, before the period this figure covers ended "
+        f"({chosen['current_period_end']}): the gap is how far trade still is from it."
     )
 if not look.presentation:  # presenting, the chart comes first so it fits the screen
     st.caption(rule)

@@ -54,15 +54,18 @@ for s in cards:
             st.markdown(f"Current: {md(s.current_range)} ({figures})" + (f"  \nLatest: {md(s.latest)}" if s.latest else ""))  # fmt: skip
         else:
             st.markdown("Current: no figure reported")
+        by = f" by {s.due}" if s.due else ""
         if s.gap:
             st.markdown(
-                f"Target {md(s.target)} · gap **{md(s.gap)}** · **{md(s.pct_of_target)}** reached",
+                f"Target {md(s.target)}{by} · gap **{md(s.gap)}** · **{md(s.pct_of_target)}** reached",
                 help=f"Measured on the default basis: {md(s.basis)}",
             )
             st.progress(min(1.0, max(0.0, s.pct_value / 100)))
+            if s.due_passed:
+                st.caption(f"Fell due by {s.due}, before the current figure's period ended.")
         else:
             st.markdown(
-                f"Target {md(s.target)} · gap not measurable",
+                f"Target {md(s.target)}{by} · gap not measurable",
                 help="No article gives both a current figure and a target for this pair.",
             )
         labels = [article_label(a, tables) for a in s.articles]

@@ -128,6 +128,13 @@ def test_growth_starts_from_the_year_the_basis_figure_holds(tmp_path, monkeypatc
     assert "The target was due by 2020, before the period this figure covers ended (2024-12-31)" in text_of(
         at
     )
+    # ... and so does its Overview card.
+    overview = run_page(PAGES[0], find="Iraq")
+    card = text_of(overview)
+    assert (
+        "Target $20.0B by 2020" in card
+        and "Fell due by 2020, before the current figure's period ended." in card
+    )
 
 
 def test_growth_years_live_in_the_link() -> None:

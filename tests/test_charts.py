@@ -98,6 +98,22 @@ def test_current_vs_target_single_row() -> None:
     assert any("Source: x" in a.text for a in fig.layout.annotations)
 
 
+def test_current_vs_target_says_when_the_target_fell_due_before_a_figure_s_period_ended() -> None:
+    gaps = _gaps([
+        {"basis_claim_id": "a:5", "current": 3e9, "target": 4e9, "target_deadline": "2020-12-31",
+         "current_period_end": "2023-12-31"},
+        {"basis_claim_id": "a:9", "current": 2e9, "target": 4e9, "target_deadline": "2020-12-31",
+         "current_period_end": "2019-12-31"},
+    ])  # fmt: skip
+    fig = figures.current_vs_target(gaps, "a:5", "Source: x")
+    assert "target $4.0B by 2020" in _texts(fig)
+    subtitle = fig.layout.title.subtitle.text.replace("<br>", " ")
+    assert "it fell due by 2020, before the periods of 1 of the 2 figures ended" in subtitle
+    assert list(figures.overdue(gaps)) == [True, False]
+    on_time = gaps.assign(target_deadline="2030-12-31")
+    assert "fell due" not in figures.current_vs_target(on_time, "a:5", "Source: x").layout.title.subtitle.text
+
+
 def test_current_vs_target_above_target_draws_no_negative_gap() -> None:
     gaps = _gaps([{"basis_claim_id": "a:5", "current": 6e9, "target": 4e9}])
     fig = figures.current_vs_target(gaps, "a:5", "Source: x")
