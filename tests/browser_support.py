@@ -232,7 +232,7 @@ def full_page_screenshot(page, path: Path) -> None:
 # --- the first loads of a new server ---------------------------------------------------------------
 # A link someone shares is opened on a server that may have just started. The first session opens
 # a non-default page (the case most likely to go wrong on a fresh server), then every other page.
-COLD_ORDER = ("current-vs-target", "imbalance", "export-mix", "sources", "")
+COLD_ORDER = ("current-vs-target", "imbalance", "export-mix", "timeline", "sources", "")
 
 
 def cold_loads(browser, base_url: str) -> list[dict]:
