@@ -220,6 +220,29 @@ def reviewed(claims: pd.DataFrame) -> dict[str, str]:
     return {str(c["claim_id"]): checked.words(c) for c in claims.to_dict("records") if checked.is_checked(c)}
 
 
+def _with_review(description: str, claims: pd.DataFrame) -> str:
+    """The description with what the chart's ✓ marks show, for those who hear it instead: how many
+    of its figures a person reviewed."""
+    n, said = len(claims), len(reviewed(claims))
+    if n == 0:
+        return description
+    if said == 0:
+        tally = (
+            "None of its figures was reviewed by a person."
+            if n > 1
+            else "Its figure was not reviewed by a person."
+        )
+    elif said == n:
+        tally = (
+            f"All {n} of its figures were reviewed by a person."
+            if n > 1
+            else "Its figure was reviewed by a person."
+        )
+    else:
+        tally = f"{said} of its {n} figures were reviewed by a person."
+    return f"{description} {tally}"
+
+
 def _checked_column(id_lists: list[list[str]], claims: pd.DataFrame) -> list[str]:
     """The Table view's "Checked" cell for each row, from the claims the row stands on."""
     said = reviewed(claims)
@@ -276,7 +299,14 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN
         "Checked": _checked_column([[b] for b in rows["basis_claim_id"]], claims),
     })  # fmt: skip
     return Chart(
-        f"current-vs-target-{pair}", "Current vs target", fig, rows, description, claims, sources, table
+        f"current-vs-target-{pair}",
+        "Current vs target",
+        fig,
+        rows,
+        _with_review(description, claims),
+        claims,
+        sources,
+        table,
     )
 
 
@@ -310,6 +340,7 @@ def imbalance(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
     behind = figures.bar_claims(rows)
     table["Checked"] = _checked_column([behind[(b, d)] for b, d in zip(rows["basis_claim_id"], rows["direction"],
                                                                           strict=True)], claims)  # fmt: skip
+    description = _with_review(description, claims)
     return Chart(f"imbalance-{pair}", "Export imbalance", fig, rows, description, claims, sources, table)
 
 
@@ -395,7 +426,7 @@ def export_mix(tables: Tables, exporter: str, importer: str, list_id: str | None
         zip(_checked_column([[str(i)] for i in rows["claim_id"].fillna("")], claims), rows["share"], strict=True)
     ]  # fmt: skip
     slug = f"export-mix-{exporter}-{importer}" + ("-usd-estimate" if base else "")
-    return Chart(slug, "Export mix", fig, rows, description, claims, sources, table)
+    return Chart(slug, "Export mix", fig, rows, _with_review(description, claims), claims, sources, table)
 
 
 def import_share(tables: Tables, exporter: str, importer: str, source: str | None = None,
@@ -428,8 +459,8 @@ def import_share(tables: Tables, exporter: str, importer: str, source: str | Non
         "Article": _articles_column(rows["article_id"], tables),
         "Checked": _checked_column([[str(rows["claim_id"].iloc[0])]], rows),
     })  # fmt: skip
-    return Chart(f"import-share-{exporter}-{importer}", "Share of imports", fig, rows, description, rows,
-                 sources, table)  # fmt: skip
+    return Chart(f"import-share-{exporter}-{importer}", "Share of imports", fig, rows,
+                 _with_review(description, rows), rows, sources, table)  # fmt: skip
 
 
 def timeline_rows(tables: Tables, pair: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -473,8 +504,8 @@ def timeline(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
     if len(unplaced):
         n = len(unplaced)
         description += f" {n} figure{'s give' if n != 1 else ' gives'} no date and {'are' if n != 1 else 'is'} not drawn."
-    return Chart(f"timeline-{pair}", "Timeline", fig, placed, description, claims, sources,
-                 timeline_table(placed, tables))  # fmt: skip
+    return Chart(f"timeline-{pair}", "Timeline", fig, placed, _with_review(description, claims), claims,
+                 sources, timeline_table(placed, tables))  # fmt: skip
 
 
 def all_charts(tables: Tables, pair: str, basis: str, look: Look = SCREEN) -> list[Chart]:

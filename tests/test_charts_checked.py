@@ -95,6 +95,10 @@ def test_nothing_reviewed_draws_no_mark_and_no_legend_entry(unreviewed):
         assert MARK not in drawn, chart.title
         assert LEGEND not in _legend(chart.figure), chart.title
         assert _source(chart.figure).endswith("no figure reviewed by a person"), chart.title
+        # Screen readers hear the same: the description says no figure was reviewed.
+        assert chart.description.endswith(
+            ("None of its figures was reviewed by a person.", "Its figure was not reviewed by a person.")
+        ), chart.title
         assert set(chart.table["Checked"]) <= {checked.NOT_REVIEWED, ""}, chart.title
 
 
@@ -110,6 +114,7 @@ def test_current_vs_target_marks_the_reviewed_bar_and_target(reviewed):
     assert hover[0].endswith("<br>✓ reviewed by a person (Ana Analyst, 2025-01-31)")
     assert MARK not in hover[1]
     assert _source(chart.figure).endswith("; 2 of 6 figures reviewed by a person")
+    assert chart.description.endswith(" 2 of its 6 figures were reviewed by a person.")
     assert chart.table["Checked"].tolist() == [
         "✓ reviewed by a person (Ana Analyst, 2025-01-31)", checked.NOT_REVIEWED, checked.NOT_REVIEWED,
     ]  # fmt: skip
