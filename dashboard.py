@@ -35,7 +35,9 @@ FIT_JS = f"app/static/fit.js?v={hashlib.sha256(FIT_JS_FILE.read_bytes()).hexdige
 
 current = view.presentation()
 # Before navigation, so the "build the tables" guard is the same page on every run.
-tables = data.require_tables()
+data.require_tables()
+# Named from the figures the pages draw: a pair whose only claims a person rejected is not offered.
+tables = data.chart_tables()
 pairs = summary.pairs(tables)
 pair = view.peek("pair", pairs, summary.default_pair(tables, pairs))
 
