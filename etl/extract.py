@@ -1667,7 +1667,10 @@ _NOT_A_LEVEL_AFTER = re.compile(
     r"in\s+(?:exports|imports)\b)",
     re.IGNORECASE,
 )
+# "... adding that Afghanistan's total imports were $7.8bn". Not after "of": "accounting for 8.3
+# percent of total exports" says the flow's part of the total, and the flow's own figure follows.
 _TOTAL_FLOW = re.compile(
+    r"(?<!\bof\s)(?<!\bof\sthe\s)"
     r"\b(?:total|overall|global|worldwide|aggregate)\s+(?:[a-z-]+\s+)?(?:imports|exports|purchases|sales)\b",
     re.IGNORECASE,
 )
