@@ -945,6 +945,7 @@ def _complete_flow(
     pair: tuple[str, str] | None,
 ) -> tuple[str | None, str | None]:
     """The side a flow phrase leaves unsaid, where the text around it says it."""
+    exporter, importer = _same_side_as_before(a, pos, exporting, exporter, importer, dest, origin)
     # "exports to Iraq" in an article about Iran and Iraq: the exporter is the other one; in an
     # article about Iran, "exports to Hong Kong" are Iran's.
     if exporter is None and dest is not None:
@@ -983,6 +984,30 @@ def _complete_flow(
     if known == partner:  # "China exported $13bn to Bangladesh but Bangladesh's exports were ..."
         reporter, partner = partner, reporter
     return (reporter, partner) if exporting else (partner, reporter)
+
+
+def _same_side_as_before(
+    a: _Article,
+    pos: int,
+    exporting: bool,
+    exporter: str | None,
+    importer: str | None,
+    dest: str | None,
+    origin: str | None,
+) -> tuple[str | None, str | None]:
+    """ "exports to China rose to $2bn, while exports to Australia fell to $2.3bn": a flow that names
+    only its partner, after a flow the same way in its sentence, keeps that flow's own side."""
+    if (exporter is None) == (importer is None):
+        return exporter, importer
+    s = a.sentence_at(pos)
+    prev = _flows(a, s.start, pos)[-1:] if s is not None and pos > s.start else []
+    if not prev or prev[0].exporting != exporting:
+        return exporter, importer
+    if exporting and exporter is None and dest is not None and prev[0].exporter != dest:
+        return prev[0].exporter, importer
+    if not exporting and importer is None and origin is not None and prev[0].importer != origin:
+        return exporter, prev[0].importer
+    return exporter, importer
 
 
 def _world_before(a: _Article, pos: int) -> bool:
