@@ -1534,7 +1534,7 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
         or noun.search(after)
         or noun.search(a.cue_text, max(lo, fig.start - 110), fig.start + 1)
     )
-    modal = a.cue(_TARGET_MODAL).search(near) or a.cue(_TARGET_MODAL).search(window)
+    modal = _modal(a, since, fig.start) or _modal(a, max(lo, fig.start - 110), fig.start)
     if not (aimed or modal):
         return ""
     if _FORECAST.search(near) or _FORECAST.search(after):
@@ -1542,6 +1542,15 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
     if aimed or (modal and modal.group().lower().startswith("to")):
         return GOAL  # "aims to", "a target of", "signed a deal to reach"
     return GOAL if _GOAL_MODAL.search(near or window) else FORECAST
+
+
+def _modal(a: _Article, lo: int, hi: int) -> re.Match[str] | None:
+    """The first modal ("could", "is expected to") in text[lo:hi]; "May" written as the month ("in
+    May it rose 3% reaching $281 million") is no modal."""
+    for m in a.cue(_TARGET_MODAL).finditer(a.cue_text, lo, hi):
+        if not a.text.startswith("May", m.start()):
+            return m
+    return None
 
 
 _TARGET_SUBJECT = re.compile(r"\b(?:target|goal|objective|ambition|aim)s?\b", re.IGNORECASE)
@@ -1620,7 +1629,9 @@ def _money_claim(
         # "..., but the goal is to reach $30 billion"; "It now stands at $85 billion."
         if d_other is not None:
             return None
-        if not a.has_trade(s.start, s.end):
+        if (went_on := _flow_went_on(a, s, fig, lo, hi)) is not None:
+            flows, d_flow, d_trade = [went_on], 0, None  # "...; in February it was up to $287m"
+        elif not a.has_trade(s.start, s.end):
             if not a.cue(_ANAPHORA).search(a.cue_text, lo, hi):
                 return None
             i = a.index_of(s)
@@ -1674,6 +1685,18 @@ def _money_claim(
     if context is not s:
         rule += " (figure refers back to the previous sentence)"
     return _Found(pair, metric, "", "", rule, kind)
+
+
+def _flow_went_on(a: _Article, s: Sentence, fig: Figure, lo: int, hi: int) -> _Flow | None:
+    """ "Pakistan's exports to China rose to $382m in January; in February it was up to $287m": a
+    clause that names no trade, no country and no flow, but says "it", goes on about the last flow
+    of its sentence, when no trade word stands between them."""
+    if lo <= s.start or a.countries_in(lo, hi) or not a.cue(_ANAPHORA).search(a.cue_text, lo, fig.start):
+        return None
+    before = _flows(a, s.start, lo)
+    if not before or a.first_trade(before[-1].end, lo) is not None:
+        return None
+    return before[-1]
 
 
 # "increased by $102 million", "boost trade by £10 billion": a change, not a level.
