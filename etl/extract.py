@@ -804,6 +804,39 @@ _THE_KINGDOMS = re.compile(
 )
 
 
+# "Bali's leading exports", "with Bali exporting": a name that owns or does the flow, right before it.
+_OWNER_BEFORE = re.compile(
+    r"(?<![\w.’'-])(?<!\bthe\s)(?P<name>[A-Z][a-z][\w-]*)"
+    r"(?P<owns>['’]s(?:\s+[a-z][\w-]*){0,2})?\s+$"
+)
+_NOT_PLACES = frozenset(w.lower() for w in cues.cue_words()["flows"]["not_places"])
+
+
+def _place_before(a: _Article, lo: int, word_start: int) -> bool:
+    """Whether a flow word belongs to a named place that is no country ("Bali's exports to Japan",
+    "with Bali exporting"): a province's, a city's or a firm's flows are not its country's."""
+    owner = _OWNER_BEFORE.search(a.text, max(lo, word_start - 40), word_start)
+    if owner is None or owner.group("name").lower() in _NOT_PLACES:
+        return False
+    if not owner.group("owns") and not re.match(r"[a-z]+(?:ing|ed)\b", a.text[word_start : word_start + 20]):
+        return False  # "Bali exports": a headline's verb or noun, said of anything; "Bali exporting" is Bali's
+    start, end = owner.span("name")
+    if re.search(r"(?:\bthe|[A-Z][\w-]*)\s+$", a.text[max(0, start - 20) : start]):
+        return False  # "the Islamic Republic imported", "New Zealand's": a name of more words
+    return not any(c.start < end and c.end > start for c in a.countries_in(max(0, start - 30), end + 1))
+
+
+def _place_flow_nearer(a: _Article, lo: int, hi: int, fig: Figure, cues: list[int]) -> bool:
+    """Whether a place's flow ("Bali's exports") is nearer the figure than any country's flow or
+    trade word in its clause."""
+    for m in a.cue(_FLOW_WORD).finditer(a.cue_text, lo, hi):
+        if _place_before(a, lo, m.start()):
+            gap = fig.start - m.end() if m.end() <= fig.start else max(0, m.start() - fig.end)
+            if not cues or gap < min(cues):
+                return True
+    return False
+
+
 def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     """Complete flows in text[lo:hi]; flows that name one side only are kept apart, in
     `a._half_flows`, for a partner listed next to a figure to complete ("imports from China: Nigeria
@@ -819,6 +852,8 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
             continue  # "import and export volume", "sales between the two states": two-way trade
         if _CITY_ORIGIN.match(text, m.end()) and not a.countries_in(m.end(), min(hi, m.end() + 25)):
             continue  # "exports from Istanbul to Azerbaijan": a city's trade, not its country's
+        if _place_before(a, lo, m.start()):
+            continue  # "Bali's exports to Japan", "with Bali exporting": a province's trade
         exporting = not word.startswith(("import", "purchase", "bought", "buys"))
         before = [c for c in a.countries_in(max(lo, m.start() - 40), m.start())]
         # "Iran's non-oil exports", "Iranian exports": the country right before the word.
@@ -1602,6 +1637,8 @@ def _money_claim(
     kind = _target_kind(a, fig, lo, hi)
     listed = _listed_country(a, fig, lo)
     cues = [d for d in (d_trade, d_flow) if d is not None]
+    if _place_flow_nearer(a, lo, hi, fig, cues):
+        return None  # "with Bali exporting over $60 million of goods to Japan": a province's trade
     if d_flow is None and _world_trade(a, lo, hi):
         return None  # one country's trade with the world, or with a bloc: not a pair's figure
     context: Sentence | None = s  # the sentence whose countries say which pair the figure is about
