@@ -818,8 +818,9 @@ def _place_before(a: _Article, lo: int, word_start: int) -> bool:
     owner = _OWNER_BEFORE.search(a.text, max(lo, word_start - 40), word_start)
     if owner is None or owner.group("name").lower() in _NOT_PLACES:
         return False
+    # "Bali exports": a headline's verb or noun, said of anything; "Bali exporting" is Bali's doing.
     if not owner.group("owns") and not re.match(r"[a-z]+(?:ing|ed)\b", a.text[word_start : word_start + 20]):
-        return False  # "Bali exports": a headline's verb or noun, said of anything; "Bali exporting" is Bali's
+        return False
     start, end = owner.span("name")
     if re.search(r"(?:\bthe|[A-Z][\w-]*)\s+$", a.text[max(0, start - 20) : start]):
         return False  # "the Islamic Republic imported", "New Zealand's": a name of more words
