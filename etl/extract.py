@@ -755,7 +755,8 @@ _NEXT_CONJUNCT = re.compile(r"\s+(?:and|while|but|whereas)\s+(?:its\s+|their\s+)
 # "exports of copper to China", "imports of Chinese machinery": the category between "of" and the
 # partner's preposition. Up to four words, none of them a function word.
 _FLOW_CATEGORY_AFTER = re.compile(
-    r"\s+of\s+(?!(?:the|its|their|goods|products|about|around|over|some|nearly|more|up)\b)"
+    r"\s+of\s+(?!(?:the|its|their|these|those|this|that|such|goods|products|about|around|over|some|nearly|"
+    r"more|up)\b)"
     r"((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+(?=(?:to|into|from|worth|rose|fell|reached|were|was)\b)"
 )
 # "Zambia's copper exports": words between the subject and the flow word that are not a category.
@@ -825,6 +826,13 @@ def _place_before(a: _Article, lo: int, word_start: int) -> bool:
     if re.search(r"(?:\bthe|[A-Z][\w-]*)\s+$", a.text[max(0, start - 20) : start]):
         return False  # "the Islamic Republic imported", "New Zealand's": a name of more words
     return not any(c.start < end and c.end > start for c in a.countries_in(max(0, start - 30), end + 1))
+
+
+def _way_before(a: _Article, pos: int, exporting: bool) -> bool:
+    """ "As for India's imports from the US, ... Shipments of these items fell to $297.6 million":
+    a flow word that says no way of its own ("shipments") runs the way of the flow before it."""
+    prev = _previous_flow(a, pos)
+    return prev.exporting if prev is not None else exporting
 
 
 def _place_flow_nearer(a: _Article, lo: int, hi: int, fig: Figure, cues: list[int]) -> bool:
@@ -902,6 +910,8 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
                 else:
                     origin = partner
                 end = other.end()
+        if word.startswith("shipment") and not (subject or origin or dest):
+            exporting = _way_before(a, m.start(), exporting)  # "imports from the US ... Shipments of these"
         subject_is_demonym = (
             bool(before)
             and subject == before[-1].iso3
