@@ -1939,8 +1939,10 @@ def _share_claim(
         found = _import_share(a, fig, s, lo, hi, span)
         if found is not None:
             return found
-    if _of_goods_imports(a, fig, s):
-        return None  # "35 percent of India's crude oil imports": see _GOODS_IMPORTS_AFTER
+    if (goods := _of_goods_imports(a, fig, s)) is not None:
+        # "35 percent of India's crude oil imports": a share of one product's imports, with the
+        # product as its category (never a share of all of India's imports)
+        return _import_share(a, fig, s, lo, hi, goods[1], goods[0])
     if _TOTAL_IMPORTS_AFTER.match(text, fig.end, hi):
         # "Georgian imports from Turkey, accounting for 18% of total imports"; "imports from
         # Russia accounted for 13.6% of total imports" in a story about Georgia's trade
@@ -2054,7 +2056,8 @@ _PARTS_BEFORE = re.compile(
 )
 _NOT_GOODS = frozenset(
     """the a an its their this that these those value volume terms real nominal dollar dollars annual
-    comparison total year years growth line one all each both number share""".split()
+    comparison total year years growth line one all each both number share global world worldwide
+    international""".split()
 )
 
 
@@ -2160,33 +2163,51 @@ def _reporter_completes(a: _Article, s: Sentence, half: _Flow | None) -> tuple[s
 # is a share of all of its imports (the chart draws it so), so these are left out, not misread as
 # a share of all imports or as a category's share of a flow.
 _GOODS_IMPORTS_AFTER = re.compile(
-    r"\s+of\s+(?:the\s+)?(?:total\s+|all\s+)?(?:(?:its|their|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?['’]s)\s+)?"
+    r"\s+of\s+(?:the\s+)?(?:total\s+|all\s+)?(?:(?:its|their|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:['’]s|s['’]))\s+)?"
     r"(?:total\s+|overall\s+|annual\s+)?(?:(?P<goods>(?:[A-Za-z&][\w&-]*\s+){0,3}?[a-z&][\w&-]*)\s+imports?\b"
-    r"|imported\s+(?P<goods_after>(?:[a-z&][\w&-]*\s+){0,3}?[a-z&][\w&-]*)(?=\s*(?:[,.;]|$|from\b|in\b)))"
+    r"|imported\s+(?P<goods_after>(?:[a-z&][\w&-]*\s+){0,3}?[a-z&][\w&-]*)"
+    r"(?=\s*(?:[,.;]|$|(?:from|in|came|come|comes|was|were|is|are)\b)))"
 )
 
 
-def _of_goods_imports(a: _Article, fig: Figure, s: Sentence) -> bool:
-    """Whether a percentage is of one kind of goods a country imports (not of all its imports)."""
+_IN_PLACE = re.compile(r"\s+in\s+(?:the\s+)?")
+
+
+def _of_goods_imports(a: _Article, fig: Figure, s: Sentence) -> tuple[str, tuple[int, int]] | None:
+    """The goods a percentage is a share of the imports of ("crude oil" in "12% of China's imported
+    crude oil"), and the span naming the importer, when it is one kind of goods, not all imports."""
     m = _GOODS_IMPORTS_AFTER.match(a.text, fig.end, s.end)
     if m is None:
-        return False
+        return None
     span = m.span("goods") if m.group("goods") else m.span("goods_after")
     words = a.text[span[0] : span[1]].split()
     named = {a.text[c.start : c.end] for c in a.countries_in(*span)}  # "Chinese" in "Chinese oil"
     goods = [w for w in words if w not in named and w.lower() not in _NOT_CATEGORY]
-    return bool(goods) and goods[0].lower() not in _NOT_GOODS and " ".join(goods).lower() not in _FLOW_NOUNS
+    if not goods or goods[0].lower() in _NOT_GOODS or " ".join(goods).lower() in _FLOW_NOUNS:
+        return None
+    end = m.end()
+    where = _IN_PLACE.match(a.text, end, s.end)  # "94% of imported dairy products in Russia"
+    places = a.countries_in(where.end(), min(s.end, where.end() + 40)) if where else []
+    if places and places[0].start == where.end():
+        end = places[0].end
+    return " ".join(goods).lower(), (fig.end, end)
 
 
 def _import_share(
-    a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, span: tuple[int, int]
+    a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, span: tuple[int, int], goods: str = ""
 ) -> _Found | None:
-    """ "65 % of Iraq's total imports": the importer is named in `span`, the exporter nearby."""
+    """ "65 % of Iraq's total imports": the importer is named in `span`, the exporter nearby.
+    `goods` is the product of a share of one product's imports ("12% of China's imported crude
+    oil"), its category; "" for a share of all imports."""
     importers = a.countries_in(*span)
-    if not importers:
+    others = [c.iso3 for c in a.countries_in(lo, hi) if not importers or c.iso3 != importers[0].iso3]
+    if not importers and goods and others and others[0] in a.main and len(a.main) == 2:
+        # "Its import from China accounted for 49.3 percent of its total rare earth import"
+        importer = next(c for c in a.main if c != others[0])
+    elif importers:
+        importer = importers[0].iso3
+    else:
         return None
-    importer = importers[0].iso3
-    others = [c.iso3 for c in a.countries_in(lo, hi) if c.iso3 != importer]
     exporter = others[0] if others else None
     if exporter is None:
         ctx = _flow_context(a, s, fig.start)
@@ -2195,10 +2216,8 @@ def _import_share(
         exporter = next(c for c in a.main if c != importer)
     if not exporter:
         return None
-    return _Found(
-        _pair(exporter, importer), IMPORT_SHARE, f"{exporter}->{importer}", "",
-        "share: percent of a country's imports",
-    )  # fmt: skip
+    rule = "share: percent of a product's imports" if goods else "share: percent of a country's imports"
+    return _Found(_pair(exporter, importer), IMPORT_SHARE, f"{exporter}->{importer}", goods, rule)
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:
