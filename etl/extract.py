@@ -173,6 +173,8 @@ class _Article:
     _clauses: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # sentence start -> breaks
     _flows: dict[tuple[int, int], list[_Flow]] = field(default_factory=dict)  # span -> flows in it
     _half_flows: dict[tuple[int, int], list[_Flow]] = field(default_factory=dict)  # span -> one-sided flows
+    # span -> flow words a place that is no country owns ("Bali's exports")
+    _place_flows: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
     _pairs: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # sentence start -> its pair
     money_ends: list[int] = field(default_factory=list)  # where each money figure ends, in order
     published: datetime.date | None = None  # the article's date: relative periods are read against it
@@ -838,11 +840,11 @@ def _way_before(a: _Article, pos: int, exporting: bool) -> bool:
 def _place_flow_nearer(a: _Article, lo: int, hi: int, fig: Figure, cues: list[int]) -> bool:
     """Whether a place's flow ("Bali's exports") is nearer the figure than any country's flow or
     trade word in its clause."""
-    for m in a.cue(_FLOW_WORD).finditer(a.cue_text, lo, hi):
-        if _place_before(a, lo, m.start()):
-            gap = fig.start - m.end() if m.end() <= fig.start else max(0, m.start() - fig.end)
-            if not cues or gap < min(cues):
-                return True
+    _flows(a, lo, hi)
+    for start, end in a._place_flows.get((lo, hi), []):
+        gap = fig.start - end if end <= fig.start else max(0, start - fig.end)
+        if not cues or gap < min(cues):
+            return True
     return False
 
 
@@ -853,6 +855,7 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     text = a.text
     found: list[_Flow] = []
     halves: list[_Flow] = []
+    places: list[tuple[int, int]] = []
     for m in a.cue(_FLOW_WORD).finditer(a.cue_text, lo, hi):
         word = m.group("word").lower()
         if _TWO_WAY_AFTER.match(text, m.end()) or _TWO_WAY_BEFORE.search(
@@ -862,6 +865,7 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
         if _CITY_ORIGIN.match(text, m.end()) and not a.countries_in(m.end(), min(hi, m.end() + 25)):
             continue  # "exports from Istanbul to Azerbaijan": a city's trade, not its country's
         if _place_before(a, lo, m.start()):
+            places.append(m.span())
             continue  # "Bali's exports to Japan", "with Bali exporting": a province's trade
         exporting = not word.startswith(("import", "purchase", "bought", "buys"))
         before = [c for c in a.countries_in(max(lo, m.start() - 40), m.start())]
@@ -937,6 +941,7 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     found += _market_flows(a, lo, hi)
     found.sort(key=lambda f: f.start)
     a._half_flows[(lo, hi)] = halves
+    a._place_flows[(lo, hi)] = places
     return found
 
 
