@@ -432,9 +432,14 @@ def export_mix(tables: Tables, exporter: str, importer: str, list_id: str | None
 def import_share(tables: Tables, exporter: str, importer: str, source: str | None = None,
                  look: Look = SCREEN) -> Chart | None:  # fmt: skip
     """The exporter's share of the importer's imports: from `source` when that article gives one,
-    else the latest article that does."""
+    else the latest article that does. A share of one product's imports (an import_share with a
+    category: "35 % of India's crude oil imports") is not a share of all imports: never drawn here."""
     claims = tables["claims"]
-    rows = claims[(claims["metric"] == "import_share") & (claims["direction"] == f"{exporter}->{importer}")]
+    rows = claims[
+        (claims["metric"] == "import_share")
+        & (claims["direction"] == f"{exporter}->{importer}")
+        & (claims["category"].fillna("") == "")
+    ]
     if rows.empty:
         return None
     dates = tables["articles"].set_index("article_id")["published"].to_dict()

@@ -103,8 +103,11 @@ def lane_of(row: Mapping) -> tuple[tuple, str, str]:
         return (1, direction, 0), f"{direction_name(direction)} exports", GREEN if second_way else ORANGE
     if metric == IMPORT_SHARE:
         exporter, importer = direction.split("->")
-        name = f"Goods from {country_name(exporter)}: share of {country_name(importer)}'s imports"
-        return (2, direction, 0), name, PURPLE
+        # A share of one product's imports has a lane of its own, never that of all imports.
+        product = row.get("category") or ""
+        of = f"{product} imports" if product else "imports"
+        name = f"Goods from {country_name(exporter)}: share of {country_name(importer)}'s {of}"
+        return (2, direction, 1 if product else 0, product), name, PURPLE
     if metric == CATEGORY_SHARE:
         return (3, direction, 0), f"{direction_name(direction)} exports: share by category", SKY
     if metric == TRADE_TARGET:

@@ -14,7 +14,9 @@ from dataclasses import asdict, dataclass, fields
 TRADE_VOLUME = "trade_volume"  # two-way trade of a pair
 TRADE_TARGET = "trade_target"  # an aimed-at or forecast level (one-way when it has a direction)
 EXPORTS = "exports"  # a one-way flow EXPORTER->IMPORTER
-IMPORT_SHARE = "import_share"  # the exporter's share of the importer's imports
+# The exporter's share of the importer's imports: of all of them when `category` is empty, else of
+# that one product's imports ("12% of China's imported crude oil": category "crude oil").
+IMPORT_SHARE = "import_share"
 CATEGORY_SHARE = "category_share"  # a product category's share of a one-way flow
 METRICS = (TRADE_VOLUME, TRADE_TARGET, EXPORTS, IMPORT_SHARE, CATEGORY_SHARE)
 
@@ -45,7 +47,7 @@ class Claim:
     pair: str  # sorted ISO alpha-3 codes joined by "-"
     metric: str  # one of METRICS
     direction: str  # EXPORTER->IMPORTER for one-way figures, else ""
-    category: str
+    category: str  # the product of a category_share, or of an import_share of one product's imports
     value: float  # in units of `unit`: 12 billion dollars is 12e9
     unit: str  # ISO 4217 code or PERCENT
     qualifier: str  # one of QUALIFIERS

@@ -173,6 +173,8 @@ class _Article:
     _clauses: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # sentence start -> breaks
     _flows: dict[tuple[int, int], list[_Flow]] = field(default_factory=dict)  # span -> flows in it
     _half_flows: dict[tuple[int, int], list[_Flow]] = field(default_factory=dict)  # span -> one-sided flows
+    # span -> flow words a place that is no country owns ("Bali's exports")
+    _place_flows: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
     _pairs: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # sentence start -> its pair
     money_ends: list[int] = field(default_factory=list)  # where each money figure ends, in order
     published: datetime.date | None = None  # the article's date: relative periods are read against it
@@ -755,7 +757,8 @@ _NEXT_CONJUNCT = re.compile(r"\s+(?:and|while|but|whereas)\s+(?:its\s+|their\s+)
 # "exports of copper to China", "imports of Chinese machinery": the category between "of" and the
 # partner's preposition. Up to four words, none of them a function word.
 _FLOW_CATEGORY_AFTER = re.compile(
-    r"\s+of\s+(?!(?:the|its|their|goods|products|about|around|over|some|nearly|more|up)\b)"
+    r"\s+of\s+(?!(?:the|its|their|these|those|this|that|such|goods|products|about|around|over|some|nearly|"
+    r"more|up)\b)"
     r"((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+(?=(?:to|into|from|worth|rose|fell|reached|were|was)\b)"
 )
 # "Zambia's copper exports": words between the subject and the flow word that are not a category.
@@ -804,6 +807,47 @@ _THE_KINGDOMS = re.compile(
 )
 
 
+# "Bali's leading exports", "with Bali exporting": a name that owns or does the flow, right before it.
+_OWNER_BEFORE = re.compile(
+    r"(?<![\w.’'-])(?<!\bthe\s)(?P<name>[A-Z][a-z][\w-]*)"
+    r"(?P<owns>['’]s(?:\s+[a-z][\w-]*){0,2})?\s+$"
+)
+_NOT_PLACES = frozenset(w.lower() for w in cues.cue_words()["flows"]["not_places"])
+
+
+def _place_before(a: _Article, lo: int, word_start: int) -> bool:
+    """Whether a flow word belongs to a named place that is no country ("Bali's exports to Japan",
+    "with Bali exporting"): a province's, a city's or a firm's flows are not its country's."""
+    owner = _OWNER_BEFORE.search(a.text, max(lo, word_start - 40), word_start)
+    if owner is None or owner.group("name").lower() in _NOT_PLACES:
+        return False
+    # "Bali exports": a headline's verb or noun, said of anything; "Bali exporting" is Bali's doing.
+    if not owner.group("owns") and not re.match(r"[a-z]+(?:ing|ed)\b", a.text[word_start : word_start + 20]):
+        return False
+    start, end = owner.span("name")
+    if re.search(r"(?:\bthe|[A-Z][\w-]*)\s+$", a.text[max(0, start - 20) : start]):
+        return False  # "the Islamic Republic imported", "New Zealand's": a name of more words
+    return not any(c.start < end and c.end > start for c in a.countries_in(max(0, start - 30), end + 1))
+
+
+def _way_before(a: _Article, pos: int, exporting: bool) -> bool:
+    """ "As for India's imports from the US, ... Shipments of these items fell to $297.6 million":
+    a flow word that says no way of its own ("shipments") runs the way of the flow before it."""
+    prev = _previous_flow(a, pos)
+    return prev.exporting if prev is not None else exporting
+
+
+def _place_flow_nearer(a: _Article, lo: int, hi: int, fig: Figure, cues: list[int]) -> bool:
+    """Whether a place's flow ("Bali's exports") is nearer the figure than any country's flow or
+    trade word in its clause."""
+    _flows(a, lo, hi)
+    for start, end in a._place_flows.get((lo, hi), []):
+        gap = fig.start - end if end <= fig.start else max(0, start - fig.end)
+        if not cues or gap < min(cues):
+            return True
+    return False
+
+
 def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     """Complete flows in text[lo:hi]; flows that name one side only are kept apart, in
     `a._half_flows`, for a partner listed next to a figure to complete ("imports from China: Nigeria
@@ -811,6 +855,7 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     text = a.text
     found: list[_Flow] = []
     halves: list[_Flow] = []
+    places: list[tuple[int, int]] = []
     for m in a.cue(_FLOW_WORD).finditer(a.cue_text, lo, hi):
         word = m.group("word").lower()
         if _TWO_WAY_AFTER.match(text, m.end()) or _TWO_WAY_BEFORE.search(
@@ -819,6 +864,9 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
             continue  # "import and export volume", "sales between the two states": two-way trade
         if _CITY_ORIGIN.match(text, m.end()) and not a.countries_in(m.end(), min(hi, m.end() + 25)):
             continue  # "exports from Istanbul to Azerbaijan": a city's trade, not its country's
+        if _place_before(a, lo, m.start()):
+            places.append(m.span())
+            continue  # "Bali's exports to Japan", "with Bali exporting": a province's trade
         exporting = not word.startswith(("import", "purchase", "bought", "buys"))
         before = [c for c in a.countries_in(max(lo, m.start() - 40), m.start())]
         # "Iran's non-oil exports", "Iranian exports": the country right before the word.
@@ -866,6 +914,8 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
                 else:
                     origin = partner
                 end = other.end()
+        if word.startswith("shipment") and not (subject or origin or dest):
+            exporting = _way_before(a, m.start(), exporting)  # "imports from the US ... Shipments of these"
         subject_is_demonym = (
             bool(before)
             and subject == before[-1].iso3
@@ -891,6 +941,7 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     found += _market_flows(a, lo, hi)
     found.sort(key=lambda f: f.start)
     a._half_flows[(lo, hi)] = halves
+    a._place_flows[(lo, hi)] = places
     return found
 
 
@@ -945,6 +996,7 @@ def _complete_flow(
     pair: tuple[str, str] | None,
 ) -> tuple[str | None, str | None]:
     """The side a flow phrase leaves unsaid, where the text around it says it."""
+    exporter, importer = _same_side_as_before(a, pos, exporting, exporter, importer, dest, origin)
     # "exports to Iraq" in an article about Iran and Iraq: the exporter is the other one; in an
     # article about Iran, "exports to Hong Kong" are Iran's.
     if exporter is None and dest is not None:
@@ -983,6 +1035,30 @@ def _complete_flow(
     if known == partner:  # "China exported $13bn to Bangladesh but Bangladesh's exports were ..."
         reporter, partner = partner, reporter
     return (reporter, partner) if exporting else (partner, reporter)
+
+
+def _same_side_as_before(
+    a: _Article,
+    pos: int,
+    exporting: bool,
+    exporter: str | None,
+    importer: str | None,
+    dest: str | None,
+    origin: str | None,
+) -> tuple[str | None, str | None]:
+    """ "exports to China rose to $2bn, while exports to Australia fell to $2.3bn": a flow that names
+    only its partner, after a flow the same way in its sentence, keeps that flow's own side."""
+    if (exporter is None) == (importer is None):
+        return exporter, importer
+    s = a.sentence_at(pos)
+    prev = _flows(a, s.start, pos)[-1:] if s is not None and pos > s.start else []
+    if not prev or prev[0].exporting != exporting:
+        return exporter, importer
+    if exporting and exporter is None and dest is not None and prev[0].exporter != dest:
+        return prev[0].exporter, importer
+    if not exporting and importer is None and origin is not None and prev[0].importer != origin:
+        return exporter, prev[0].importer
+    return exporter, importer
 
 
 def _world_before(a: _Article, pos: int) -> bool:
@@ -1509,7 +1585,7 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
         or noun.search(after)
         or noun.search(a.cue_text, max(lo, fig.start - 110), fig.start + 1)
     )
-    modal = a.cue(_TARGET_MODAL).search(near) or a.cue(_TARGET_MODAL).search(window)
+    modal = _modal(a, since, fig.start) or _modal(a, max(lo, fig.start - 110), fig.start)
     if not (aimed or modal):
         return ""
     if _FORECAST.search(near) or _FORECAST.search(after):
@@ -1517,6 +1593,15 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
     if aimed or (modal and modal.group().lower().startswith("to")):
         return GOAL  # "aims to", "a target of", "signed a deal to reach"
     return GOAL if _GOAL_MODAL.search(near or window) else FORECAST
+
+
+def _modal(a: _Article, lo: int, hi: int) -> re.Match[str] | None:
+    """The first modal ("could", "is expected to") in text[lo:hi]; "May" written as the month ("in
+    May it rose 3% reaching $281 million") is no modal."""
+    for m in a.cue(_TARGET_MODAL).finditer(a.cue_text, lo, hi):
+        if not a.text.startswith("May", m.start()):
+            return m
+    return None
 
 
 _TARGET_SUBJECT = re.compile(r"\b(?:target|goal|objective|ambition|aim)s?\b", re.IGNORECASE)
@@ -1568,6 +1653,8 @@ def _money_claim(
     kind = _target_kind(a, fig, lo, hi)
     listed = _listed_country(a, fig, lo)
     cues = [d for d in (d_trade, d_flow) if d is not None]
+    if _place_flow_nearer(a, lo, hi, fig, cues):
+        return None  # "with Bali exporting over $60 million of goods to Japan": a province's trade
     if d_flow is None and _world_trade(a, lo, hi):
         return None  # one country's trade with the world, or with a bloc: not a pair's figure
     context: Sentence | None = s  # the sentence whose countries say which pair the figure is about
@@ -1595,7 +1682,9 @@ def _money_claim(
         # "..., but the goal is to reach $30 billion"; "It now stands at $85 billion."
         if d_other is not None:
             return None
-        if not a.has_trade(s.start, s.end):
+        if (went_on := _flow_went_on(a, s, fig, lo, hi)) is not None:
+            flows, d_flow, d_trade = [went_on], 0, None  # "...; in February it was up to $287m"
+        elif not a.has_trade(s.start, s.end):
             if not a.cue(_ANAPHORA).search(a.cue_text, lo, hi):
                 return None
             i = a.index_of(s)
@@ -1651,6 +1740,18 @@ def _money_claim(
     return _Found(pair, metric, "", "", rule, kind)
 
 
+def _flow_went_on(a: _Article, s: Sentence, fig: Figure, lo: int, hi: int) -> _Flow | None:
+    """ "Pakistan's exports to China rose to $382m in January; in February it was up to $287m": a
+    clause that names no trade, no country and no flow, but says "it", goes on about the last flow
+    of its sentence, when no trade word stands between them."""
+    if lo <= s.start or a.countries_in(lo, hi) or not a.cue(_ANAPHORA).search(a.cue_text, lo, fig.start):
+        return None
+    before = _flows(a, s.start, lo)
+    if not before or a.first_trade(before[-1].end, lo) is not None:
+        return None
+    return before[-1]
+
+
 # "increased by $102 million", "boost trade by £10 billion": a change, not a level.
 _CHANGE_BY = re.compile(
     r"\b(?:increas\w*|ris(?:e|es|en|ing)|rose|gr[eo]w\w*|jump\w*|climb\w*|boost\w*|rais\w*|expand\w*|"
@@ -1667,7 +1768,10 @@ _NOT_A_LEVEL_AFTER = re.compile(
     r"in\s+(?:exports|imports)\b)",
     re.IGNORECASE,
 )
+# "... adding that Afghanistan's total imports were $7.8bn". Not after "of": "accounting for 8.3
+# percent of total exports" says the flow's part of the total, and the flow's own figure follows.
 _TOTAL_FLOW = re.compile(
+    r"(?<!\bof\s)(?<!\bof\sthe\s)"
     r"\b(?:total|overall|global|worldwide|aggregate)\s+(?:[a-z-]+\s+)?(?:imports|exports|purchases|sales)\b",
     re.IGNORECASE,
 )
@@ -1840,8 +1944,10 @@ def _share_claim(
         found = _import_share(a, fig, s, lo, hi, span)
         if found is not None:
             return found
-    if _of_goods_imports(a, fig, s):
-        return None  # "35 percent of India's crude oil imports": see _GOODS_IMPORTS_AFTER
+    if (goods := _of_goods_imports(a, fig, s)) is not None:
+        # "35 percent of India's crude oil imports": a share of one product's imports, with the
+        # product as its category (never a share of all of India's imports)
+        return _import_share(a, fig, s, lo, hi, goods[1], goods[0])
     if _TOTAL_IMPORTS_AFTER.match(text, fig.end, hi):
         # "Georgian imports from Turkey, accounting for 18% of total imports"; "imports from
         # Russia accounted for 13.6% of total imports" in a story about Georgia's trade
@@ -1955,7 +2061,8 @@ _PARTS_BEFORE = re.compile(
 )
 _NOT_GOODS = frozenset(
     """the a an its their this that these those value volume terms real nominal dollar dollars annual
-    comparison total year years growth line one all each both number share""".split()
+    comparison total year years growth line one all each both number share global world worldwide
+    international""".split()
 )
 
 
@@ -2061,33 +2168,51 @@ def _reporter_completes(a: _Article, s: Sentence, half: _Flow | None) -> tuple[s
 # is a share of all of its imports (the chart draws it so), so these are left out, not misread as
 # a share of all imports or as a category's share of a flow.
 _GOODS_IMPORTS_AFTER = re.compile(
-    r"\s+of\s+(?:the\s+)?(?:total\s+|all\s+)?(?:(?:its|their|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?['’]s)\s+)?"
+    r"\s+of\s+(?:the\s+)?(?:total\s+|all\s+)?(?:(?:its|their|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:['’]s|s['’]))\s+)?"
     r"(?:total\s+|overall\s+|annual\s+)?(?:(?P<goods>(?:[A-Za-z&][\w&-]*\s+){0,3}?[a-z&][\w&-]*)\s+imports?\b"
-    r"|imported\s+(?P<goods_after>(?:[a-z&][\w&-]*\s+){0,3}?[a-z&][\w&-]*)(?=\s*(?:[,.;]|$|from\b|in\b)))"
+    r"|imported\s+(?P<goods_after>(?:[a-z&][\w&-]*\s+){0,3}?[a-z&][\w&-]*)"
+    r"(?=\s*(?:[,.;]|$|(?:from|in|came|come|comes|was|were|is|are)\b)))"
 )
 
 
-def _of_goods_imports(a: _Article, fig: Figure, s: Sentence) -> bool:
-    """Whether a percentage is of one kind of goods a country imports (not of all its imports)."""
+_IN_PLACE = re.compile(r"\s+in\s+(?:the\s+)?")
+
+
+def _of_goods_imports(a: _Article, fig: Figure, s: Sentence) -> tuple[str, tuple[int, int]] | None:
+    """The goods a percentage is a share of the imports of ("crude oil" in "12% of China's imported
+    crude oil"), and the span naming the importer, when it is one kind of goods, not all imports."""
     m = _GOODS_IMPORTS_AFTER.match(a.text, fig.end, s.end)
     if m is None:
-        return False
+        return None
     span = m.span("goods") if m.group("goods") else m.span("goods_after")
     words = a.text[span[0] : span[1]].split()
     named = {a.text[c.start : c.end] for c in a.countries_in(*span)}  # "Chinese" in "Chinese oil"
     goods = [w for w in words if w not in named and w.lower() not in _NOT_CATEGORY]
-    return bool(goods) and goods[0].lower() not in _NOT_GOODS and " ".join(goods).lower() not in _FLOW_NOUNS
+    if not goods or goods[0].lower() in _NOT_GOODS or " ".join(goods).lower() in _FLOW_NOUNS:
+        return None
+    end = m.end()
+    where = _IN_PLACE.match(a.text, end, s.end)  # "94% of imported dairy products in Russia"
+    places = a.countries_in(where.end(), min(s.end, where.end() + 40)) if where else []
+    if places and places[0].start == where.end():
+        end = places[0].end
+    return " ".join(goods).lower(), (fig.end, end)
 
 
 def _import_share(
-    a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, span: tuple[int, int]
+    a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, span: tuple[int, int], goods: str = ""
 ) -> _Found | None:
-    """ "65 % of Iraq's total imports": the importer is named in `span`, the exporter nearby."""
+    """ "65 % of Iraq's total imports": the importer is named in `span`, the exporter nearby.
+    `goods` is the product of a share of one product's imports ("12% of China's imported crude
+    oil"), its category; "" for a share of all imports."""
     importers = a.countries_in(*span)
-    if not importers:
+    others = [c.iso3 for c in a.countries_in(lo, hi) if not importers or c.iso3 != importers[0].iso3]
+    if not importers and goods and others and others[0] in a.main and len(a.main) == 2:
+        # "Its import from China accounted for 49.3 percent of its total rare earth import"
+        importer = next(c for c in a.main if c != others[0])
+    elif importers:
+        importer = importers[0].iso3
+    else:
         return None
-    importer = importers[0].iso3
-    others = [c.iso3 for c in a.countries_in(lo, hi) if c.iso3 != importer]
     exporter = others[0] if others else None
     if exporter is None:
         ctx = _flow_context(a, s, fig.start)
@@ -2096,10 +2221,8 @@ def _import_share(
         exporter = next(c for c in a.main if c != importer)
     if not exporter:
         return None
-    return _Found(
-        _pair(exporter, importer), IMPORT_SHARE, f"{exporter}->{importer}", "",
-        "share: percent of a country's imports",
-    )  # fmt: skip
+    rule = "share: percent of a product's imports" if goods else "share: percent of a country's imports"
+    return _Found(_pair(exporter, importer), IMPORT_SHARE, f"{exporter}->{importer}", goods, rule)
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:

@@ -499,7 +499,7 @@ def _amended(
             new[field] = cell
     if new["metric"] == TRADE_VOLUME:
         new["direction"] = ""  # two-way trade has none; the reviewer changed the metric
-    if new["metric"] != CATEGORY_SHARE:
+    if new["metric"] not in _SHARE_METRICS:  # an import share keeps its product (one product's imports)
         new["category"] = ""
     if new["metric"] != TRADE_TARGET:
         new["target_kind"] = ""

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from charts import catalog, figures, style, summary
+from charts import catalog, figures, style, summary, timeline
 from charts import format as fmt
 from charts.exports import csv_bytes, readme, slides, tables_zip
 from charts.style import PRESENTING, SCREEN
@@ -477,3 +477,44 @@ _TINY_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
+
+
+def _with_product_share(tables: dict[str, pd.DataFrame], keep_total: bool) -> dict[str, pd.DataFrame]:
+    """The tables plus a newer article saying Iran supplies 40 % of Iraq's gas imports (an
+    import_share with the product as its category); with or without the share of all imports."""
+    claims = tables["claims"]
+    total = claims[(claims["metric"] == "import_share") & (claims["category"] == "")]
+    assert len(total), "the committed tables hold a share of all of Iraq's imports"
+    product = total.iloc[[0]].assign(
+        claim_id="zz_product:10", article_id="zz_product", category="gas", value=40.0, start=10, end=13,
+        quote="Iran supplies 40% of Iraq's gas imports.",
+    )  # fmt: skip
+    article = (
+        tables["articles"].iloc[[0]].assign(article_id="zz_product", published="2099-01-01", title="Gas")
+    )
+    kept = claims if keep_total else claims.drop(total.index)
+    return {
+        **tables,
+        "claims": pd.concat([kept, product], ignore_index=True),
+        "articles": pd.concat([tables["articles"], article], ignore_index=True),
+    }
+
+
+def test_a_share_of_one_products_imports_is_never_drawn_as_a_share_of_all_imports(
+    tables: dict[str, pd.DataFrame],
+) -> None:
+    both = _with_product_share(tables, keep_total=True)
+    total = tables["claims"][(tables["claims"]["metric"] == "import_share")]["value"].iloc[0]
+    for source in (None, "zz_product"):  # the latest article, or the product's own, asked for
+        chart = catalog.import_share(both, "IRN", "IRQ", source)
+        assert chart is not None and chart.data["value"].tolist() == [total]
+        assert "40 %" not in _texts(chart.figure) and "40 %" not in chart.description
+    assert catalog.import_share(_with_product_share(tables, keep_total=False), "IRN", "IRQ") is None
+    lanes = {
+        timeline.lane_of(r)[1]
+        for r in both["claims"][both["claims"]["metric"] == "import_share"].to_dict("records")
+    }
+    assert lanes == {
+        "Goods from Iran: share of Iraq's imports",
+        "Goods from Iran: share of Iraq's gas imports",
+    }

@@ -39,6 +39,7 @@ TWELVE = f"{A0}:701"  # "$12 billion", Hassanzadeh: current trade
 TARGET = f"{A0}:855"  # "$20 billion" target
 EIGHTEEN = f"{A0}:1510"  # "about $18 billion including energy"
 IRAQ_EXPORTS = f"{A0}:1758"  # Iraq's exports to Iran, about $500 million
+IMPORT_SHARE = f"{A1}:1208"  # 65 % of Iraq's imports come from Iran
 AGRI = f"{A1}:1300"  # agricultural products 30 %
 WHEN = "2025-01-31T09:30:00Z"
 
@@ -321,6 +322,16 @@ def test_amend_to_two_way_trade_drops_the_direction(claims, texts):
     row = by_id(apply(as_extracted(claims), texts, d)[0]).loc[IRAQ_EXPORTS]
     assert (row["metric"], row["direction"]) == ("trade_volume", "")
     assert json.loads(row["extracted"]) == {"metric": "exports", "direction": "IRQ->IRN"}
+
+
+def test_amend_keeps_the_product_of_an_import_share_and_drops_it_from_a_flow(claims, texts):
+    # "40 % of Iraq's gas imports" is a share of one product's imports: its category stays; an
+    # exports figure has no category.
+    d = decisions_of(decide(claims, IMPORT_SHARE, "amend", category="gas"),
+                     decide(claims, IRAQ_EXPORTS, "amend", category="gas"))  # fmt: skip
+    rows = by_id(apply(as_extracted(claims), texts, d)[0])
+    assert rows.loc[IMPORT_SHARE, "category"] == "gas"
+    assert rows.loc[IRAQ_EXPORTS, "category"] == ""
 
 
 def test_as_extracted_undoes_every_review(claims, texts):

@@ -375,7 +375,7 @@ def _fields_form(prefix: str, current: Mapping[str, object]) -> dict[str, str]:
         "direction": left.text_input("Direction (exporter->importer; empty: two-way)",
                                      str(current.get("direction", "")), key=f"{prefix}.direction",
                                      placeholder="IRQ->IRN", max_chars=8),
-        "category": right.text_input("Category (for a category share)", str(current.get("category", "")),
+        "category": right.text_input("Category (a category share; an import share of one product)", str(current.get("category", "")),
                                      key=f"{prefix}.category", max_chars=review.TEXT_LIMITS["category"]),
         "value": left.text_input("Value (12 billion, 500 million, 30)", shown_value, key=f"{prefix}.value",
                                  max_chars=40),
