@@ -1914,8 +1914,8 @@ _IMPORT_SHARE_AFTER = re.compile(
     r"(?:(?P<c1>[\w’' .-]+?)['’]s\s+(?:total\s+|overall\s+|annual\s+|non-oil\s+)?imports?\b|"
     r"imports?\s+(?:of|by|into|to)\s+(?P<c2>[\w .-]+))"
 )
-# A share of one product's imports ("35 percent of India's crude oil imports") is not a share of
-# the importer's imports (the contract's import_share): it is left out rather than charted as one.
+# A share of one product's imports ("35 percent of India's crude oil imports") is an import_share
+# with the product as its category (see _of_goods_imports), never a share of all imports.
 # "of total imports", "of the total imports": the importer is the flow the sentence is about.
 _TOTAL_IMPORTS_AFTER = re.compile(
     r"\s+of\s+(?:the\s+)?(?:total|overall|all)\s+(?:[a-z][\w-]*\s+){0,2}?imports?\b"
