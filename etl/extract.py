@@ -1546,6 +1546,25 @@ _GROWTH_TO_REACH = re.compile(
     r"|\bcould\s+only\s+(?:reach|hit|touch)\s+)(?:[a-z]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# "rose by $102 million, bringing the total to $350 million": the sum a change came to, not an aim.
+_TOTAL_CAME_TO = re.compile(
+    r"\b(?:bringing|taking|pushing|lifting|raising)\s+(?:the|its|their)\s+(?:total|tally|sum)\s+to\s+$",
+    re.IGNORECASE,
+)
+
+
+def _running_total(a: _Article, tail: str) -> bool:
+    """Whether the figure is the total a change just came to ("bringing the total to"), with no
+    aim or modal said before the verb ("aims at bringing the total to" stays a target)."""
+    m = _TOTAL_CAME_TO.search(tail)
+    if m is None:
+        return False
+    before = tail[: m.start()]
+    return a.cue(_TARGET_MODAL).search(before) is None and not re.search(
+        r"\b(?:aim|target|goal|plan|seek|hope|want|intend)", before, re.IGNORECASE
+    )
+
+
 # "trade reached $5 billion", "stood at", "was": a level stated as reached, unless a modal or "to"
 # comes right before the verb ("could hit", "to reach", "can be raised to").
 _VOLUME_VERB = re.compile(
@@ -1569,7 +1588,7 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
     since = max(lo, a.money_end_before(fig.start), fig.start - 110)
     near = a.cue_text[since : fig.start]  # since the figure before it in the clause
     tail = near[-80:]
-    if _BASELINE.search(tail) or _GROWTH_TO_REACH.search(near[-140:]):
+    if _BASELINE.search(tail) or _GROWTH_TO_REACH.search(near[-140:]) or _running_total(a, tail):
         return ""  # "to $15 billion from about $9 billion now", "rising 30 percent to reach"
     verb = _VOLUME_VERB.search(tail)
     if verb:
@@ -1579,11 +1598,13 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
     window = a.cue_text[max(lo, fig.start - 110) : fig.start]
     after = re.split(r"[,;]|\$|\d", a.cue_text[fig.end : hi], maxsplit=1)[0]
     noun = a.cue(_TARGET_NOUN)
-    # Searched a little past the figure's start: "raising trade to $20 billion" looks ahead at it.
+    # Searched a little past the figure's start: "raising trade to $20 billion" looks ahead at its
+    # sign, "to USD5 billion" at its three-letter code.
+    ahead = min(hi, fig.start + 3)
     aimed = (
-        noun.search(a.cue_text, since, fig.start + 1)
+        noun.search(a.cue_text, since, ahead)
         or noun.search(after)
-        or noun.search(a.cue_text, max(lo, fig.start - 110), fig.start + 1)
+        or noun.search(a.cue_text, max(lo, fig.start - 110), ahead)
     )
     modal = _modal(a, since, fig.start) or _modal(a, max(lo, fig.start - 110), fig.start)
     if not (aimed or modal):
