@@ -1546,6 +1546,19 @@ _GROWTH_TO_REACH = re.compile(
     r"|\bcould\s+only\s+(?:reach|hit|touch)\s+)(?:[a-z]+\s+){0,2}$",
     re.IGNORECASE,
 )
+
+
+def _grown_to(near: str) -> bool:
+    """ "rising 30 percent to reach $77 billion": a level reached by growth; but "increased by 94
+    percent and it is expected to cross $2 billion" looks ahead, past the growth."""
+    grown = _GROWTH_TO_REACH.search(near)
+    return (
+        grown is not None
+        and _FORECAST.search(grown.group()) is None
+        and _MODAL_BEFORE_VERB.search(grown.group(), 0, grown.group().lower().rfind("to ")) is None
+    )
+
+
 # "rose by $102 million, bringing the total to $350 million": the sum a change came to, not an aim.
 _TOTAL_CAME_TO = re.compile(
     r"\b(?:bringing|taking|pushing|lifting|raising)\s+(?:the|its|their)\s+(?:total|tally|sum)\s+to\s+$",
@@ -1588,7 +1601,7 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
     since = max(lo, a.money_end_before(fig.start), fig.start - 110)
     near = a.cue_text[since : fig.start]  # since the figure before it in the clause
     tail = near[-80:]
-    if _BASELINE.search(tail) or _GROWTH_TO_REACH.search(near[-140:]) or _running_total(a, tail):
+    if _BASELINE.search(tail) or _grown_to(near[-140:]) or _running_total(a, tail):
         return ""  # "to $15 billion from about $9 billion now", "rising 30 percent to reach"
     verb = _VOLUME_VERB.search(tail)
     if verb:
@@ -1716,6 +1729,8 @@ def _money_claim(
             if context is None:
                 return None
             inherited = trade_sentences.get(context.start, "")
+        elif d_flow is None and _trade_of_no_pair(a, s, fig):
+            return None  # "the balance of foreign trade ..., rising from $10.5 billion"
     elif d_other is not None and d_other < min(cues):
         return None
     if d_flow is not None and (d_trade is None or d_flow <= d_trade):
@@ -1759,6 +1774,24 @@ def _money_claim(
     if context is not s:
         rule += " (figure refers back to the previous sentence)"
     return _Found(pair, metric, "", "", rule, kind)
+
+
+# "the balance of foreign trade turnover": a trade word that names a balance, not trade itself.
+_BALANCE_OF = re.compile(
+    r"\b(?:balance|surplus|deficit)\s+of\s+(?:(?:the|its|their|foreign|external|total)\s+)*trad",
+    re.IGNORECASE,
+)
+
+
+def _trade_of_no_pair(a: _Article, s: Sentence, fig: Figure) -> bool:
+    """Whether the trade a figure's sentence speaks of, outside the figure's clause, is no pair's:
+    three countries' ("trilateral trade between Canada, the U.S. and Mexico hit ..."), a balance
+    ("the balance of foreign trade ... rising from $10.5 billion") or one country's with the world."""
+    return (
+        _TRILATERAL.search(a.text, s.start, s.end) is not None
+        or _BALANCE_OF.search(a.text, s.start, fig.start) is not None
+        or _world_trade(a, s.start, s.end)
+    )
 
 
 def _flow_went_on(a: _Article, s: Sentence, fig: Figure, lo: int, hi: int) -> _Flow | None:
