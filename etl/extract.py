@@ -691,6 +691,8 @@ def _world_trade(a: _Article, lo: int, hi: int) -> bool:
         named = a.countries_in(partner.start("name"), partner.end("name"))
         if not named or named[0].start != partner.start("name"):
             return not name.startswith(("Two", "Both"))
+    if _GROUP_PARTNER.search(text, lo, hi):
+        return True  # "India's border trade with its six neighbouring countries"
     world = a.cue(_WORLD_TRADE).search(a.cue_text, lo, hi)
     if world is None:
         return False
@@ -709,6 +711,65 @@ def _world_trade(a: _Article, lo: int, hi: int) -> bool:
     return len({c.iso3 for c in a.countries_in(lo, hi)}) < 2 or not re.search(
         r"\b(?:between|with|partner)\b", text[lo:hi]
     )
+
+
+# "India's trade with its six neighbouring countries": trade with a group of countries.
+_GROUP_PARTNER = re.compile(
+    r"\btrade\s+with\s+(?:its|their|all|the)\s+(?!two\b)(?:[\w-]+\s+){0,2}(?:countries|neighbou?rs|nations)\b",
+    re.IGNORECASE,
+)
+_WITH_BEFORE = re.compile(r"\bwith\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+_NAMES_THE_FIGURE = re.compile(
+    r"\s+(?:of|at|was|is|stood\s+at|worth|valued\s+at|reached|totall?ed|amounted\s+to)\s+"
+    r"(?:(?:about|around|nearly|some|over|roughly|almost|just|more\s+than)\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _world_right_before(a: _Article, lo: int, fig: Figure) -> bool:
+    """ "..., just 1.56% of India's total global trade of $769 billion": a world-trade phrase
+    that names the figure, with no partner, no pair and no clause break between them."""
+    since = max(lo, fig.start - 60)
+    worlds = list(a.cue(_WORLD_TRADE).finditer(a.cue_text, since, fig.start))  # 60 characters: a few
+    world = worlds[-1] if worlds else None
+    if world is None or not _NAMES_THE_FIGURE.fullmatch(a.text, world.end(), fig.start):
+        return False
+    if a.countries_in(world.end(), fig.start) or a.cue(_BILATERAL).search(a.cue_text, lo, fig.start):
+        return False
+    return len({c.iso3 for c in a.countries_in(max(lo, world.start() - 40), world.start())}) < 2
+
+
+# "the value of Iran's non-oil trade ... stood at": one country's own trade, with no partner.
+_OWN_TRADE = re.compile(r"['’]s\s+(?:[a-z][\w-]*\s+){0,2}?(?:trade|turnover)\b(?!\s+(?:with|between)\b)")
+_PARTNERED = re.compile(r"\b(?:with|between|bilateral|two-way|mutual|partners?|and)\b", re.IGNORECASE)
+
+
+def _own_trade(a: _Article, s: Sentence) -> bool:
+    """Whether a sentence names one country only, as the owner of trade ("Iran's non-oil trade"),
+    and no partner of any kind: that country's trade with the world."""
+    named = a.countries_in(s.start, s.end)
+    if len({c.iso3 for c in named}) != 1 or _PARTNERED.search(a.text, s.start, s.end):
+        return False
+    return any(_OWN_TRADE.match(a.text, c.end) for c in named)
+
+
+def _with_pair(a: _Article, s: Sentence, fig: Figure) -> str:
+    """ "New Zealand's trade with China was $26.9bn, while that with Australia was $25.9bn",
+    "With China, UK trade is over £90bn": in a sentence naming three countries or more, the figure's
+    partner is the country after the nearest "with" before it, its other side the nearest country
+    before the figure that no "with" introduces."""
+    text = a.text
+    nearest_first = [
+        (c, _WITH_BEFORE.search(text, max(s.start, c.start - 12), c.start) is not None)
+        for c in reversed(a.countries_in(s.start, fig.start))
+    ]
+    partner = next((c for c, after_with in nearest_first if after_with), None)
+    if partner is None:
+        return ""
+    reporter = next((c for c, after_with in nearest_first if not after_with and c.iso3 != partner.iso3), None)
+    return _pair(reporter.iso3, partner.iso3) if reporter else ""
 
 
 class _Flow(NamedTuple):
@@ -1689,7 +1750,7 @@ def _money_claim(
     cues = [d for d in (d_trade, d_flow) if d is not None]
     if _place_flow_nearer(a, lo, hi, fig, cues):
         return None  # "with Bali exporting over $60 million of goods to Japan": a province's trade
-    if d_flow is None and _world_trade(a, lo, hi):
+    if d_flow is None and (_world_trade(a, lo, hi) or _world_right_before(a, lo, fig) or _own_trade(a, s)):
         return None  # one country's trade with the world, or with a bloc: not a pair's figure
     context: Sentence | None = s  # the sentence whose countries say which pair the figure is about
     inherited = ""
@@ -1766,7 +1827,11 @@ def _money_claim(
         mentions = a.countries_in(s.start, s.end)
     if context is not None and context is not s and len({c.iso3 for c in mentions}) < 2:
         mentions = a.countries_in(context.start, context.end) + mentions
-    pair = inherited or _pair_from(a, mentions, fig)
+    pair = (
+        inherited
+        or (len({c.iso3 for c in mentions}) > 2 and _with_pair(a, s, fig))
+        or _pair_from(a, mentions, fig)
+    )
     if not pair or "-" not in pair:
         return None
     metric = TRADE_TARGET if kind else TRADE_VOLUME
