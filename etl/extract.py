@@ -52,7 +52,7 @@ from etl.periods import (
 )
 from etl.places import CountryMention, country_index, main_pair
 from etl.text import Sentence, clause_around, clause_breaks, dateline_end, paragraphs, sentences
-from etl.text_tables import table_cells
+from etl.text_tables import PipeCell, pipe_cells, table_cells
 
 # --- cue words (data/reference/cues.yml) ---------------------------------------------------------
 _CUES = cues.build()
@@ -1338,9 +1338,13 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None, publi
     claims: list[Claim] = []
     trade_sentences: dict[int, str] = {}  # sentence start -> pair of a trade claim there
     previous: tuple[Figure, _Found | None] | None = None
+    in_cells = _pipe_cells_by_figure(text, money, percents)
     for fig in money:
         s = a.readable_sentence(fig.start)
         if s is None:
+            continue
+        if fig.start in in_cells:
+            claims += _pipe_cell_claim(a, fig, in_cells[fig.start])
             continue
         lo, hi = a.clause(s, fig.start)
         if previous is not None and _CONVERSION.fullmatch(text, previous[0].end, fig.start):
@@ -1356,6 +1360,9 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None, publi
     for fig in percents:
         s = a.readable_sentence(fig.start)
         if s is None:
+            continue
+        if fig.start in in_cells:
+            claims += _pipe_cell_claim(a, fig, in_cells[fig.start])
             continue
         lo, hi = a.clause(s, fig.start)
         found = _share_claim(a, fig, s, lo, hi, lists)
@@ -1412,18 +1419,82 @@ def _table_claims(a: _Article) -> list[Claim]:
             found = _Found(
                 _pair(exporter, importer), EXPORTS, f"{exporter}->{importer}", "", "table: a flow's row"
             )
-        phrase = next(iter(find_periods(a.text, cell.period_start, cell.period_end)), None)
-        context = PeriodContext(countries=(reporter, partner), iranian="IRN" in found.pair)
-        span = resolve(phrase, a.published, context) if phrase else NO_PERIOD
-        claims.append(Claim(
-            claim_id=f"{a.article_id}:{cell.start}", article_id=a.article_id, pair=found.pair,
-            metric=found.metric, direction=found.direction, category="", value=cell.value, unit=cell.unit,
-            qualifier="exact", scope="", period=phrase.said if phrase else cell.period,
-            period_start=_iso(span.start), period_end=_iso(span.end), coverage=span.coverage, target_kind="",
-            speaker="", quote=a.text[cell.row_start : cell.row_end].strip(), start=cell.start, end=cell.end,
-            method=found.method, period_note=span.note if phrase else "",
-        ))  # fmt: skip
+        span = (cell.start, cell.end)
+        heading, row_span = (cell.period_start, cell.period_end), (cell.row_start, cell.row_end)
+        claims.append(
+            _table_claim(a, found, cell.value, cell.unit, span, heading, row_span, (reporter, partner))
+        )
     return claims
+
+
+def _pipe_cells_by_figure(text: str, money: list[Figure], percents: list[Figure]) -> dict[int, PipeCell]:
+    """The pipe-table cell each figure fills on its own ("| $41.6 billion |"), by figure start."""
+    cells = pipe_cells(text) if "|" in text else []
+    if not cells:
+        return {}
+    by_start = {c.start: c for c in cells}
+    return {
+        f.start: by_start[f.start]
+        for f in money + percents
+        if f.start in by_start and by_start[f.start].end == f.end
+    }
+
+
+_SHARE_LABEL = re.compile(r"\b(?:percent(?:age)?|per\s+cent|share)\b", re.IGNORECASE)
+
+
+def _pipe_cell_claim(a: _Article, fig: Figure, cell: PipeCell) -> list[Claim]:
+    """A pipe table's cell whose row names a flow between two countries ("U.S. Exports to Mexico |
+    $41.6 billion |", "Percentage of Mexico's Imports from the U.S. | 69% |"): that flow, or that
+    import share, for the period its column's heading names. Other rows are no claim."""
+    named = {c.iso3 for c in a.countries_in(cell.label_start, cell.label_end)}
+    flows = _flows(a, cell.label_start, cell.label_end)
+    if len(named) != 2 or len(flows) != 1:
+        return []  # "U.S. Exports to Canada and Mexico": no one pair
+    flow = flows[0]
+    direction = f"{flow.exporter}->{flow.importer}"
+    if fig.kind == "money":
+        found = _Found(
+            _pair(flow.exporter, flow.importer), EXPORTS, direction, flow.category, "table: a flow's row"
+        )
+    elif not flow.exporting and _SHARE_LABEL.search(a.text, cell.label_start, cell.label_end):
+        found = _Found(
+            _pair(flow.exporter, flow.importer), IMPORT_SHARE, direction, "", "table: an import share's row"
+        )
+    else:
+        return []
+    heading = (cell.heading_start, cell.heading_end)
+    row = (cell.label_start, cell.end)
+    # A column heading over rows of several pairs ("Before NAFTA (1993-1994)") is no one country's
+    # fiscal year: it is read without a reporting country.
+    unit = _unit(a, fig, found.pair)
+    return [_table_claim(a, found, fig.value, unit, (fig.start, fig.end), heading, row, ())]
+
+
+def _table_claim(
+    a: _Article,
+    found: _Found,
+    value: float,
+    unit: str,
+    span: tuple[int, int],
+    heading: tuple[int, int],
+    row: tuple[int, int],
+    countries: tuple[str, ...],
+) -> Claim:
+    """A table cell's claim: its row says what, its column's heading (text[heading]) when; the
+    reporting country first in `countries` (its fiscal year reads the heading)."""
+    phrase = next(iter(find_periods(a.text, *heading)), None) if heading[1] > heading[0] else None
+    context = PeriodContext(countries=countries, iranian="IRN" in found.pair)
+    span_of = resolve(phrase, a.published, context) if phrase else NO_PERIOD
+    said = phrase.said if phrase else a.text[heading[0] : heading[1]].strip()
+    return Claim(
+        claim_id=f"{a.article_id}:{span[0]}", article_id=a.article_id, pair=found.pair,
+        metric=found.metric, direction=found.direction, category=found.category, value=value, unit=unit,
+        qualifier="exact", scope="", period=said,
+        period_start=_iso(span_of.start), period_end=_iso(span_of.end), coverage=span_of.coverage, target_kind="",
+        speaker="", quote=a.text[row[0] : row[1]].strip(), start=span[0], end=span[1],
+        method=found.method, period_note=span_of.note if phrase else "",
+    )  # fmt: skip
 
 
 def _figures(text: str) -> tuple[list[Figure], list[Figure], int]:

@@ -117,3 +117,88 @@ def _distinct_run(periods: list[tuple[int, int, str]]) -> int:
             return i
         seen.add(said)
     return len(periods)
+
+
+# --- tables with pipes: "Row label | cell | cell |", one line per row or one per cell -------------
+@dataclass(frozen=True, slots=True)
+class PipeCell:
+    """One data cell of a pipe table (a markdown table, however its lines were broken): where its
+    text is, and where its row's label and its column's heading are."""
+
+    start: int
+    end: int
+    label_start: int
+    label_end: int
+    heading_start: int  # equal to heading_end when the column has no heading
+    heading_end: int
+
+
+# How many columns a pipe table may have, and how many cells it may hold: a page's table is small.
+_MAX_PIPE_COLUMNS = 12
+
+
+def _separator_columns(line: str) -> int:
+    """How many columns a separator line ("---|---|---|", "|:--|--:|") marks; 0 if it is none."""
+    s = line.strip()
+    if s.count("|") < 2 or s.count("-") < 3 or s.strip("-|: "):
+        return 0
+    return len([part for part in s.strip("|").split("|")])
+
+
+def _cells_of(pos: int, line: str) -> list[tuple[int, int]]:
+    """The cells of a line of a pipe table, as (start, end) of their stripped text; a line that
+    opens with "|" has no cell before it."""
+    out = []
+    start = 0
+    for i, ch in enumerate(line):
+        if ch == "|":
+            if out or line[:i].strip():  # no cell before a line's opening "|"
+                out.append(_stripped(pos, line, start, i))
+            start = i + 1
+    return out
+
+
+def _stripped(pos: int, line: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and line[start].isspace():
+        start += 1
+    while end > start and line[end - 1].isspace():
+        end -= 1
+    return pos + start, pos + end
+
+
+def pipe_cells(text: str) -> list[PipeCell]:
+    """Every data cell of every pipe table in `text`: the cells after a separator line, read in
+    rows of as many cells as the separator has columns; the first of each row is its label, and
+    the headings are the last cells before the separator. Lines not ending in "|" end a table."""
+    if "|" not in text:
+        return []
+    lines = list(_lines(text))
+    out: list[PipeCell] = []
+    for i, (_, line) in enumerate(lines):
+        columns = _separator_columns(line)
+        if not 2 <= columns <= _MAX_PIPE_COLUMNS:
+            continue
+        headings = _cells_before(lines, i, columns)
+        body: list[tuple[int, int]] = []
+        for pos, row_line in lines[i + 1 :]:
+            if not row_line.rstrip().endswith("|") or _separator_columns(row_line):
+                break
+            body += _cells_of(pos, row_line)
+        for r in range(0, len(body) - columns + 1, columns):
+            label = body[r]
+            for c in range(1, columns):
+                head = headings[c] if c < len(headings) else (label[0], label[0])
+                out.append(PipeCell(*body[r + c], *label, *head))
+    return out
+
+
+def _cells_before(lines: list[tuple[int, str]], i: int, columns: int) -> list[tuple[int, int]]:
+    """The heading cells of a table whose separator is line `i`: the last `columns` cells of the
+    lines ending in "|" just before it (fewer, aligned right, when the corner cell is missing)."""
+    cells: list[tuple[int, int]] = []
+    j = i - 1
+    while j >= 0 and i - j <= columns and lines[j][1].rstrip().endswith("|") and len(cells) < columns:
+        cells = _cells_of(*lines[j]) + cells
+        j -= 1
+    cells = cells[-columns:]
+    return [(0, 0)] * (columns - len(cells)) + cells
