@@ -1991,7 +1991,23 @@ def _listed_partner(a: _Article, flow: _Flow, fig: Figure, listed: str) -> _Flow
         c.iso3 for c in a.countries_in(flow.start, fig.start) if c.iso3 in (flow.exporter, flow.importer)
     ]
     side = sides[-1] if sides else (flow.importer if flow.exporting else flow.exporter)
+    leader = _ranking_leader(a, flow, fig)
+    if leader is not None:
+        side = leader
     return flow._replace(importer=listed) if side == flow.importer else flow._replace(exporter=listed)
+
+
+_FOLLOWED_BY = re.compile(r"\bfollowed\s+by\b", re.IGNORECASE)
+
+
+def _ranking_leader(a: _Article, flow: _Flow, fig: Figure) -> str | None:
+    """ "Turkey remained Georgia's main partner by imports, followed by Russia ($85.9 million)": the
+    countries after "followed by" take the side of the sentence's subject, the one they follow."""
+    s = a.sentence_at(fig.start)
+    if s is None or not _FOLLOWED_BY.search(a.text, max(s.start, flow.end), fig.start):
+        return None
+    first = a.countries_in(s.start, fig.start)[:1]
+    return first[0].iso3 if first and first[0].iso3 in (flow.exporter, flow.importer) else None
 
 
 def _listed_country(a: _Article, fig: Figure, lo: int) -> str | None:
