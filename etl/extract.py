@@ -891,6 +891,21 @@ def _place_before(a: _Article, lo: int, word_start: int) -> bool:
     return not any(c.start < end and c.end > start for c in a.countries_in(max(0, start - 30), end + 1))
 
 
+# "as it imported", "they bought": a pronoun doing the flow's verb.
+_IT_BEFORE = re.compile(r"\b(?:it|they)\s+(?:has\s+|have\s+|had\s+)?$", re.IGNORECASE)
+_SUBJECT_VERB = re.compile(r"\s+(?:is|was|has|had|remains|remained|becomes|became)\b")
+
+
+def _subject_of_sentence(a: _Article, pos: int) -> str | None:
+    """The country the sentence is about, when its first country is a subject ("India is the
+    largest importer of Nepal, as it imported ..."): what a later "it" stands for."""
+    s = a.sentence_at(pos)
+    first = a.countries_in(s.start, pos)[:1] if s is not None else []
+    if first and _SUBJECT_VERB.match(a.text, first[0].end):
+        return first[0].iso3
+    return None
+
+
 def _way_before(a: _Article, pos: int, exporting: bool) -> bool:
     """ "As for India's imports from the US, ... Shipments of these items fell to $297.6 million":
     a flow word that says no way of its own ("shipments") runs the way of the flow before it."""
@@ -947,6 +962,8 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
             sentence = a.sentence_at(m.start())
             earlier = a.countries_in(sentence.start if sentence else lo, m.start())
             subject = earlier[0].iso3 if earlier else None
+        elif _IT_BEFORE.search(text, max(lo, m.start() - 12), m.start()):
+            subject = _subject_of_sentence(a, m.start())  # "India ..., as it imported Rs 51.78 billion"
         world = _WORLD_FLOW.search(text, max(lo, m.start() - 30), m.start()) is not None
         of = _FLOW_CATEGORY_AFTER.match(text, m.end(), hi)
         if of:
@@ -1011,7 +1028,7 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
 # Georgia's main partner by imports": a partner's place in a country's trade, which says a flow.
 _MARKET = re.compile(
     r"\b(?P<dest>export\s+(?:market|destination)s?|destination\s+for\s+(?:its\s+)?exports|"
-    r"partners?\s+(?:by|in|for)\s+exports|buyer|customer)\b"
+    r"partners?\s+(?:by|in|for)\s+exports|buyer|customer|importer)\b"
     r"|\b(?P<source>(?:source|supplier)s?\s+of\s+(?:imports|imported\s+goods)|import\s+(?:source|partner|market)s?|"
     r"partners?\s+(?:by|in|for)\s+imports|supplier)\b",
     re.IGNORECASE,
