@@ -177,9 +177,16 @@ class _Article:
     _place_flows: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
     _pairs: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # sentence start -> its pair
     money_ends: list[int] = field(default_factory=list)  # where each money figure ends, in order
+    percents: list[Figure] = field(default_factory=list)  # the percentages, in order
+    percent_starts: list[int] = field(default_factory=list)
     published: datetime.date | None = None  # the article's date: relative periods are read against it
     last_span: tuple[PeriodPhrase | None, Resolved] | None = None  # the last figure's span, for "this period"
     iranian: bool = False  # the article's opening is in an Iranian context (its years may be Iranian)
+
+    def first_percent(self, lo: int, hi: int) -> Figure | None:
+        """The first percentage starting in [lo, hi), if any."""
+        i = bisect.bisect_left(self.percent_starts, lo)
+        return self.percents[i] if i < len(self.percents) and self.percents[i].start < hi else None
 
     def money_end_before(self, pos: int) -> int:
         """Where the last money figure ending at or before `pos` ends (0 if none)."""
@@ -1592,7 +1599,8 @@ def _read_article(
     a = _Article(article_id, text, sents, starts, countries, main_pair(countries), None,
                  people or default_people(), para_starts, [c.start for c in countries],
                  folded or text, folded is not None, unread=unread,
-                 money_ends=sorted(f.end for f in money))  # fmt: skip
+                 money_ends=sorted(f.end for f in money), percents=percents,
+                 percent_starts=[f.start for f in percents])  # fmt: skip
     return a, skipped
 
 
@@ -2171,6 +2179,8 @@ def _share_claim(
         # "35 percent of India's crude oil imports": a share of one product's imports, with the
         # product as its category (never a share of all of India's imports)
         return _import_share(a, fig, s, lo, hi, goods[1], goods[0])
+    if (sourced := _sourced_share(a, fig, s, lo)) is not None:
+        return sourced  # "Russia's share of wheat supplies to Egypt", "sources 17% of its F&B from Brazil"
     if _TOTAL_IMPORTS_AFTER.match(text, fig.end, hi):
         # "Georgian imports from Turkey, accounting for 18% of total imports"; "imports from
         # Russia accounted for 13.6% of total imports" in a story about Georgia's trade
@@ -2399,6 +2409,74 @@ _GOODS_IMPORTS_AFTER = re.compile(
 
 
 _IN_PLACE = re.compile(r"\s+in\s+(?:the\s+)?")
+
+# Shares of what one country buys from another, said from the seller's side or the buyer's:
+# "Russia's share of wheat supplies to Egypt rose to 71%" (the supplier's share, before the figure);
+_GOODS = r"(?P<goods>(?:[A-Za-z&][\w&-]*\s+){0,3}?)"
+_SHARE_OF_SUPPLIES = re.compile(
+    r"['’]s\s+(?:market\s+)?share\s+(?:of|in)\s+(?:the\s+)?" + _GOODS
+    + r"(?:supplies|imports|exports|shipments|sales|deliveries)\s+(?:to|into|of)\s+(?:the\s+)?"
+)  # fmt: skip
+# "Bangladesh currently sources 17.2 % of its F&B requirements from Brazil" (the buyer, before it),
+_BUYS_SHARE_BEFORE = re.compile(
+    r"\s+(?:currently\s+|now\s+|still\s+)?(?:sources|buys|purchases|imports|gets|obtains|receives)\s+"
+    r"(?:about\s+|around\s+|some\s+|nearly\s+|over\s+|almost\s+)?$"
+)
+_BUYS_SHARE_AFTER = re.compile(
+    r"\s+of\s+(?:its\s+|their\s+|the\s+)?" + _GOODS
+    + r"(?:requirements|needs|imports|supplies|purchases)?\s*from\s+(?:the\s+)?"
+)  # fmt: skip
+# "This is 11 percent of the total oil exported to Japan" (the buyer after it, the seller before).
+_EXPORTED_TO_AFTER = re.compile(
+    r"\s+of\s+(?:the\s+)?(?:total\s+)?" + _GOODS + r"(?:exported|shipped|sold|supplied)\s+to\s+(?:the\s+)?"
+)
+
+
+def _sourced_share(a: _Article, fig: Figure, s: Sentence, lo: int) -> _Found | None:
+    """A percentage that is one supplier's part of what a country buys (of one product, or of
+    all it buys when no product is said): an import share from the supplier to the buyer."""
+    text = a.text
+    rule = "share: a supplier's part of a country's purchases"
+    for m in _SHARE_OF_SUPPLIES.finditer(text, max(lo, fig.start - 150), fig.start):
+        seller, buyer = _country_ending(a, m.start()), _country_starting(a, m.end())
+        if seller and buyer and seller != buyer:
+            return _Found(_pair(seller, buyer), IMPORT_SHARE, f"{seller}->{buyer}", _goods(m), rule)
+    after = _BUYS_SHARE_AFTER.match(text, fig.end, s.end)
+    buyer_at = _BUYS_SHARE_BEFORE.search(text, max(s.start, fig.start - 40), fig.start)
+    if after and buyer_at:
+        buyer, seller = _country_ending(a, buyer_at.start()), _country_starting(a, after.end())
+        if seller and buyer and seller != buyer:
+            return _Found(_pair(seller, buyer), IMPORT_SHARE, f"{seller}->{buyer}", _goods(after), rule)
+    if (listed := _listed_country(a, fig, lo)) is not None and _FOLLOWED_BY.search(text, s.start, fig.start):
+        # "..., followed by Indonesia (12.1%), Canada (9.7%)": the buyer's next suppliers
+        first = a.first_percent(s.start, fig.start)
+        led = _sourced_share(a, first, s, s.start) if first is not None else None
+        if led is not None and led.metric == IMPORT_SHARE:
+            buyer = led.direction.split("->")[1]
+            if listed != buyer:
+                return replace(led, pair=_pair(listed, buyer), direction=f"{listed}->{buyer}")
+    if (exported := _EXPORTED_TO_AFTER.match(text, fig.end, s.end)) is not None:
+        buyer = _country_starting(a, exported.end())
+        ctx = _flow_context(a, s, fig.start)
+        if buyer and ctx is not None and ctx[1] == buyer and ctx[0] != buyer:
+            return _Found(_pair(ctx[0], buyer), IMPORT_SHARE, f"{ctx[0]}->{buyer}", _goods(exported), rule)
+    return None
+
+
+def _goods(m: re.Match[str]) -> str:
+    return " ".join(m.group("goods").split()).lower()
+
+
+def _country_ending(a: _Article, pos: int) -> str | None:
+    """The country whose name ends at `pos` ("Russia" in "Russia's share"), if any."""
+    named = a.countries_in(max(0, pos - 40), pos)
+    return named[-1].iso3 if named and named[-1].end == pos else None
+
+
+def _country_starting(a: _Article, pos: int) -> str | None:
+    """The country whose name starts at `pos`, if any."""
+    named = a.countries_in(pos, pos + 40)
+    return named[0].iso3 if named and named[0].start == pos else None
 
 
 def _of_goods_imports(a: _Article, fig: Figure, s: Sentence) -> tuple[str, tuple[int, int]] | None:
