@@ -1253,6 +1253,35 @@ def _flow_context(a: _Article, s: Sentence, pos: int) -> tuple[str, str] | None:
     return None
 
 
+def _story_flow(a: _Article, s: Sentence, pos: int) -> tuple[str, str] | None:
+    """The flow a share refers to when the story names it by a bare flow word ("driven by higher
+    petroleum imports. ... the share of petroleum declined from 90 per cent"): in an article about
+    one pair, the last flow word of this sentence or the two before in its paragraph, run by the
+    country it belongs to ("India's own exports"), else by the country the article names most."""
+    if len(a.main) != 2:
+        return None
+    i = a.index_of(s)
+    for t in reversed(a.sentences[max(0, i - 2) : i + 1]):
+        if t.paragraph != s.paragraph:
+            continue
+        words = list(a.cue(_FLOW_WORD).finditer(a.cue_text, t.start, min(t.end, pos)))
+        if not words:
+            continue
+        word = words[-1]
+        before = a.countries_in(max(t.start, word.start() - 40), word.start())
+        owner = (
+            before[-1].iso3
+            if before and _SUBJECT_GAP.fullmatch(a.text, before[-1].end, word.start())
+            else a.main[0]
+        )
+        if owner not in a.main:
+            return None
+        other = next(c for c in a.main if c != owner)
+        importing = word.group("word").lower().startswith(("import", "purchase", "bought", "buys"))
+        return (other, owner) if importing else (owner, other)
+    return None
+
+
 def _category_lists(a: _Article, intros: list[re.Match[str]]) -> list[tuple[int, str, str, list[str]]]:
     """'Iranian exports to Iraq are divided into ten categories: a, b, ... and j.'"""
     out = []
@@ -1287,6 +1316,27 @@ def _category_name(phrase: str, known: list[str]) -> str:
         if low.split()[0] == words[0] or low.startswith(item.lower()):
             return item
     return phrase
+
+
+# "the share of petroleum and crude products declined from 90 per cent": the noun "share", its
+# category after "of", then the verb that moves it.
+_SHARE_OF_CATEGORY = re.compile(
+    r"share\s+of\s+(?:the\s+)?(?P<category>(?:[a-z][\w-]*\s+){0,5}?[a-z][\w-]*)\s+"
+    r"(?:rose|fell|declined|increased|decreased|grew|dropped|jumped|climbed|slipped|edged|went|was|stood|reached|"
+    r"has|had|is)\b"
+)
+
+
+def _share_of_category(text: str, share_start: int, fig_start: int) -> str:
+    """The category of "the share of <category> declined from 90 per cent", if the share noun
+    reads so; "" otherwise."""
+    m = _SHARE_OF_CATEGORY.match(text, share_start, fig_start)
+    if m is None or _VAGUE_SUBJECT.match(m.group("category")):
+        return ""
+    words = m.group("category").split()
+    if words[0] in _NOT_GOODS or words[0] in _FLOW_NOUNS or _TRADE.search(m.group("category")):
+        return ""  # "the share of exports in foreign trade turnover": no product
+    return m.group("category")
 
 
 def _share_subject(text: str, lo: int, verb_start: int) -> str:
@@ -2192,12 +2242,15 @@ def _share_claim(
     if _is_a_rate(text, fig, s) or _TOTAL_EXPORTS_AFTER.match(text, fig.end, hi):
         return None  # "fell by 10.3 percent", "a 25% growth"; "8 percent of total exports"
     named = _flow_named_after(a, fig, hi)  # "29.6 per cent of Kenya's exports to the country"
+    share_of = ""
     # "with soybeans accounting for 33% and crude oil for 21%": the second share's category is
     # the phrase just before it.
     elliptical = _ELLIPTICAL_SHARE.search(text, max(lo, fig.start - 120), fig.start)
     verb = a.cue(_SHARE_VERB).search(a.cue_text, lo, fig.start)
     if elliptical and verb and verb.end() < elliptical.start():
         category = elliptical.group(1) or elliptical.group(2)
+    elif verb is not None and (share_of := _share_of_category(text, verb.start(), fig.start)):
+        category = share_of  # "the share of petroleum products declined from 90 per cent"
     elif verb is not None:
         category = (
             _share_subject(text, lo, verb.start())
@@ -2221,6 +2274,8 @@ def _share_claim(
     if not category:
         return None
     share_flow = (named.exporter, named.importer) if named is not None else _flow_context(a, s, fig.start)
+    if share_flow is None and share_of:
+        share_flow = _story_flow(a, s, fig.start)  # "... petroleum imports. The share of petroleum ..."
     known = [item for pos, ex, im, items in lists if pos <= s.start for item in items]
     if share_flow is None and lists:
         share_flow = (lists[-1][1], lists[-1][2])
