@@ -72,7 +72,8 @@ _SPEECH = (
     r"explained|explains|remarked|acknowledged|acknowledges|described|pointed out|points out|"
     r"underlined|underscored|affirmed|confirmed|revealed|estimated|asserted|argued|insisted|"
     r"claimed|observed|commented|welcomed|urged|proposed|reiterated|expressed|hoped|predicted|"
-    r"forecast|projected|wrote|put it|continued|went on|saying|put the figure|puts the figure|told reporters"
+    r"forecast|projected|wrote|put it|continued|went on|saying|put the figure|puts the figure|told reporters|"
+    r"put the value|puts the value"
 )
 _SPEECH_RE = re.compile(rf"\b(?:{_SPEECH})\b")
 _SPEAKING_AFTER = re.compile(rf"\s*(?:,[^,]{{0,60}},\s*|,\s*)?(?:(?:has|had|have)\s+)?(?:{_SPEECH})\b")
@@ -84,7 +85,7 @@ _SAID_BEFORE = re.compile(rf"\b(?:{_SPEECH})\s+$")
 _APPOSED_AFTER = re.compile(rf",\s+(?:[\w’']+\s+){{0,5}}(?:{ROLE_NOUNS})\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
 _ROLE_REF = re.compile(
-    rf"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[A-Z][a-z]+\s+|top\s+|senior\s+|former\s+)*(?P<role>{ROLE_NOUNS})\b"
+    rf"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[A-Z][A-Za-z]+\s+|top\s+|senior\s+|former\s+)*(?P<role>{ROLE_NOUNS})\b"
     r"|\b(?P<pron>[Hh]e|[Ss]he)\b"
 )
 # A run of capitalised words, maybe with "al-" before it. Written to open with a plain character
@@ -258,10 +259,14 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
             words = tokens[last_title + 1 :]
             if " ".join(words) in countries:
                 continue  # "Saudi Arabia", though "Saudi" alone is a country word too
+            named_by_body = False
             while words and (
                 words[0] in countries or words[0].strip("’'") in _ORG_WORDS or words[0] in _OPENERS
             ):
+                named_by_body = named_by_body or words[0].strip("’'") in _ORG_WORDS
                 words = words[1:]
+            if len(words) == 1 and named_by_body and last_title < 0:
+                continue  # "the federal statistics Office Destatis": the body's own name
             if not words or any(
                 w.strip("’'") in _ORG_WORDS or w in countries or (w.isupper() and len(w) > 1) for w in words
             ):
