@@ -376,7 +376,8 @@ _FORM_PATTERNS: list[tuple[str, str]] = [
         (?:(?P<cal>(?:(?:fiscal|financial|calendar|Iranian|Persian)\s++)?(?:(?:calendar|fiscal)\s++)?)
         (?P<u>year|month|quarter|decade)(?![-\w])
         |(?P<fisc>fiscal)(?![-\w])(?!\s++(?:policy|policies|deficits?|stimulus|space|consolidation|measures?|
-          package|year|years|quarter|half|month)\b))"""),
+          package|year|years|quarter|half|month)\b))
+        (?:,?\s++«YEAR:ryr»«SPLIT:ryr2»«YA»)?"""),
     ("annual", r"""(?:annual(?:ly|i[sz]ed)?|yearly|per\s++(?:year|annum)|a\s++year(?![-\w])|each\s++year
         |every\s++year)\b"""),
     ("now", r"""(?:currently|presently|nowadays|now(?!\s++that\b)|at\s++present|at\s++the\s++moment)\b
@@ -986,9 +987,14 @@ def _build_relative(m: re.Match[str]) -> PeriodPhrase:
     unit = (_g(m, "u") or "year").lower()  # "the last fiscal": a year
     offset = _OFFSETS[rel]
     if unit == "year":
+        cal = _calendar_word(_g(m, "cal") or _g(m, "fisc")) or "calendar"
+        if _g(m, "ryr") is not None:  # "the last fiscal year 2012-13": the year said wins
+            first = int(m.group("ryr"))
+            second = _year2(first, _g(m, "ryr2"))
+            ref = YearRef("fiscal", first, second) if cal == "fiscal" else _split_ref(first, second)
+            return _phrase(m, "year", year=ref)
         if rel == "past":  # "the past year": the 12 months up to the article date
             return _phrase(m, "window", count=1, unit="year")
-        cal = _calendar_word(_g(m, "cal") or _g(m, "fisc")) or "calendar"
         return _phrase(m, "year", year=YearRef(cal, offset=offset))
     if unit == "decade":
         if offset < 0:

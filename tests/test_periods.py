@@ -146,6 +146,11 @@ CASES = [
     ("Trade is expected to top $10bn by the end of the current Iranian year (March 20, 2023).",
      "by the end of the current Iranian year", PeriodContext(countries=("IRN", "IRQ"), iranian=True, is_target=True),
      (D(2022, 3, 21), D(2023, 3, 20), "deadline"), (D(2022, 3, 21), D(2023, 3, 20), "deadline")),
+    # a relative year that also says its number: the number wins
+    ("India imported goods worth Rs 52 billion in the last fiscal year 2012-13.", "last fiscal year 2012-13", IND,
+     (D(2012, 4, 1), D(2013, 3, 31), "year"), (D(2012, 4, 1), D(2013, 3, 31), "year")),
+    ("Trade rose to $4.8bn last year, 2019.", "last year, 2019", NONE,
+     (D(2019, 1, 1), D(2019, 12, 31), "year"), (D(2019, 1, 1), D(2019, 12, 31), "year")),
     # relative to the article's date
     ("India shipped rice worth Rs 10,800 crore to Iran during the last fiscal.", "last fiscal", IND,
      (D(2024, 4, 1), D(2025, 3, 31), "year"), None),
