@@ -65,13 +65,48 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 _LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 
+# How a line may end a paragraph: a sentence's stop or closing quote, a colon, a table's bar.
+_LINE_ENDS = frozenset(".!?:;|»\"”’')]…")
+# How a line may open its own paragraph: a bullet or a list's dash.
+_BULLETS = frozenset("-–—•*·▪►")
+# Hard-wrapped copy breaks its lines near a fixed width: a body line runs close to it (a heading
+# or a caption is shorter), and no line is longer (a headline above a one-line paragraph is).
+_WRAPPED_LINE = 55
+_WRAP_WIDTH = 100
+
+
+def _wraps_on(text: str, prev: Span, nxt: Span) -> bool:
+    """Whether line `nxt` continues the sentence of line `prev` in hard-wrapped copy: one line
+    break apart, both no wider than a wrap, `prev` ends mid-sentence, and `nxt` starts in lower
+    case ("increasing trade" / "turnover up to $10 billion") or `prev` runs to the wrap width
+    ending in a word or a comma."""
+    if nxt.end - nxt.start > _WRAP_WIDTH or prev.end - prev.start > _WRAP_WIDTH:
+        return False
+    if text.count("\n", prev.end, nxt.start) != 1 or text[prev.end - 1] in _LINE_ENDS:
+        return False
+    first = text[nxt.start]
+    if first in _BULLETS:
+        return False
+    if first.islower():
+        return True
+    last = text[prev.end - 1]
+    return prev.end - prev.start >= _WRAPPED_LINE and (last.isalpha() or last == ",")
+
+
 def paragraphs(text: str) -> list[Span]:
-    """Non-empty lines: news copy puts one paragraph (or headline) per line."""
-    spans = []
+    """Non-empty lines: news copy puts one paragraph (or headline) per line. In hard-wrapped copy
+    a line that continues the sentence before it joins that line's paragraph."""
+    spans: list[Span] = []
+    last_line = Span(0, 0)
     for line in _LINE.finditer(text):
         s, e = _strip_span(text, *line.span())
-        if e > s:
+        if e <= s:
+            continue
+        if spans and _wraps_on(text, last_line, Span(s, e)):
+            spans[-1] = Span(spans[-1].start, e)
+        else:
             spans.append(Span(s, e))
+        last_line = Span(s, e)
     return spans
 
 

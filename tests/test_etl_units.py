@@ -149,6 +149,24 @@ def test_sentence_offsets_are_exact_and_paragraphs_counted():
     ]
 
 
+def test_hard_wrapped_lines_join_their_paragraph_but_bullets_and_headings_do_not():
+    text = (
+        "Trade figures\n"
+        "The two countries said on Monday that their bilateral trade, which grew fast,\n"
+        "Reached a record last year and would\n"
+        "keep growing.\n"
+        "- a bullet line\n"
+        "Another paragraph."
+    )
+    assert [p.of(text) for p in paragraphs(text)] == [
+        "Trade figures",
+        "The two countries said on Monday that their bilateral trade, which grew fast,\n"
+        "Reached a record last year and would\nkeep growing.",
+        "- a bullet line",
+        "Another paragraph.",
+    ]
+
+
 # === places =====================================================================================
 @pytest.mark.parametrize(
     ("text", "found"),
