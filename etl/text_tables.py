@@ -45,7 +45,7 @@ _PERIOD_CELL = re.compile(r"(?:FY\s?)?(?:19|20)\d\d(?:[-/]\d{2,4})?")
 _NUMBER_CELL = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?")
 # A data row: a label of words, then numbers only.
 _ROW = re.compile(r"^(?P<label>[A-Za-z][A-Za-z’'&.\s-]{2,60}?)\s+(?P<cells>-?\d[\d.,\s-]*)$")
-# How far below its caption a table's year row may be, in lines.
+# How far below its caption a table's year row may be, in lines with text (pages scatter blank lines).
 _CAPTION_REACH = 8
 
 
@@ -77,10 +77,12 @@ def table_cells(text: str) -> list[Cell]:
     cells: list[Cell] = []
     unit: tuple[str, float, int] | None = None  # (currency, scale, line number of the caption)
     periods: list[tuple[int, int, str]] = []  # the current table's columns
-    for number, (pos, line) in enumerate(_lines(text)):
+    number = 0  # lines with text so far
+    for pos, line in _lines(text):
         stripped = line.strip()
         if not stripped:
             continue
+        number += 1
         caption = _CAPTION.match(stripped)
         if caption:
             scale = caption.group("scale").lower().rstrip("s")
