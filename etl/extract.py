@@ -2593,7 +2593,7 @@ def _dedupe(claims: list[Claim]) -> list[Claim]:
         key = (c.pair, c.metric, c.direction, c.category, c.value, c.unit, c.scope)
         groups.setdefault(key, []).append(c)
     kept: list[Claim] = []
-    for group in groups.values():
+    for group in (part for g in groups.values() for part in _by_period(g)):
         speakers = {c.speaker for c in group if c.speaker}
         candidates = [c for c in group if c.speaker] if speakers else group
         by_speaker: dict[str, list[Claim]] = {}
@@ -2613,6 +2613,29 @@ def _dedupe(claims: list[Claim]) -> list[Claim]:
                 )  # fmt: skip
             kept.append(best)
     return sorted(kept, key=lambda c: c.start)
+
+
+def _by_period(group: list[Claim]) -> list[list[Claim]]:
+    """Repeats of one target split by the deadlines they state: "USD 5 billion over the next five
+    years" and "USD 5 billion by 2021" are two statements. A named person restating a figure, a
+    headline and a repeat stating no period are no new statement: they join the first."""
+    parts: dict[str, list[Claim]] = {}
+    for c in group:
+        if c.metric == TRADE_TARGET and _states_its_own_deadline(c):
+            parts.setdefault(c.speaker or c.period.lower(), []).append(c)
+    if len(parts) < 2:
+        return [group]
+    out = list(parts.values())
+    out[0] += [c for c in group if not any(c in part for part in out)]
+    return out
+
+
+def _states_its_own_deadline(c: Claim) -> bool:
+    """A statement of a target with a dated period; a question is a headline's ("... by 2030 —
+    Can It Be Done?"), and "in the coming years" dates nothing that could tell two apart."""
+    if not c.period or _is_headline(c) or c.quote.endswith("?"):
+        return False
+    return any(p.form != "vague" for p in find_periods(c.period))
 
 
 def _is_headline(c: Claim) -> bool:
