@@ -986,6 +986,9 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
                 origin, end = c.iso3, c.end
             elif _TO_END.search(gap) and dest is None:
                 dest, end = c.iso3, c.end
+        if places and subject is None and origin is None and dest is None:
+            places.append(m.span())
+            continue  # "Bali's leading exports were tuna (export value of $136 million)": still Bali's
         pair = _pair_of_sentence(a, m.start())
         if origin is None and dest is None and (len(a.main) == 2 or pair):
             # "shipments to the kingdom", "exports to the neighbouring country": the other one.
