@@ -1950,7 +1950,7 @@ def _money_claim(
         if listed and listed not in (flow.exporter, flow.importer):
             flow = _listed_partner(a, flow, fig, listed)
         direction = f"{flow.exporter}->{flow.importer}"
-        item = _ITEM_BEFORE.search(text, max(s.start, fig.start - 70), fig.start)
+        item = _item_before(text, s, fig)
         if item and flow.end <= item.start("item") and not a.countries_in(item.start("item"), fig.start):
             flow = flow._replace(
                 category=item.group("item").strip(" ,").lower()
@@ -2120,11 +2120,26 @@ def _list_anchor(a: _Article, s: Sentence, listed: str) -> str | None:
 
 # "watermelons ($46 million)", "Passenger cars: $105.4 million", "iron bars with $23 million": a
 # figure attached to the goods it is for, in a list.
-_ITEM_BEFORE = re.compile(
-    r"(?:^|[,;:(\n•-]|\band\b|\bfollowed\s+by\b|\bincluded?\b|\bincluding\b)\s*"
+_ITEM = (
     r"(?P<item>[A-Za-z][\w&’'-]*(?:[ ,][A-Za-z&][\w&’'-]*){0,6}?)\s*(?:\(\s*|:\s*|\s+with\s+|\s+worth\s+)"
     r"(?:(?:over|about|around|nearly|some|almost|more\s+than)\s+)?$"
 )
+_ITEM_BEFORE = re.compile(
+    r"(?:^|[,;:(\n•-]|\band\b|\bfollowed\s+by\b|\bincluded?\b|\bincluding\b)\s*" + _ITEM
+)
+_ITEM_OPENING = re.compile(_ITEM)
+
+
+def _item_before(text: str, s: Sentence, fig: Figure) -> re.Match[str] | None:
+    """The goods a figure is attached to, in a list: after a list mark, or opening the figure's
+    sentence ("Passenger cars: $105.4 million" on a line of its own under a heading)."""
+    lo = max(s.start, fig.start - 70)
+    found = _ITEM_BEFORE.search(text, lo, fig.start)
+    if found is None and lo == s.start:
+        found = _ITEM_OPENING.match(text, lo, fig.start)
+    return found
+
+
 # A list's heading: "Goods from Turkey:", "The largest product groups are as follows:".
 _ITEM_HEADING = re.compile(
     r"\b(?:goods|products|items|commodities|exports|imports)\s+(?P<prep>from|to)\s+(?:the\s+)?$",
@@ -2136,7 +2151,7 @@ def _list_item(a: _Article, fig: Figure, s: Sentence, lo: int) -> _Found | None:
     """A figure for one kind of goods in a list under a flow ("the major exported items to Iraq
     included watermelons ($46 million)"): a category-level flow."""
     text = a.text
-    item = _ITEM_BEFORE.search(text, max(s.start, fig.start - 70), fig.start)
+    item = _item_before(text, s, fig)
     if item is None:
         return None
     category = item.group("item").strip(" ,")
@@ -2155,22 +2170,51 @@ def _heading_flow(a: _Article, s: Sentence) -> _Flow | None:
     start = a.paragraph_starts[s.paragraph]
     window = a.text[max(0, start - 600) : start]
     lines = [ln.strip() for ln in window.splitlines() if ln.strip()]
-    for line in reversed(lines[-12:]):
+    lines = lines[-12:]
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
         if not line.endswith(":"):
             continue
         pos = a.text.rfind(line, 0, start)
         mentions = a.countries_in(pos, pos + len(line))
+        if not mentions and i > 0:
+            return _lead_line_flow(a, lines[i - 1], pos)
         if len(mentions) != 1 or len(a.main) != 2 or mentions[0].iso3 not in a.main:
             return None
         heading = _ITEM_HEADING.search(a.text, pos, mentions[0].start)
         if heading is None:
             return None
-        partner = mentions[0].iso3
-        reporter = next(c for c in a.main if c != partner)
-        if heading.group("prep").lower() == "from":
-            return _Flow(pos, pos + len(line), partner, reporter, "", False)
-        return _Flow(pos, pos + len(line), reporter, partner, "", True)
+        return _side_flow(a, mentions[0].iso3, heading.group("prep").lower() == "to", pos, len(line))
     return None
+
+
+def _side_flow(a: _Article, partner: str, exporting: bool, pos: int, length: int) -> _Flow:
+    """The flow between the article's other country and `partner`, outward when `exporting`."""
+    reporter = next(c for c in a.main if c != partner)
+    if exporting:
+        return _Flow(pos, pos + length, reporter, partner, "", True)
+    return _Flow(pos, pos + length, partner, reporter, "", False)
+
+
+# "In terms of exports, Turkey is the fifth largest partner": the line that leads into a heading
+# naming no country ("The largest product groups are as follows:") says whose goods are listed.
+_LEAD_FLOW_WORD = re.compile(r"\b(?P<flow>export|import)s?\b", re.IGNORECASE)
+
+
+def _lead_line_flow(a: _Article, lead: str, heading_pos: int) -> _Flow | None:
+    """The flow a country-less heading's lead line names: one flow word, then one of the
+    article's two countries as the partner (the other may be named in the possessive: "Armenia's
+    second largest market")."""
+    pos = a.text.rfind(lead, 0, heading_pos)
+    mentions = a.countries_in(pos, pos + len(lead)) if pos >= 0 else []
+    partners = {c.iso3 for c in mentions if not a.text.startswith(("’s", "'s"), c.end)}
+    if len(a.main) != 2 or len(partners) != 1 or not {c.iso3 for c in mentions} <= set(a.main):
+        return None
+    partner = next(c for c in mentions if c.iso3 in partners)
+    words = {w.lower() for w in _LEAD_FLOW_WORD.findall(a.text, pos, partner.start)}
+    if len(words) != 1:
+        return None
+    return _side_flow(a, partner.iso3, words == {"export"}, heading_pos, len(lead))
 
 
 # "..., to China $4.4 billion and to the UAE $3.2 billion": a partner named between the flow and
@@ -2376,7 +2420,7 @@ def _share_list_item(a: _Article, fig: Figure, s: Sentence) -> str | None:
     )
     if not bracketed:
         return None
-    item = _ITEM_BEFORE.search(text, max(s.start, fig.start - 70), fig.start)
+    item = _item_before(text, s, fig)
     if item is None or a.countries_in(item.start("item"), fig.start):
         return None
     category = re.sub(r"^of\s+", "", item.group("item").strip(" ,")).lower()
