@@ -382,6 +382,22 @@ def _unit(a: _Article, fig: Figure, pair: str) -> str:
     return fig.unit
 
 
+def _hub_dollars(a: _Article, claims: list[Claim]) -> list[Claim]:
+    """Copy about one country's trade with several partners ("Australia's exports to China, Japan,
+    Korea and the US") speaks from that country's side: with Australia, New Zealand or Canada in
+    every money claim's pair and two partners or more, a bare "$" is its dollar, the US's too."""
+    dollars = {"USD", *_LOCAL_DOLLARS.values()}
+    pairs = [set(c.pair.split("-")) for c in claims if c.unit in dollars and a.text[c.start] == "$"]
+    if len(pairs) < 2:
+        return claims
+    hub = set.intersection(*pairs)
+    local = [c for c in hub if c in _LOCAL_DOLLARS]
+    if len(hub) != 1 or not local or len(set().union(*pairs) - hub) < 2 or _local_signs(a.text):
+        return claims
+    unit = _LOCAL_DOLLARS[local[0]]
+    return [replace(c, unit=unit) if c.unit == "USD" and a.text[c.start] == "$" else c for c in claims]
+
+
 def _reports(a: _Article, fig: Figure, country: str) -> bool:
     """Whether the figure's sentence speaks from `country`'s side: the article is mostly about it,
     or the sentence names it first or in the possessive ("Australia's exports")."""
@@ -965,10 +981,7 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
         elif re.search(
             r"\b(?:its|their)\s+(?:[a-z][\w-]*\s+){0,2}$", text[max(lo, m.start() - 30) : m.start()]
         ):
-            # "China's exports to Iran ..., while its imports from Iran": the sentence's subject.
-            sentence = a.sentence_at(m.start())
-            earlier = a.countries_in(sentence.start if sentence else lo, m.start())
-            subject = earlier[0].iso3 if earlier else None
+            subject = _its_subject(a, lo, m.start())
         elif _IT_BEFORE.search(text, max(lo, m.start() - 12), m.start()):
             subject = _subject_of_sentence(a, m.start())  # "India ..., as it imported Rs 51.78 billion"
         world = _WORLD_FLOW.search(text, max(lo, m.start() - 30), m.start()) is not None
@@ -1031,6 +1044,22 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     a._half_flows[(lo, hi)] = halves
     a._place_flows[(lo, hi)] = places
     return found
+
+
+# A country named after one of these is an object ("shipments to China"), not who "its" refers to.
+_OBJECT_BEFORE = re.compile(r"\b(?:to|into|from|with|than)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _its_subject(a: _Article, lo: int, pos: int) -> str | None:
+    """ "China's exports to Iran ..., while its imports from Iran": "its" is the sentence's first
+    country that is no preposition's object ("The shipments to China were bigger than its exports
+    to ...": not China, whose side the flow before says)."""
+    sentence = a.sentence_at(pos)
+    start = sentence.start if sentence else lo
+    for c in a.countries_in(start, pos):
+        if not _OBJECT_BEFORE.search(a.text, max(start, c.start - 12), c.start):
+            return c.iso3
+    return None
 
 
 # "Japan was Australia's second largest export market", "Belgium emerged the second largest source
@@ -1447,6 +1476,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None, publi
             claims.append(_claim(a, fig, s, lo, hi, found))
 
     claims += _table_claims(a)
+    claims = _hub_dollars(a, claims)
 
     # --- save: one claim per statement, and the category table ----------------------------------
     claims = _dedupe(claims)
