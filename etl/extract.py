@@ -882,6 +882,27 @@ _WORLD_FLOW = re.compile(
 )
 
 
+# "Australia's top three exports were coal (...)": what a country sells most, to the world.
+_TOP_BEFORE = re.compile(
+    r"\b(?:top|main|leading|largest|biggest|major|principal|key)\s+(?:[a-z-]+\s+)?$", re.IGNORECASE
+)
+_TOP_AFTER = re.compile(r"\s+(?:were|are|was|is|included?|includes)\b")
+
+
+_OWN_TOP_GOODS = re.compile(
+    r"['’]s\s+(?:top|main|leading|largest|biggest|major|principal|key)\s+(?:[a-z-]+\s+)?(?:exports|imports)"
+    + _TOP_AFTER.pattern,
+    re.IGNORECASE,
+)
+
+
+def _top_goods(text: str, lo: int, m: re.Match[str]) -> bool:
+    """Whether a flow word names a country's leading goods ("top three exports were coal")."""
+    return bool(
+        _TOP_AFTER.match(text, m.end()) and _TOP_BEFORE.search(text, max(lo, m.start() - 25), m.start())
+    )
+
+
 _TWO_WAY_AFTER = re.compile(r"s?\s*(?:and|&|/|-)\s*(?:export|import)s?\b|\s+between\b", re.IGNORECASE)
 _TWO_WAY_BEFORE = re.compile(r"\b(?:export|import)s?\s*(?:and|&|/|-)\s*$", re.IGNORECASE)
 _CITY_ORIGIN = re.compile(r"\s+from\s+(?!the\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+to\b")
@@ -1032,8 +1053,8 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
             exporter, importer = subject or origin, dest
         else:
             importer, exporter = subject or dest, origin
-        if world and not (origin or dest):
-            continue  # "total exports", "Nigeria's total imports": with the world
+        if (world or (subject and _top_goods(text, lo, m))) and not (origin or dest):
+            continue  # "total exports", "Nigeria's total imports", "Australia's top exports were": with the world
         exporter, importer = _complete_flow(a, m.start(), exporting, exporter, importer, dest, origin, pair)
         if exporter and importer and exporter != importer:
             found.append(_Flow(subject_start, end, exporter, importer, category, exporting))
@@ -1080,10 +1101,12 @@ def _market_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     after "of"/"for" ("the largest importer of Nepal")."""
     text = a.text
     out = []
+    after_last = lo  # a second ranking in the sentence has its own subject ("... and India was ...")
     for m in _MARKET.finditer(text, lo, hi):
         s = a.sentence_at(m.start())
         if s is None:
             continue
+        since, after_last = max(s.start, after_last), m.end()
         before = a.countries_in(max(s.start, m.start() - 60), m.start())
         owner = next((c for c in reversed(before) if text.startswith(("’s", "'s"), c.end)), None)
         if owner is None:
@@ -1092,7 +1115,7 @@ def _market_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
                 owner = after[0]  # "the largest importer of Nepal"
         if owner is None:
             continue
-        subject = next((c for c in a.countries_in(s.start, m.start()) if c.iso3 != owner.iso3), None)
+        subject = next((c for c in a.countries_in(since, m.start()) if c.iso3 != owner.iso3), None)
         if subject is None:
             continue
         if m.group("dest"):
@@ -2187,6 +2210,8 @@ def _list_item(a: _Article, fig: Figure, s: Sentence, lo: int) -> _Found | None:
     category = item.group("item").strip(" ,")
     if a.countries_in(item.start("item"), fig.start) or len(category) < 3:
         return None  # "Russia ($128.6 million)": a partner, not goods
+    if _OWN_TOP_GOODS.search(text, s.start, fig.start):
+        return None  # "Australia's top three exports were coal (...), iron ore (...)": to the world
     flow = _previous_flow(a, fig.start) or _heading_flow(a, s)
     if flow is None:
         return None
