@@ -141,11 +141,17 @@ def _folded(text: str) -> str | None:
     return low if len(low) == len(text) else None
 
 
+# "Japan was Australia's second largest two-way trade partner ($58.9 billion)": a partner's rank
+# in a country's trade, with the pair's trade in brackets right after it.
+_RANKED_PARTNER = re.compile(r"\btrad(?:e|ing)\s+partner\s*\(", re.IGNORECASE)
+
+
 _TWIN = {
     p: _plain_twin(p)
     for p in (
         _TRADE, _NOT_TRADE_MONEY, _TARGET_NOUN, _TARGET_MODAL, _WORLD_TRADE, _BILATERAL, _ANAPHORA,
-        _FLOW_WORD, _SHARE_VERB, _SCOPE, *(q for _, q in _QUALIFIER_BEFORE), *(q for _, q in _QUALIFIER_AFTER),
+        _FLOW_WORD, _SHARE_VERB, _SCOPE, _RANKED_PARTNER, *(q for _, q in _QUALIFIER_BEFORE),
+        *(q for _, q in _QUALIFIER_AFTER),
     )
 }  # fmt: skip
 
@@ -1960,6 +1966,10 @@ def _money_claim(
     # its sentence does not say "trade" again.
     if not cues and _named_target(text, fig, lo) and d_other is None and a.mentions_trade:
         cues = [0]
+    if not cues and d_other is None and (ranked := _ranked_partner(a, s, fig, listed)) is not None:
+        if ranked:  # "Japan was Australia's second largest two-way trade partner ($58.9 billion)"
+            return _Found(ranked, TRADE_VOLUME, "", "", "volume: money + ranked trade partner")
+        cues = [0]  # "... followed by the United States ($48.9 billion)": the list after a ranking
     if not cues and d_other is None:
         item = _list_item(a, fig, s, lo)
         if item is not None:
@@ -2154,6 +2164,23 @@ def _half_flow(a: _Article, s: Sentence, fig: Figure) -> _Flow | None:
     _flows(a, s.start, fig.start)
     halves = a._half_flows.get((s.start, fig.start), [])
     return halves[-1] if halves else None
+
+
+def _ranked_partner(a: _Article, s: Sentence, fig: Figure, listed: str | None) -> str | None:
+    """For a figure in brackets right after "trade partner", the pair of the ranking: the country
+    in the possessive ("Australia's") and the other country before it, the sentence's subject; ""
+    for a partner listed by its figure after such a ranking ("followed by the United States
+    ($48.9 billion)"), which the list rules pair; None for any other figure."""
+    spans = [sp for sp in a.spans(_RANKED_PARTNER, s.start) if sp[1] <= fig.start]
+    if not spans:
+        return None
+    start, end = spans[-1]
+    if a.text[end : fig.start].strip():
+        return "" if listed else None
+    before = a.countries_in(s.start, start)
+    owner = next((c for c in reversed(before) if a.text.startswith(("’s", "'s"), c.end)), None)
+    subject = next((c for c in before if owner is not None and c.iso3 != owner.iso3), None)
+    return _pair(owner.iso3, subject.iso3) if owner and subject else None
 
 
 def _list_anchor(a: _Article, s: Sentence, listed: str) -> str | None:
