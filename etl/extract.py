@@ -776,12 +776,31 @@ _PARTNERED = re.compile(r"\b(?:with|between|bilateral|two-way|mutual|partners?|a
 
 
 def _own_trade(a: _Article, s: Sentence) -> bool:
-    """Whether a sentence names one country only, as the owner of trade ("Iran's non-oil trade"),
-    and no partner of any kind: that country's trade with the world."""
+    """Whether a sentence names one country only, as the owner of trade ("Iran's non-oil trade",
+    "Australian trade"), and no partner of any kind: that country's trade with the world."""
     named = a.countries_in(s.start, s.end)
-    if len({c.iso3 for c in named}) != 1 or _PARTNERED.search(a.text, s.start, s.end):
+    if len({c.iso3 for c in named}) != 1:
+        return False
+    if any(c.kind == "demonym" and _demonym_trade(a, c) for c in named):
+        return not _PAIRED_WORD.search(a.text, s.start, s.end)
+    if _PARTNERED.search(a.text, s.start, s.end):
         return False
     return any(_OWN_TRADE.match(a.text, c.end) for c in named)
+
+
+# "the two sides", "bilateral": a pair named without its countries' names.
+_PAIRED_WORD = re.compile(r"\b(?:between|bilateral|mutual|partners?|the\s+two)\b", re.IGNORECASE)
+_NOT_OWN_AFTER = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
+
+
+def _demonym_trade(a: _Article, c: CountryMention) -> bool:
+    """ "Australian trade was not immune to the downturn": trade owned by a demonym right before it,
+    not trade with anyone ("Australian trade with China")."""
+    spans = a.spans(_TRADE, c.start)
+    i = bisect.bisect_left(spans, (c.end, -1))
+    if i == len(spans) or a.text[c.end : spans[i][0]].strip():
+        return False
+    return _NOT_OWN_AFTER.match(a.text, spans[i][1]) is None
 
 
 def _with_pair(a: _Article, s: Sentence, fig: Figure) -> str:
