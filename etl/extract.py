@@ -182,6 +182,7 @@ class _Article:
     # span -> flow words a place that is no country owns ("Bali's exports")
     _place_flows: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
     _pairs: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # sentence start -> its pair
+    _owners: dict[int, str] = field(default_factory=dict)  # sentence start -> its pair's ranking owner
     money_ends: list[int] = field(default_factory=list)  # where each money figure ends, in order
     percents: list[Figure] = field(default_factory=list)  # the percentages, in order
     percent_starts: list[int] = field(default_factory=list)
@@ -1181,10 +1182,14 @@ def _complete_flow(
             exporter, importer = (known, other_side) if exporter else (other_side, known)
     if exporter and importer:
         return exporter, importer
-    if exporter is None and importer is None and pair and a.main and a.main[0] in pair:
+    s = a.sentence_at(pos)
+    owner = a._owners.get(s.start) if s is not None else None
+    if exporter is None and importer is None and pair and (owner or (a.main and a.main[0] in pair)):
         # "Of the total turnover, exports amounted to $621m while imports ...": the flows of the
-        # country the article reports from (the one it names most).
-        reporter, partner = a.main[0], next(c for c in pair if c != a.main[0])
+        # country the article reports from (the one it names most), or whose partner the other
+        # is ("Turkey is Georgia's main trading partner. ..., with $2.4 billion from imports").
+        reporter = owner or a.main[0]
+        partner = next(c for c in pair if c != reporter)
         prev = _previous_flow(a, pos)
         if prev is None:
             return (reporter, partner) if exporting else (partner, reporter)
@@ -1258,10 +1263,10 @@ def _previous_flow(a: _Article, pos: int) -> _Flow | None:
     return None
 
 
-# "between Spain and Morocco", "Spain-Morocco trade", "bilateral", "of which", "two-way": a sentence
-# about one pair's trade.
+# "between Spain and Morocco", "Spain-Morocco trade", "bilateral", "of which", "two-way", "the
+# largest trading partner of Australia": a sentence about one pair's trade.
 _PAIR_SENTENCE = re.compile(
-    r"\b(?:between|of\s+which|two-way|bilateral|mutual|trade\s+with)\b", re.IGNORECASE
+    r"\b(?:between|of\s+which|two-way|bilateral|mutual|trade\s+with|trad(?:e|ing)\s+partner)\b", re.IGNORECASE
 )
 
 
@@ -1302,6 +1307,8 @@ def _pair_of_sentence(a: _Article, pos: int) -> tuple[str, str] | None:
         isos = list(dict.fromkeys(c.iso3 for c in a.countries_in(t.start, t.end)))
         if len(isos) == 2 and (_PAIR_SENTENCE.search(a.text, t.start, t.end) or _names_a_pair(a, t)):
             pair = (isos[0], isos[1])
+            if (owner := _ranking_owner(a, t)) is not None:
+                a._owners[s.start] = owner
             break
         if len(a.main) == 2 and set(isos) <= set(a.main) and _TWO_COUNTRIES.search(a.text, t.start, t.end):
             pair = (a.main[0], a.main[1])
@@ -1310,6 +1317,25 @@ def _pair_of_sentence(a: _Article, pos: int) -> tuple[str, str] | None:
             break  # the sentence names its own countries: the one before does not decide
     a._pairs[s.start] = pair
     return pair
+
+
+_PARTNER_OF = re.compile(r"\btrad(?:e|ing)\s+partner\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _ranking_owner(a: _Article, t: Sentence) -> str | None:
+    """ "Turkey is Georgia's main trading partner", "China was the largest trading partner of
+    Australia": the country whose partner the other is, the one that reports the pair's flows."""
+    if not _RANKED_OWNER_WORD.search(a.text, t.start, t.end):
+        return None
+    for c in a.countries_in(t.start, t.end):
+        if a.text.startswith(("’s", "'s"), c.end) or _PARTNER_OF.search(
+            a.text, max(t.start, c.start - 40), c.start
+        ):
+            return c.iso3
+    return None
+
+
+_RANKED_OWNER_WORD = re.compile(r"\btrad(?:e|ing)\s+partner\b", re.IGNORECASE)
 
 
 def _flow_context(a: _Article, s: Sentence, pos: int) -> tuple[str, str] | None:
