@@ -378,6 +378,10 @@ def _unit(a: _Article, fig: Figure, pair: str) -> str:
         local = [c for c in pair.split("-") if c in _LOCAL_DOLLARS]
         if len(local) == 1 and _reports(a, fig, local[0]) and not _local_signs(text):
             return _LOCAL_DOLLARS[local[0]]
+    if fig.unit == "USD" and "USA" not in pair and _converted_to_us_dollars(text, fig):
+        local = [c for c in pair.split("-") if c in _LOCAL_DOLLARS]
+        if len(local) == 1:
+            return _LOCAL_DOLLARS[local[0]]
     if (
         fig.unit == "INR"
         and "Indian" not in text[fig.start : fig.end]
@@ -387,6 +391,22 @@ def _unit(a: _Article, fig: Figure, pair: str) -> str:
             if country in _RUPEES:
                 return _RUPEES[country]
     return fig.unit
+
+
+# "76.3 billion dollars (65.8 billion US dollars)": a conversion into US dollars right after it.
+_US_CONVERSION_AFTER = re.compile(
+    r"\s*[(\[][^()\[\]]{0,40}?(?:\bUS|\bU\.S\.)(?:\$|\s+dollars?\b)|\s*[(\[]\s*USD\b"
+)
+_US_MARK = re.compile(r"\$|\bUS|\bU\.S\.|\bUSD\b")
+
+
+def _converted_to_us_dollars(text: str, fig: Figure) -> bool:
+    """Whether a figure in plain "dollars" is followed by its value in US dollars: then it is in
+    another dollar, the local one of the pair ("our two-way trade was worth 76.3 billion dollars
+    (65.8 billion US dollars)", an Australian minister says)."""
+    return _US_MARK.search(text, fig.start, fig.end) is None and bool(
+        _US_CONVERSION_AFTER.match(text, fig.end)
+    )
 
 
 def _hub_dollars(a: _Article, claims: list[Claim]) -> list[Claim]:

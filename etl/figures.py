@@ -95,13 +95,15 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     )
     symbol = _alternation(list(_SYMBOLS))
+    # "83 billion A$": a country's dollar sign written after the number, as some wires do.
+    sign_after = _alternation([k for k in _SYMBOLS if k.endswith("$") and k != "$"])
     code = "(?-i:" + "|".join(codes) + ")"
     # (?![\w$]) stops "5 m" in "5 metres" or "$12bn" inside a longer token.
     money = rf"""
       (?<![A-Za-z])(?P<sym>{symbol}|\b(?:{code})(?![A-Za-z]))\s?(?P<n1>{number})(?:\s?[-–]\s?(?P<n1b>{number}))?
           (?:[\s-]?(?P<s1>{scale})(?![\w]))?(?:\s(?P<w1>{words})\b)?
     | \b(?P<n2>{number})(?:\s?[-–]\s?(?P<n2b>{number}))?(?:[\s-]?(?P<s2>{scale})(?!\w))?
-          \s(?:(?P<c2>{code})\b|(?P<w2>{words})\b)
+          \s(?:(?P<c2>{code})\b|(?P<w2>{words})\b|(?P<y2>{sign_after})(?![\w$]))
     | \b(?P<n3>{word_amount})\s(?P<s3>thousand|million|billion|trillion)\s
           (?:(?P<c3>{code})\b|(?P<w3>{words})\b)
     """
@@ -164,7 +166,7 @@ def _currency(symbol: str | None, word: str | None, code: str | None) -> str:
         return currency_words()[" ".join(word.lower().split())]
     if code:
         return code.upper()
-    assert symbol is not None
+    assert symbol is not None, "a money figure without a sign, code or word"
     return _SYMBOLS.get(symbol) or _SYMBOLS.get(symbol.upper()) or symbol.upper()
 
 
@@ -249,7 +251,7 @@ def find_money(text: str, limit: int | None = None) -> list[Figure]:
             # "5 m dollars" is fine, but a bare single-letter scale needs no space before it.
             if scale and len(scale) == 1 and text[m.start("s2") - 1].isspace():
                 continue
-            unit = _currency(None, word, g["c2"])
+            unit = _currency(g["y2"], word, g["c2"])
         else:
             value = words_to_number(g["n3"]) * _scale(g["s3"])
             unit = _currency(None, g["w3"], g["c3"])
