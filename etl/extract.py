@@ -374,7 +374,7 @@ _LOCAL_DOLLAR_SIGNS = re.compile(
 
 def _unit(a: _Article, fig: Figure, pair: str) -> str:
     text = a.text
-    if fig.unit == "USD" and text[fig.start] == "$" and "USA" not in pair:
+    if fig.unit == "USD" and _bare_dollar(text, fig.start, fig.end) and "USA" not in pair:
         local = [c for c in pair.split("-") if c in _LOCAL_DOLLARS]
         if len(local) == 1 and _reports(a, fig, local[0]) and not _local_signs(text):
             return _LOCAL_DOLLARS[local[0]]
@@ -414,7 +414,9 @@ def _hub_dollars(a: _Article, claims: list[Claim]) -> list[Claim]:
     Korea and the US") speaks from that country's side: with Australia, New Zealand or Canada in
     every money claim's pair and two partners or more, a bare "$" is its dollar, the US's too."""
     dollars = {"USD", *_LOCAL_DOLLARS.values()}
-    pairs = [set(c.pair.split("-")) for c in claims if c.unit in dollars and a.text[c.start] == "$"]
+    pairs = [
+        set(c.pair.split("-")) for c in claims if c.unit in dollars and _bare_dollar(a.text, c.start, c.end)
+    ]
     if len(pairs) < 2:
         return claims
     hub = set.intersection(*pairs)
@@ -422,7 +424,19 @@ def _hub_dollars(a: _Article, claims: list[Claim]) -> list[Claim]:
     if len(hub) != 1 or not local or len(set().union(*pairs) - hub) < 2 or _local_signs(a.text):
         return claims
     unit = _LOCAL_DOLLARS[local[0]]
-    return [replace(c, unit=unit) if c.unit == "USD" and a.text[c.start] == "$" else c for c in claims]
+    return [
+        replace(c, unit=unit) if c.unit == "USD" and _bare_dollar(a.text, c.start, c.end) else c
+        for c in claims
+    ]
+
+
+def _bare_dollar(text: str, start: int, end: int) -> bool:
+    """A figure in dollars of no named country: "$5 billion", or a list item that leaves out the
+    sign of the figures around it ("South Korea $21 billion, the U.S. 16 billion")."""
+    return text[start] == "$" or _SIGNLESS.fullmatch(text, start, end) is not None
+
+
+_SIGNLESS = re.compile(r"\d[\d.,]*\s?(?:billion|million|bn|mn)", re.IGNORECASE)
 
 
 def _reports(a: _Article, fig: Figure, country: str) -> bool:

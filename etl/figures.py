@@ -9,6 +9,7 @@ Each figure keeps its exact character span, so `text[start:end]` is the figure a
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -265,7 +266,31 @@ def find_money(text: str, limit: int | None = None) -> list[Figure]:
             high_start = m.start("n1b") if g["n1"] is not None else m.start("n2b")
             found.append(Figure(m.start(), m.end(), _times(low, factor), unit, "money", "low"))
             found.append(Figure(high_start, m.end(), _times(high, factor), unit, "money", "high"))
-    return [_compound(text, f) for f in found if math.isfinite(f.value)]
+    found = [_compound(text, f) for f in found if math.isfinite(f.value)]
+    return _with_listed_bare(text, found)
+
+
+# "Japan at $50 billion, South Korea $21 billion, the U.S. 16 billion and India $11 billion": in a
+# list of partners' amounts in one currency, an item that leaves out the sign is in that currency.
+_BARE_LIST_ITEM = re.compile(
+    r",\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){1,3}(?P<n>\d{1,3}(?:\.\d+)?)\s?(?P<s>billion|million|bn|mn)"
+    r"(?=\s*(?:,|;|\band\b))"
+)
+_LIST_GAP = 60
+
+
+def _with_listed_bare(text: str, found: list[Figure]) -> list[Figure]:
+    """`found` with the sign-less list items between two figures of one currency, each read once
+    within a gap of at most `_LIST_GAP` characters."""
+    out: list[Figure] = found[:1]
+    for f, g in itertools.pairwise(found):
+        if g.unit == f.unit and g.start - f.end <= _LIST_GAP and not f.range_part:
+            m = _BARE_LIST_ITEM.search(text, f.end, g.start)
+            if m:
+                value = _times(m.group("n"), _scale(m.group("s").lower()))
+                out.append(Figure(m.start("n"), m.end("s"), value, f.unit, "money"))
+        out.append(g)
+    return out
 
 
 # "$2 billion 487 million", "2 billion and $ 460 million", "six billion and 200 million dollars":
