@@ -21,6 +21,7 @@ import io
 import os
 import re
 import stat
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +82,9 @@ class CorpusListing:
     folder_id: tuple[int, int]
     files: list[ArticleFile]
     file_problems: list[tuple[str, str]] = field(default_factory=list)  # (file name, line)
+    # Each file's stamp as listed, five numbers a file (see `stamps`): a file whose stamp is the
+    # one the extraction cache recorded is not read again.
+    stamps: array = field(default_factory=lambda: array("q"))
     folder_problems: list[str] = field(default_factory=list)
     metadata_problems: list[str] = field(default_factory=list)
 
@@ -199,6 +203,41 @@ def read_article(folder: Path, file: ArticleFile, dir_fd: int | None = None) -> 
 
 
 # --- listing -------------------------------------------------------------------------------------
+_NO_STAMP = (-1, -1, -1, -1, -1)
+
+
+def _signed(value: int) -> int:
+    """A 64-bit device or inode number as a signed one (some file systems use the top bit)."""
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def stamps(folder: Path, files: list[ArticleFile]) -> array:
+    """(device, inode, size, modification and change time in ns) of each file, without following
+    a link; -1s for a file gone or not regular (it is read, and refused, later). A change to a
+    file's text changes its stamp (a rewrite that restores the modification time still moves the
+    change time), so an unchanged stamp means an unchanged text."""
+    out = array("q")
+    dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if os.stat in os.supports_dir_fd else None
+    try:
+        for file in files:
+            try:
+                if dir_fd is None:
+                    st = os.stat(folder / file.name, follow_symlinks=False)
+                else:
+                    st = os.stat(file.name, dir_fd=dir_fd, follow_symlinks=False)
+            except OSError:
+                out.extend(_NO_STAMP)
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                out.extend(_NO_STAMP)
+                continue
+            out.extend((_signed(st.st_dev), _signed(st.st_ino), st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    finally:
+        if dir_fd is not None:
+            os.close(dir_fd)
+    return out
+
+
 def _read_metadata(path: Path, raw: bytes, ids: set[str], problems: list[str]) -> dict[str, dict[str, str]]:
     try:
         text = raw.decode("utf-8-sig")
@@ -310,6 +349,7 @@ def list_corpus(articles_dir: Path, metadata: Path | None = None) -> CorpusListi
         cells = meta.get(aid, {})
         listing.files.append(ArticleFile(aid, name, cells.get("title", ""), cells.get("publisher", ""),
                                          cells.get("published", ""), cells.get("url", "")))  # fmt: skip
+    listing.stamps = stamps(folder, listing.files)
     return listing
 
 

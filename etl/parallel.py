@@ -18,7 +18,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
-from etl.corpus import ArticleFile, CorpusListing, open_folder, read_article
+from etl.corpus import ArticleFile, open_folder, read_article
 from etl.dates import article_date
 from etl.extract import extract
 from etl.people import PeopleIndex, Person
@@ -140,10 +140,9 @@ def _main_reimportable() -> bool:
     return path is not None and os.path.isfile(path)
 
 
-def extract_corpus(listing: CorpusListing, job: Job, known: list[str], jobs: int) -> Iterator[ArticleResult]:
-    """One result per listed article, in the listing's order. `known` gives, for each article,
-    the checksum of the text its cached rows came from ("" for none)."""
-    tasks = list(zip(listing.files, known, strict=True))
+def extract_corpus(tasks: list[tuple[ArticleFile, str]], job: Job, jobs: int) -> Iterator[ArticleResult]:
+    """One result per task, in order. A task is an article file and the checksum of the text its
+    cached rows came from ("" for none): an article whose text still hashes to it is not extracted."""
     if jobs <= 1 or len(tasks) < 2 or not _main_reimportable():
         worker = _Worker(job)
         try:

@@ -1,39 +1,90 @@
 """The ETL step: articles folder -> claims and tidy tables -> data/processed (all or nothing).
 
 The corpus is streamed: each article is read, hashed and extracted (in N processes, see
-etl.parallel) and only the rows of its claims and categories are kept, in Arrow batches. Rows of
-articles unchanged since the last run come from the extraction cache (etl.cache).
+etl.parallel), and its rows go, a batch at a time, into a segment of the extraction cache
+(etl.cache): the extractor's rows as Arrow and the same rows rendered as CSV lines. The claims and
+export categories tables are then the segments' lines copied in article order (the articles a
+person's decisions name rendered again), and the derived tables are built from the few columns
+they need, so no process holds the corpus or its sentences. An article unchanged since the last
+run (the same file stamp, or the same text) keeps the rows it has in the cache: a re-run reads,
+extracts, renders and validates only what changed. Without the cache (`use_cache=False`) the
+segment is written to a scratch folder and removed: the tables are the same, byte for byte.
 """
 
 from __future__ import annotations
 
+import itertools
 import sys
-from collections.abc import Callable, Iterable
+import tempfile
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import pyarrow as arrow
 import pyarrow.compute as pc
 
-from etl.cache import CACHE_DIR, Cached, ExtractionCache, fingerprint
+from etl.cache import (
+    CACHE_DIR,
+    EXTRACTED,
+    INDEX,
+    MAX_SEGMENTS,
+    RACY_NS,
+    STAMP,
+    Cached,
+    ExtractionCache,
+    Segment,
+    SegmentWriter,
+    expand_ranges,
+    fingerprint,
+)
 from etl.contract import CLAIM_COLUMNS
-from etl.corpus import Article, CorpusError, CorpusListing, list_corpus, read_article
-from etl.parallel import ArticleResult, Job, cores, extract_corpus, worth_processes
+from etl.corpus import CorpusError, CorpusListing, list_corpus, read_article
+from etl.parallel import Job, cores, extract_corpus, worth_processes
 from etl.people import PEOPLE_CSV, read_people
-from etl.review import REVIEWS_CSV, apply, empty_reviews, in_use, read_reviews, review_categories
-from etl.tables import TableWriter, columns, fields
-from etl.transform import articles_table, derived_input, people_table, target_gaps, trade_balance
+from etl.review import (
+    REJECTED,
+    REVIEWS_CSV,
+    apply,
+    empty_reviews,
+    read_reviews,
+    review_categories,
+    with_review_columns,
+)
+from etl.tables import (
+    TableError,
+    TableWriter,
+    columns,
+    csv_header,
+    csv_kinds,
+    csv_lines,
+    fields,
+    line_sizes,
+    lines_bytes,
+    rows_with_cr,
+    validate,
+)
+from etl.transform import (
+    _NOT_DERIVED,
+    DERIVED_METRICS,
+    articles_table,
+    people_table,
+    target_gaps,
+    trade_balance,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
 PROCESSED = ROOT / "data" / "processed"
-# The tables made of the rows each article gives, and the column naming a row's article.
-EXTRACTED = {"claims": "article_id", "export_categories": "source"}
 _ARROW_TYPES = {"string": arrow.string(), "date": arrow.string(), "number": arrow.float64(),
                 "integer": arrow.int64(), "boolean": arrow.bool_()}  # fmt: skip
 _BATCH_ROWS = 20_000
+# The claims' columns the derived, articles and people tables read: all but the sentence and the
+# rule's name (transform.derived_input leaves out the same), most of the claims' memory.
+_LIGHT = [c for c in CLAIM_COLUMNS if c not in _NOT_DERIVED]
 
 
 class FolderError(ValueError):
@@ -65,57 +116,193 @@ def arrow_schema(table: str) -> arrow.Schema:
     return arrow.schema([(f["name"], _ARROW_TYPES[f["type"]]) for f in kept])
 
 
+def _row_schemas() -> dict[str, arrow.Schema]:
+    return {name: arrow_schema(name) for name in EXTRACTED}
+
+
+def _light_schema() -> arrow.Schema:
+    claims = arrow_schema("claims")
+    return arrow.schema([claims.field(name) for name in _LIGHT])
+
+
+# --- the new index -------------------------------------------------------------------------------
+class _Index:
+    """The cache index this run makes, one entry per listed article, in listing order: copied
+    from the old index for articles kept, filled in for those read or extracted."""
+
+    def __init__(self, n: int, cached: Cached | None, kept_at: np.ndarray):
+        self.n = n
+        self.columns: dict[str, np.ndarray] = {}
+        for f in INDEX:
+            if f.name in ("article_id", "published", *STAMP):
+                continue  # from the listing
+            old = cached.column(f.name) if cached else None
+            if arrow.types.is_string(f.type):
+                values = np.full(n, "", dtype=object)
+            else:
+                values = np.zeros(n, dtype=np.bool_ if arrow.types.is_boolean(f.type) else np.int64)
+            if old is not None:
+                kept = kept_at >= 0
+                values[kept] = old[kept_at[kept]]
+            self.columns[f.name] = values
+        self.columns["segment"][kept_at < 0] = -1
+
+    def table(self, listing: CorpusListing, started_ns: int) -> arrow.Table:
+        stamps = _recorded_stamps(listing, started_ns)
+        data = {"article_id": [f.article_id for f in listing.files],
+                "published": [f.published for f in listing.files], **self.columns, **stamps}  # fmt: skip
+        return arrow.table({f.name: arrow.array(data[f.name], f.type) for f in INDEX}, schema=INDEX)
+
+
+def _stamps(listing: CorpusListing) -> dict[str, np.ndarray]:
+    values = np.frombuffer(listing.stamps, dtype=np.int64).reshape(-1, len(STAMP))
+    return {name: values[:, k] for k, name in enumerate(STAMP)}
+
+
+def _recorded_stamps(listing: CorpusListing, started_ns: int) -> dict[str, np.ndarray]:
+    """The stamps to keep: a file changed too close to the run's start may change again within the
+    same tick of its clock, unseen, so it is marked unknown (size -1) and hashed next time."""
+    stamps = {name: values.copy() for name, values in _stamps(listing).items()}
+    racy = (stamps["mtime_ns"] >= started_ns - RACY_NS) | (stamps["ctime_ns"] >= started_ns - RACY_NS)
+    stamps["size"][racy] = -1
+    return stamps
+
+
+def _trusted(cached: Cached, at: np.ndarray, listing: CorpusListing) -> np.ndarray:
+    """The articles whose file has the stamp recorded with their rows: not read again."""
+    trusted = at >= 0
+    if not trusted.any():
+        return trusted
+    now, old = _stamps(listing), at[trusted]
+    same = cached.column("size")[old] >= 0
+    for name in STAMP:
+        same &= cached.column(name)[old] == now[name][trusted]
+    trusted[trusted] = same
+    return trusted
+
+
+# --- extraction, a batch at a time ---------------------------------------------------------------
+class _Pending(NamedTuple):
+    position: int  # in the listing
+    first_rows: tuple[int, int]  # where its claims and categories start in their tables (errors say)
+    claims: list[tuple]
+    categories: list[tuple]
+
+
 @dataclass
-class _Rows:
-    """Rows of one table as they arrive, turned into Arrow batches every _BATCH_ROWS rows."""
+class _Batches:
+    """Extracted rows as they arrive: every _BATCH_ROWS rows rendered, validated and written to
+    the new segment, and their place recorded in the index."""
 
-    schema: arrow.Schema
-    batches: list[arrow.RecordBatch] = field(default_factory=list)
-    pending: list[tuple] = field(default_factory=list)
+    index: _Index
+    segment: SegmentWriter
+    schemas: dict[str, arrow.Schema]
+    pending: list[_Pending] = field(default_factory=list)
+    rows: int = 0
 
-    def add(self, rows: Iterable[tuple]) -> None:
-        self.pending.extend(rows)
-        if len(self.pending) >= _BATCH_ROWS:
-            self._flush()
+    def add(self, item: _Pending) -> None:
+        self.pending.append(item)
+        self.rows += len(item.claims) + len(item.categories)
+        if self.rows >= _BATCH_ROWS:
+            self.flush()
 
-    def _flush(self) -> None:
-        if self.pending:
-            values = zip(*self.pending, strict=True)
-            arrays = [arrow.array(v, type=f.type) for v, f in zip(values, self.schema, strict=True)]
-            self.batches.append(arrow.RecordBatch.from_arrays(arrays, schema=self.schema))
-            self.pending = []
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        at = np.array([p.position for p in self.pending])
+        first = np.array([p.first_rows for p in self.pending], dtype=np.int64).reshape(-1, 2)
+        claims = self._batch("claims", [p.claims for p in self.pending])
+        categories = self._batch("export_categories", [p.categories for p in self.pending])
+        self.pending, self.rows = [], 0
+        frame = with_review_columns(_frame(claims[0]))
+        frame.index = expand_ranges(first[:, 0], np.array([len(c) for c in claims[1]], dtype=np.int64))
+        self._write("claims", at, claims, frame)
+        reviewed = review_categories(_frame(categories[0]), frame)
+        reviewed.index = expand_ranges(first[:, 1], np.array([len(c) for c in categories[1]], dtype=np.int64))
+        self._write("export_categories", at, categories, reviewed)
+        self.index.columns["segment"][at] = -2  # the new segment (numbered once the run is done)
 
-    def table(self) -> arrow.Table:
-        self._flush()
-        return arrow.Table.from_batches(self.batches, schema=self.schema)
+    def _batch(self, table: str, per_article: list[list[tuple]]) -> tuple[arrow.RecordBatch, list]:
+        schema = self.schemas[table]
+        rows = [row for rows in per_article for row in rows]
+        values = zip(*rows, strict=True) if rows else [[] for _ in schema]
+        arrays = [arrow.array(v, type=f.type) for v, f in zip(values, schema, strict=True)]
+        return arrow.RecordBatch.from_arrays(arrays, schema=schema), per_article
+
+    def _write(self, table: str, at: np.ndarray, batch: tuple, frame: pd.DataFrame) -> None:
+        rows, per_article = batch
+        frame = validate(table, frame[columns(table)])
+        counts = np.array([len(r) for r in per_article], dtype=np.int64)
+        lines, needs_pandas = _render(frame)
+        first_row, first_byte = self.segment.add(table, rows, lines_bytes(lines))
+        sizes = _per_article(line_sizes(lines), counts)
+        c = self.index.columns
+        c[f"{table}_rows"][at] = counts
+        c[f"{table}_row"][at] = first_row + np.cumsum(counts) - counts
+        c[f"{table}_bytes"][at] = sizes
+        c[f"{table}_at"][at] = first_byte + np.cumsum(sizes) - sizes
+        c[f"{table}_cr"][at] = _per_article(needs_pandas.astype(np.int64), counts) > 0
+
+
+def _render(frame: pd.DataFrame) -> tuple[arrow.Array, np.ndarray]:
+    """The frame's CSV lines, and which rows only pandas writes right (a carriage return in a
+    cell quotes the whole table; their lines here are then never used)."""
+    kinds = csv_kinds(frame)
+    if None in kinds:  # never for the extractor's columns; kept safe all the same
+        return csv_lines(frame.astype(str)), np.ones(len(frame), dtype=bool)
+    return csv_lines(frame, kinds), rows_with_cr(frame)
+
+
+def _per_article(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Sums of consecutive runs of values, `counts` long each (a run may be empty)."""
+    total = np.concatenate([[0], np.cumsum(values)])
+    ends = np.cumsum(counts)
+    return total[ends] - total[ends - counts]
 
 
 @dataclass
 class _Collected:
-    checksums: list[str] = field(default_factory=list)  # one per listed article, "" if unread
-    dates: list[tuple[str, str]] = field(default_factory=list)  # (published, date_source) per article
     skipped: list[str] = field(default_factory=list)  # lines naming what the work guards did not read
     problems: list[tuple[str, str]] = field(default_factory=list)  # (file name, line)
-    reused: list[str] = field(default_factory=list)  # ids whose rows come from the cache
-    rows: dict[str, _Rows] = field(default_factory=dict)
 
 
-def _collect(results: Iterable[ArticleResult], listing: CorpusListing, progress: bool) -> _Collected:
-    """The results, in listing order: checksums, problems, and the rows of new extractions."""
-    got = _Collected(rows={name: _Rows(arrow_schema(name)) for name in EXTRACTED})
-    bar = _progress_bar(len(listing.files), progress)
-    for file, r in zip(listing.files, results, strict=True):
+def _collect(listing: CorpusListing, cached: Cached | None, at: np.ndarray, batches: _Batches, job: Job,
+             jobs: int | None, progress: bool) -> _Collected:  # fmt: skip
+    """Every article read (unless its file's stamp is the recorded one), hashed and, if new or
+    changed, extracted, in listing order: checksums and dates go to the index, rows to the new
+    segment. `at`: each article's row in the cache's index (-1: none)."""
+    files, n = listing.files, len(listing.files)
+    trusted = _trusted(cached, at, listing) if cached else np.zeros(n, dtype=bool)
+    known = cached.column("checksum") if cached else None
+    tasks = [(files[i], known[at[i]] if at[i] >= 0 else "") for i in np.flatnonzero(~trusted)]
+    n_known = sum(1 for _, checksum in tasks if checksum)
+    results = extract_corpus(tasks, job, _processes(jobs, len(tasks) - n_known, n_known))
+    index, got = batches.index.columns, _Collected()
+    tables = list(EXTRACTED)
+    old_rows = np.zeros((n, len(tables)), dtype=np.int64)
+    if cached:
+        for k, t in enumerate(tables):
+            old_rows[:, k] = np.where(at >= 0, cached.column(f"{t}_rows")[np.maximum(at, 0)], 0)
+    # Where each article's rows start in their tables (error messages name the line): the rows of
+    # the trusted articles before it, plus those of the articles read so far.
+    before = np.cumsum(np.where(trusted[:, None], old_rows, 0), axis=0) - np.where(trusted[:, None], old_rows, 0)
+    read_rows = np.zeros(len(tables), dtype=np.int64)
+    bar = _progress_bar(n, progress)
+    bar.update(int(trusted.sum()))
+    for i, r in zip(np.flatnonzero(~trusted).tolist(), results, strict=True):
         bar.update()
-        got.checksums.append(r.checksum)
-        got.dates.append(r.dated)
-        got.skipped += [f"{file.name}: {why}" for why in r.skipped]
+        index["checksum"][i] = r.checksum
+        index["dated"][i], index["date_source"][i] = r.dated
+        got.skipped += [f"{files[i].name}: {why}" for why in r.skipped]
         if r.problem:
-            got.problems.append((file.name, r.problem))
+            got.problems.append((files[i].name, r.problem))
         elif r.claims is None:
-            got.reused.append(file.article_id)
+            read_rows += old_rows[i]  # unchanged: its rows stay where they are
         else:
-            got.rows["claims"].add(r.claims)
-            got.rows["export_categories"].add(r.categories or [])
+            first = before[i] + read_rows
+            batches.add(_Pending(i, (int(first[0]), int(first[1])), r.claims, r.categories or []))
+            read_rows += (len(r.claims), len(r.categories or []))
+    batches.flush()
     bar.close()
     return got
 
@@ -129,42 +316,11 @@ def _progress_bar(total: int, show: bool):  # a tqdm bar, imported only where it
 
 
 class _NoBar:
-    def update(self) -> None:
+    def update(self, n: int = 1) -> None:
         pass
 
     def close(self) -> None:
         pass
-
-
-def _combined(
-    new: arrow.Table, cached: arrow.Table | None, reused: list[str], order: list[str], key: str
-) -> arrow.Table:
-    """The rows of every article, in article order: reused ones from the cache, the rest new.
-    `key` is the column naming each row's article."""
-    if cached is None or not reused:
-        return new  # extracted in article order
-    keep = pc.is_in(cached[key], value_set=arrow.array(reused, arrow.string()))
-    table = arrow.concat_tables([cached.filter(keep), new])
-    del cached, new
-    rank = pc.index_in(table[key], value_set=arrow.array(order, arrow.string())).to_numpy()
-    if (np.diff(rank) >= 0).all():
-        return table  # only articles added after the others, or removed
-    # Each article's rows come whole from one part, in the order extraction gave them. Column by
-    # column, so that the unordered copy of one column is let go before the next is taken.
-    at = np.argsort(rank, kind="stable")
-    taken = {}
-    for name in table.column_names:
-        taken[name] = table.column(name).take(at)
-        table = table.drop_columns([name])
-    return arrow.table(taken)
-
-
-def _pandas_type(t: arrow.DataType) -> object:
-    return pd.StringDtype("pyarrow", na_value=np.nan) if t in (arrow.string(), arrow.large_string()) else None
-
-
-def _frame(table: arrow.Table) -> pd.DataFrame:
-    return table.to_pandas(types_mapper=_pandas_type)
 
 
 def _processes(jobs: int | None, to_extract: int, to_check: int) -> int:
@@ -173,6 +329,71 @@ def _processes(jobs: int | None, to_extract: int, to_check: int) -> int:
     return cores() if worth_processes(to_extract, to_check) else 1
 
 
+# --- reading the rows back -----------------------------------------------------------------------
+@dataclass
+class _Places:
+    """Where every article's rows are: which segment, first row and number of rows, first byte
+    and number of bytes of its lines, per table."""
+
+    segments: list[Segment]
+    where: np.ndarray
+    columns: dict[str, np.ndarray]
+    ids: arrow.Array  # each article's id, in order
+
+    def rows(self, table: str, chosen: np.ndarray, names: list[str] | None = None) -> arrow.Table:
+        """The rows of the chosen articles (positions, in order), only the columns named."""
+        schema = arrow_schema(table)
+        names = names or schema.names
+        parts, owners = [], []
+        for s in np.unique(self.where[chosen]):
+            mine = chosen[self.where[chosen] == s]
+            count = self.columns[f"{table}_rows"][mine]
+            taken = self.segments[s].read(table, names)
+            parts.append(taken.take(expand_ranges(self.columns[f"{table}_row"][mine], count)))
+            owners.append(np.repeat(mine, count))
+        if not parts:
+            return arrow.schema([schema.field(name) for name in names]).empty_table()
+        rows = arrow.concat_tables(parts)
+        if len(parts) > 1:  # back to article order
+            rows = rows.take(np.argsort(np.concatenate(owners), kind="stable"))
+        return rows
+
+    def lines(self, table: str, chosen: np.ndarray) -> Iterator[tuple[Segment, int, int]]:
+        """(segment, first byte, bytes) of the chosen articles' lines, neighbours merged."""
+        at, size = self.columns[f"{table}_at"][chosen], self.columns[f"{table}_bytes"][chosen]
+        where = self.where[chosen]
+        if not len(chosen):
+            return
+        # A new piece wherever the segment changes or the next lines do not follow on.
+        breaks = np.flatnonzero((where[1:] != where[:-1]) | (at[1:] != at[:-1] + size[:-1])) + 1
+        starts = np.concatenate([[0], breaks])
+        ends = np.concatenate([breaks, [len(chosen)]])
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+            total = int(size[a:b].sum())
+            if total:
+                yield self.segments[where[a]], int(at[a]), total
+
+
+def _copy(table: str, segment: Segment, at: int, size: int) -> Iterator[bytes]:
+    with segment.lines_file(table).open("rb") as f:
+        f.seek(at)
+        while size > 0:
+            chunk = f.read(min(size, 1 << 20))
+            if not chunk:
+                raise OSError(f"{segment.lines_file(table)} is shorter than its manifest says")
+            size -= len(chunk)
+            yield chunk
+
+
+def _frame(table: arrow.Table | arrow.RecordBatch) -> pd.DataFrame:
+    return table.to_pandas(types_mapper=_pandas_type)
+
+
+def _pandas_type(t: arrow.DataType) -> object:
+    return pd.StringDtype("pyarrow", na_value=np.nan) if t in (arrow.string(), arrow.large_string()) else None
+
+
+# --- the run -------------------------------------------------------------------------------------
 def run(
     articles_dir: Path = RAW,
     out_dir: Path = PROCESSED,
@@ -198,75 +419,333 @@ def run(
     """
     # --- load ---
     check_folders(articles_dir, out_dir)
+    started_ns = time.time_ns()
     listing = list_corpus(articles_dir, metadata)
     people = read_people(people_csv)
     decisions = _decisions(reviews, articles_dir)
     cache = ExtractionCache(Path(out_dir) / CACHE_DIR, fingerprint(people_csv), note) if use_cache else None
-    cached = (
-        cache.load({name: (arrow_schema(name), key) for name, key in EXTRACTED.items()}) if cache else None
-    )
-    order = [f.article_id for f in listing.files]
-    known = cached.known(order, [f.published for f in listing.files]) if cached else [""] * len(order)
+    schemas = _row_schemas()
+    cached = cache.load(schemas) if cache else None
     refused = bool(listing.file_problems or listing.folder_problems or listing.metadata_problems)
     job = Job(listing.folder, listing.folder_id, tuple(people), tuple(CLAIM_COLUMNS),
               tuple(columns("export_categories")), check_only=refused)  # fmt: skip
-    n_known = sum(map(bool, known))
-    processes = _processes(jobs, len(listing.files) - n_known, n_known)
+    ids = [f.article_id for f in listing.files]
+    at = cached.lookup(ids, [f.published for f in listing.files]) if cached else np.full(len(ids), -1)
+    index = _Index(len(ids), cached, at)
 
-    # --- process ---
-    got = _collect(extract_corpus(listing, job, known, processes), listing, progress)
-    if refused or got.problems:
-        raise CorpusError(listing.problems(got.problems))
-    del known
-    for line in got.skipped:  # "too dense", "too long": said, never silently dropped
-        note(f"not read: {line}")
-    extracted = {}
-    for name, key in EXTRACTED.items():  # each source let go once combined: the rows are most of the memory
-        previous = cached.tables.pop(name) if cached else None
-        extracted[name] = _combined(got.rows.pop(name).table(), previous, got.reused, order, key)
-    changed = cache is not None and _changed(cached, got, listing)
-    if changed:
-        cache.stage(extracted)
+    with _NewSegment(out_dir, cache, schemas) as segment:
+        # --- process ---
+        got = _collect(listing, cached, at, _Batches(index, segment.writer, schemas), job, jobs, progress)
+        new = segment.close()
+        if refused or got.problems:
+            raise CorpusError(listing.problems(got.problems))
+        for line in got.skipped:  # "too dense", "too long": said, never silently dropped
+            note(f"not read: {line}")
+        places = _Places(*_numbered(cached, new, index), index.columns, arrow.array(ids, arrow.string()))
 
-    # --- save ---
-    with TableWriter(out_dir) as writer:
-        _stage_tables(writer, listing, got.checksums, got.dates, people, extracted, decisions, report)
-        written = writer.commit(_sources(listing))
-    if changed:
-        cache.commit(order, got.checksums, [f.published for f in listing.files])
+        # --- save ---
+        with TableWriter(out_dir) as writer:
+            _stage_tables(writer, listing, places, people, decisions, report)
+            written = writer.commit(_sources(listing))
+        if segment.in_cache:
+            segment.keep()
+            _save_cache(cache, cached, index.table(listing, started_ns), places)
     return written
 
 
-def _stage_tables(writer: TableWriter, listing: CorpusListing, checksums: list[str],
-                  dates: list[tuple[str, str]], people: list, extracted: dict[str, arrow.Table],
+class _NewSegment:
+    """The segment this run writes: in the cache folder, else (no cache, or a cache that cannot
+    be written) in a scratch folder removed at the end. Its files are removed too unless `keep`
+    is called (once the tables are written)."""
+
+    def __init__(self, out_dir: Path, cache: ExtractionCache | None, schemas: dict[str, arrow.Schema]):
+        self.scratch: tempfile.TemporaryDirectory | None = None
+        self.writer: SegmentWriter | None = cache.new_segment(schemas) if cache else None
+        self.in_cache = self.writer is not None
+        if self.writer is None:
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+            self.scratch = tempfile.TemporaryDirectory(prefix=".etl-scratch-", dir=out_dir)
+            self.writer = SegmentWriter(Path(self.scratch.name), schemas)
+        self.segment: Segment | None = None
+        self.kept = False
+
+    def __enter__(self) -> _NewSegment:
+        return self
+
+    def close(self) -> Segment:
+        self.segment = self.writer.close()
+        return self.segment
+
+    def keep(self) -> None:
+        self.kept = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self.segment is None:
+            self.writer.discard()
+        elif not self.kept:
+            _drop_files(self.segment)
+        if self.scratch is not None:
+            self.scratch.cleanup()
+
+
+def _drop_files(segment: Segment) -> None:
+    for entry in segment.entries.values():
+        (segment.folder / entry["file"]).unlink(missing_ok=True)
+
+
+def _numbered(cached: Cached | None, new: Segment, index: _Index) -> tuple[list[Segment], np.ndarray]:
+    """The segments this run's articles are in (old ones still used, then the new one), and each
+    article's segment numbered in that list (in place in the index)."""
+    where = index.columns["segment"]
+    old = cached.segments if cached else []
+    used = np.unique(where[where >= 0])
+    renumber = np.full(len(old) + 1, -1, dtype=np.int64)
+    renumber[used] = np.arange(len(used))
+    where[where >= 0] = renumber[where[where >= 0]]
+    where[where == -2] = len(used)
+    return [old[s] for s in used] + [new], where
+
+
+# --- saving the cache ----------------------------------------------------------------------------
+def _save_cache(cache: ExtractionCache, cached: Cached | None, index: arrow.Table, places: _Places) -> None:
+    """List this run's articles and segments (merged into one when there are too many, or when
+    most of their rows are no longer used); nothing is written when nothing changed. A cache that
+    cannot be saved only costs speed."""
+    segments = places.segments
+    if not (places.where == len(segments) - 1).any():  # the new segment holds no article
+        _drop_files(segments[-1])
+        segments = segments[:-1]
+        if cached is not None and index.equals(cached.index) and len(segments) == len(cached.segments):
+            return
+    try:
+        if len(segments) > MAX_SEGMENTS or _mostly_unused(segments, places):
+            index, segments = _compacted(index, places, cache.folder)
+    except OSError as e:
+        cache.failed(e)
+        return
+    cache.commit(index, segments)
+
+
+def _mostly_unused(segments: list[Segment], places: _Places) -> bool:
+    used = sum(int(places.columns[f"{t}_rows"].sum()) for t in EXTRACTED)
+    held = sum(s.rows[t] for s in segments for t in EXTRACTED)
+    return held > 2 * used + _BATCH_ROWS
+
+
+def _compacted(index: arrow.Table, places: _Places, folder: Path) -> tuple[arrow.Table, list[Segment]]:
+    """Every article's rows and lines copied, in order, into one new segment."""
+    writer = SegmentWriter(folder, _row_schemas())
+    moved = {f"{t}_{k}": places.columns[f"{t}_{k}"].copy() for t in EXTRACTED for k in ("row", "at")}
+    try:
+        for chosen in _article_batches(places):
+            for table in EXTRACTED:
+                lines = b"".join(chunk for piece in places.lines(table, chosen) for chunk in _copy(table, *piece))
+                first_row, first_byte = writer.add(table, places.rows(table, chosen), memoryview(lines))
+                count, size = places.columns[f"{table}_rows"][chosen], places.columns[f"{table}_bytes"][chosen]
+                moved[f"{table}_row"][chosen] = first_row + np.cumsum(count) - count
+                moved[f"{table}_at"][chosen] = first_byte + np.cumsum(size) - size
+        segment = writer.close()
+    except BaseException:
+        writer.discard()
+        raise
+    moved["segment"] = np.zeros(index.num_rows, dtype=np.int64)
+    for name, values in moved.items():
+        index = index.set_column(index.schema.get_field_index(name), INDEX.field(name), arrow.array(values))
+    return index, [segment]
+
+
+def _article_batches(places: _Places) -> Iterator[np.ndarray]:
+    """The articles in order, in runs of about _BATCH_ROWS rows."""
+    rows = sum(places.columns[f"{t}_rows"] for t in EXTRACTED)
+    ends = np.flatnonzero(np.diff(np.cumsum(rows) // _BATCH_ROWS, prepend=0)) + 1
+    bounds = [0, *ends.tolist(), len(rows)]
+    for a, b in itertools.pairwise(bounds):
+        if b > a:
+            yield np.arange(a, b)
+
+
+# --- the tables ----------------------------------------------------------------------------------
+class _ArticleRow(NamedTuple):
+    """What articles_table reads of an article (a tuple: 100,000 of them cost little)."""
+
+    article_id: str
+    title: str
+    publisher: str
+    published: str
+    url: str
+    checksum: str
+    date_source: str
+
+
+def _stage_tables(writer: TableWriter, listing: CorpusListing, places: _Places, people: list,
                   decisions: pd.DataFrame, report: Callable[[pd.DataFrame], None]) -> None:  # fmt: skip
-    """Build and stage every table, the largest first, each let go once staged."""
+    """Build and stage every table, each let go once staged."""
     # A person's decisions after extraction, before anything is derived: rejected claims stay in
-    # the claims table (marked) but feed no derived table; amended values are the ones used.
+    # the claims table (marked) but feed no derived table; amended values are the ones used. Only
+    # the articles they name are read whole: the decisions touch nothing else.
+    decided = _decided(places, decisions)
     named = set(decisions["article_id"])
     claims, outcomes = apply(
-        _frame(extracted.pop("claims")), _texts_of(listing, decisions), decisions,
+        _frame(places.rows("claims", decided)), _texts_of(listing, decisions), decisions,
         {f.article_id: f.published for f in listing.files if f.article_id in named},
     )  # fmt: skip
     report(outcomes)
-    writer.stage("claims", claims)
+    categories = review_categories(_frame(places.rows("export_categories", decided)), claims)
+    if _needs_pandas(places, decided, claims, categories):
+        light = _stage_whole(writer, places, decided, claims, categories)
+    else:
+        light = _stage_copied(writer, places, decided, claims, categories)
+    del claims, categories
     writer.stage("reviewed_claims", decisions)
-    per_article, figures = claims[["article_id", "speaker"]], derived_input(in_use(claims))
-    categories = review_categories(_frame(extracted.pop("export_categories")), claims)
-    del claims
-    writer.stage("export_categories", categories)
-    del categories
+    _check_unique(light["claim_id"])
+    # The same rows and columns as transform.derived_input(in_use(claims)) gives, less the
+    # review's columns, which no derived table reads.
+    in_use_ = pc.and_(light["_in_use"], pc.is_in(light["metric"], value_set=arrow.array(DERIVED_METRICS)))
+    figures = _frame(light.filter(in_use_).drop_columns(["_in_use"]))
+    per_article = _frame(light.select(["article_id", "speaker"]))
+    del light, in_use_
     _give_back()
-    articles = articles_table(
-        [Article(f.article_id, "", checksum, f.title, f.publisher, published, f.url, source)
-         for f, checksum, (published, source) in zip(listing.files, checksums, dates, strict=True)],
-        per_article)  # fmt: skip
+    c = places.columns
+    rows = [_ArticleRow(f.article_id, f.title, f.publisher, published, f.url, checksum, source)
+            for f, checksum, published, source in zip(listing.files, c["checksum"], c["dated"], c["date_source"],
+                                                      strict=True)]  # fmt: skip
+    articles = articles_table(rows, per_article)
+    del rows
     writer.stage("articles", articles)
     writer.stage("people", people_table(people, per_article))
     del per_article
     writer.stage("target_gaps", target_gaps(figures, articles))
     _give_back()
     writer.stage("trade_balance", trade_balance(figures, articles))
+
+
+def _decided(places: _Places, decisions: pd.DataFrame) -> np.ndarray:
+    """The articles decisions name, by id or by one of their claims (positions, in order)."""
+    if decisions.empty:
+        return np.zeros(0, dtype=np.int64)
+    owners = places.rows("claims", np.arange(len(places.ids)), ["article_id", "claim_id"])
+    decided_ids = arrow.array(decisions["claim_id"].astype(str).tolist(), arrow.string())
+    holding = pc.filter(owners["article_id"], pc.is_in(owners["claim_id"], value_set=decided_ids))
+    wanted = set(decisions["article_id"].astype(str)) | set(holding.to_pylist())
+    chosen = pc.is_in(places.ids, value_set=arrow.array(sorted(wanted), arrow.string()))
+    return np.flatnonzero(chosen.to_numpy(zero_copy_only=False))
+
+
+def _needs_pandas(places: _Places, decided: np.ndarray, claims: pd.DataFrame, categories: pd.DataFrame) -> bool:
+    """Whether the claims or categories must be written by pandas whole: a carriage return in a
+    cell quotes every text cell of its table, which lines rendered an article at a time cannot."""
+    others = np.ones(len(places.ids), dtype=bool)
+    others[decided] = False
+    cached = any(places.columns[f"{t}_cr"][others].any() for t in EXTRACTED)
+    reviewed = (frame for frame in (claims, categories))
+    return cached or any(None in csv_kinds(f) or rows_with_cr(f).any() for f in reviewed)
+
+
+def _stage_copied(writer: TableWriter, places: _Places, decided: np.ndarray, claims: pd.DataFrame,
+                  categories: pd.DataFrame) -> arrow.Table:  # fmt: skip
+    """Claims and categories: every article's cached lines, those of the articles decided on
+    rendered again; returns the light columns of every claim, in order."""
+    counts = places.columns["claims_rows"].copy()
+    counts[decided] = claims["article_id"].value_counts().reindex(places.ids.take(decided).to_pylist(),
+                                                                  fill_value=0).to_numpy()  # fmt: skip
+    claims.index = expand_ranges(_first_rows(counts)[decided], counts[decided])
+    claims = validate("claims", claims[columns("claims")])
+    writer.stage_rendered("claims", _table_bytes(places, "claims", decided, csv_lines(claims), counts[decided]))
+    # Categories a person added come after every other row (review_categories appends them).
+    cat_counts = places.columns["export_categories_rows"]
+    in_place = int(cat_counts[decided].sum())
+    categories.index = np.concatenate([
+        expand_ranges(_first_rows(cat_counts)[decided], cat_counts[decided]),
+        int(cat_counts.sum()) + np.arange(len(categories) - in_place),
+    ])  # fmt: skip
+    categories = validate("export_categories", categories[columns("export_categories")])
+    lines = csv_lines(categories)
+    writer.stage_rendered("export_categories", _table_bytes(
+        places, "export_categories", decided, lines.slice(0, in_place), cat_counts[decided],
+        tail=lines.slice(in_place),
+    ))  # fmt: skip
+    return _light(places, decided, claims, counts)
+
+
+def _first_rows(counts: np.ndarray) -> np.ndarray:
+    """The row number of each article's first row in its table (counts: rows per article)."""
+    return np.cumsum(counts) - counts
+
+
+def _table_bytes(places: _Places, table: str, decided: np.ndarray, rendered: arrow.Array,
+                 rendered_counts: np.ndarray, tail: arrow.Array | None = None) -> Iterator[bytes]:  # fmt: skip
+    """The header, then every article's lines in order: copied from its segment, or (the articles
+    decided on) taken from `rendered`; then `tail`."""
+    yield csv_header(columns(table))
+    sizes = _per_article(line_sizes(rendered), rendered_counts)
+    starts = np.cumsum(sizes) - sizes
+    data = lines_bytes(rendered)
+    bounds = [-1, *decided.tolist(), len(places.ids)]
+    for k in range(len(bounds) - 1):
+        for piece in places.lines(table, np.arange(bounds[k] + 1, bounds[k + 1])):
+            yield from _copy(table, *piece)
+        if k < len(decided):
+            yield bytes(data[starts[k] : starts[k] + sizes[k]])
+    if tail is not None and len(tail):
+        yield bytes(lines_bytes(tail))
+
+
+def _light(places: _Places, decided: np.ndarray, claims: pd.DataFrame, counts: np.ndarray) -> arrow.Table:
+    """The light columns of every claim in article order (the decided articles' as reviewed), and
+    `_in_use`: False for a claim a person rejected."""
+    others = np.setdiff1d(np.arange(len(places.ids)), decided)
+    light = places.rows("claims", others, _LIGHT)
+    light = light.append_column("_in_use", arrow.array(np.ones(light.num_rows, dtype=bool)))
+    if not len(decided):
+        return light
+    reviewed = arrow.Table.from_pandas(claims[_LIGHT], schema=_light_schema(), preserve_index=False)
+    reviewed = reviewed.append_column("_in_use", arrow.array((claims["review"] != REJECTED).to_numpy(bool)))
+    owners = np.concatenate([np.repeat(others, counts[others]), np.repeat(decided, counts[decided])])
+    both = arrow.concat_tables([light, reviewed])
+    return both.take(np.argsort(owners, kind="stable"))
+
+
+def _stage_whole(writer: TableWriter, places: _Places, decided: np.ndarray, claims: pd.DataFrame,
+                 categories: pd.DataFrame) -> arrow.Table:  # fmt: skip
+    """Claims and categories built whole in pandas and written as to_csv_bytes writes them (a
+    table with a carriage return in a cell: rare, and the only case that holds every row)."""
+    everyone = np.arange(len(places.ids))
+    others = np.setdiff1d(everyone, decided)
+    unreviewed = with_review_columns(_frame(places.rows("claims", others)))
+    counts = places.columns["claims_rows"].copy()
+    counts[decided] = claims["article_id"].value_counts().reindex(places.ids.take(decided).to_pylist(),
+                                                                  fill_value=0).to_numpy()  # fmt: skip
+    whole = _in_order([unreviewed, claims], [others, decided], counts)
+    unreviewed_categories = review_categories(_frame(places.rows("export_categories", others)), unreviewed)
+    del unreviewed
+    cat_counts = places.columns["export_categories_rows"]
+    in_place = int(cat_counts[decided].sum())
+    whole_categories = pd.concat([
+        _in_order([unreviewed_categories, categories.iloc[:in_place]], [others, decided], cat_counts),
+        categories.iloc[in_place:],
+    ], ignore_index=True)  # fmt: skip
+    writer.stage("claims", whole)
+    writer.stage("export_categories", whole_categories)
+    del whole_categories
+    light = arrow.Table.from_pandas(whole[_LIGHT], schema=_light_schema(), preserve_index=False)
+    return light.append_column("_in_use", arrow.array((whole["review"] != REJECTED).to_numpy(bool)))
+
+
+def _in_order(frames: list[pd.DataFrame], owners: list[np.ndarray], counts: np.ndarray) -> pd.DataFrame:
+    """Frames of the rows of some articles each (`owners`: their positions, in order), as one
+    frame in article order."""
+    rows_of = np.concatenate([np.repeat(o, counts[o]) for o in owners])
+    both = pd.concat(frames, ignore_index=True)
+    return both.iloc[np.argsort(rows_of, kind="stable")].reset_index(drop=True)
+
+
+def _check_unique(claim_ids: arrow.ChunkedArray) -> None:
+    """claims.claim_id is unique across the table (validation sees a batch of rows at a time)."""
+    if pc.count_distinct(claim_ids).as_py() == len(claim_ids):
+        return
+    counts = pc.value_counts(claim_ids)
+    twice = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))[0].as_py()
+    raise TableError("claims table", f"does not match its schema: column 'claim_id' has {twice!r} twice")
 
 
 def _decisions(reviews: Path | None, articles_dir: Path) -> pd.DataFrame:
@@ -308,9 +787,3 @@ def _sources(listing: CorpusListing) -> list[dict[str, str]]:
         }
         for f in listing.files
     ]
-
-
-def _changed(cached: Cached | None, got: _Collected, listing: CorpusListing) -> bool:
-    return (
-        cached is None or len(got.reused) != len(listing.files) or cached.index.num_rows != len(listing.files)
-    )

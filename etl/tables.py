@@ -193,14 +193,14 @@ def _quote_triggers() -> str:
 
 _QUOTE_TRIGGERS = _quote_triggers()
 _TEXT = arrow.large_string()
-_CHUNK_ROWS = 5_000
+_CHUNK_ROWS = 50_000
 
 
 def _lit(text: str) -> arrow.Scalar:
     return arrow.scalar(text, _TEXT)
 
 
-def _text_cells(values: arrow.Array) -> list[bytes]:
+def _text_cells(values: arrow.Array) -> arrow.Array:
     """Formula-safe, and quoted where the csv writer would quote (most columns need neither)."""
     text = pc.fill_null(values.cast(_TEXT), _lit(""))
     formula = pc.match_substring_regex(text, "^" + _FORMULA_CLASS)
@@ -210,7 +210,19 @@ def _text_cells(values: arrow.Array) -> list[bytes]:
     if pc.any(special).as_py():
         doubled = pc.replace_substring(text, '"', '""')
         text = pc.if_else(special, pc.binary_join_element_wise(_lit('"'), doubled, _lit('"'), _lit("")), text)
-    return text.cast(arrow.large_binary()).to_numpy(zero_copy_only=False).tolist()
+    return text
+
+
+def _float_cells(values: np.ndarray) -> arrow.Array:
+    """Each number as "%.15g" writes it ("" for NaN). A whole number below 10**15 has no other
+    form than its digits, so those (nearly every figure) are cast at once; the rest one by one."""
+    whole = np.isfinite(values) & (np.abs(values) < 1e15) & (values == np.trunc(values))
+    whole &= ~((values == 0) & np.signbit(values))  # "-0"
+    cells = pc.cast(arrow.array(np.where(whole, values, 0).astype(np.int64)), _TEXT)
+    if whole.all():
+        return cells
+    rest = [("" if v != v else _NUMBER_FORMAT % v) for v in values[~whole].tolist()]
+    return pc.replace_with_mask(cells, arrow.array(~whole), arrow.array(rest, _TEXT))
 
 
 def _cell_kind(series: pd.Series) -> str | None:
@@ -225,30 +237,89 @@ def _cell_kind(series: pd.Series) -> str | None:
     return {"b": "bool", "i": "int", "u": "int", "f": "float"}.get(dtype.kind)
 
 
-def _cells(series: pd.Series, kind: str) -> list[bytes]:
+def _cells(series: pd.Series, kind: str) -> arrow.Array:
     if kind == "text":
         return _text_cells(arrow.array(series, type=_TEXT, from_pandas=True))
-    values = series.to_numpy().tolist()
+    values = series.to_numpy()
     if kind == "bool":
-        return [b"True" if v else b"False" for v in values]
+        return pc.if_else(arrow.array(values, arrow.bool_()), _lit("True"), _lit("False"))
     if kind == "int":
-        return [b"%d" % v for v in values]
-    return [b"" if v != v else (_NUMBER_FORMAT % v).encode() for v in values]
+        return pc.cast(arrow.array(values), _TEXT)
+    return _float_cells(values.astype(float))
+
+
+def csv_kinds(df: pd.DataFrame) -> list[str | None]:
+    """How each column's cells are written; None for a column `csv_lines` cannot write."""
+    return [_cell_kind(df[c]) for c in df.columns]
+
+
+def csv_header(names: Sequence[str]) -> bytes:
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(names)
+    return header.getvalue().encode()
+
+
+def csv_lines(df: pd.DataFrame, kinds: Sequence[str | None] | None = None) -> arrow.Array:
+    """One CSV line per row ("...\n"), as `to_csv_bytes` writes a table without a carriage return,
+    built from whole columns in Arrow: no Python object per cell (see `lines_bytes`)."""
+    kinds = csv_kinds(df) if kinds is None else kinds
+    if None in kinds:
+        raise ValueError("csv_lines writes text, bool, integer and float columns only")
+    if not len(df):
+        return arrow.array([], _TEXT)
+    cells = [_cells(df[c], kind) for c, kind in zip(df.columns, kinds, strict=True)]
+    rows = pc.binary_join_element_wise(*cells, _lit(","))
+    lines = pc.binary_join_element_wise(rows, _lit(""), _lit("\n"))
+    # A pyarrow-backed column can come in chunks; the lines are wanted as one buffer.
+    return lines.combine_chunks() if isinstance(lines, arrow.ChunkedArray) else lines
+
+
+def line_sizes(lines: arrow.Array) -> np.ndarray:
+    """The length in bytes of each line."""
+    return np.diff(_offsets(lines))
+
+
+def lines_bytes(lines: arrow.Array) -> memoryview:
+    """The lines one after the other: the slice of the array's own data buffer they fill."""
+    if not len(lines):
+        return memoryview(b"")
+    offsets = _offsets(lines)
+    return memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]]
+
+
+def _offsets(lines: arrow.Array) -> np.ndarray:
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
+    return offsets[lines.offset : lines.offset + len(lines) + 1]
+
+
+def rows_with_cr(df: pd.DataFrame) -> np.ndarray:
+    """Which rows hold a carriage return in a text cell (a table with one is quoted whole)."""
+    found = np.zeros(len(df), dtype=bool)
+    for c in df.columns:
+        if df[c].dtype == object or pd.api.types.is_string_dtype(df[c]):
+            found |= df[c].astype(str).str.contains("\r", regex=False).to_numpy(dtype=bool)
+    return found
 
 
 def csv_chunks(df: pd.DataFrame) -> Iterator[bytes]:
     """The bytes of `to_csv_bytes(df)`, a block of rows at a time, from whole columns at once."""
-    kinds = [_cell_kind(df[c]) for c in df.columns]
+    kinds = csv_kinds(df)
     if None in kinds or _has_cr(df):
         yield to_csv_bytes(df)  # rare: every text cell quoted, or cells of another kind
         return
-    header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow(df.columns)
-    yield header.getvalue().encode()
+    yield csv_header(df.columns)
     for start in range(0, len(df), _CHUNK_ROWS):
-        block = df.iloc[start : start + _CHUNK_ROWS]
-        cells = [_cells(block[c], kind) for c, kind in zip(block.columns, kinds, strict=True)]
-        yield b"\n".join(map(b",".join, zip(*cells, strict=True))) + b"\n"
+        yield bytes(lines_bytes(csv_lines(df.iloc[start : start + _CHUNK_ROWS], kinds)))
+
+
+def quoted_chunks(frames: Iterable[pd.DataFrame]) -> Iterator[bytes]:
+    """The bytes of `to_csv_bytes` of the frames put end to end, one frame at a time, for a table
+    that holds a carriage return somewhere (every text cell quoted, as pandas writes it)."""
+    for i, df in enumerate(frames):
+        yield formula_safe(df).to_csv(
+            index=False, header=i == 0, lineterminator="\n", float_format=_NUMBER_FORMAT,
+            quoting=csv.QUOTE_NONNUMERIC,
+        ).encode()  # fmt: skip
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -454,6 +525,13 @@ class TableWriter:
         df = validate(name, df[columns(name)].reset_index(drop=True))
         self.out_dir.mkdir(parents=True, exist_ok=True)
         digest, size = _stage(self.out_dir, f"{name}.csv", csv_chunks(df), self._temps)
+        self.staged[name] = (self._temps[-1][0], digest, size)
+
+    def stage_rendered(self, name: str, chunks: Iterable[bytes]) -> None:
+        """Stage a table its caller validated and rendered (header and lines, e.g. lines copied from
+        the extraction cache, which were validated when first written)."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        digest, size = _stage(self.out_dir, f"{name}.csv", chunks, self._temps)
         self.staged[name] = (self._temps[-1][0], digest, size)
 
     def commit(self, sources: list[dict[str, str]]) -> list[Path]:

@@ -182,9 +182,31 @@ def test_the_fingerprint_covers_rules_reference_data_and_people(tmp_path, monkey
 
 
 # --- a damaged cache ----------------------------------------------------------------------------
-def _cache_file(out: Path, table: str) -> Path:
+def _entry(manifest: dict, name: str) -> dict:
+    """A file's manifest entry: "articles" (the index), or a table's rows ("claims") or lines
+    ("claims.lines") in the first segment."""
+    return manifest["articles"] if name == "articles" else manifest["segments"][0][name]
+
+
+def _cache_file(out: Path, name: str) -> Path:
     manifest = json.loads((out / CACHE_DIR / MANIFEST).read_text())
-    return out / CACHE_DIR / manifest["files"][table]["file"]
+    return out / CACHE_DIR / _entry(manifest, name)["file"]
+
+
+def _rewrite(out: Path, name: str, table: arrow.Table) -> None:
+    """A cache file replaced by a well-formed Arrow file, the manifest updated to match it."""
+    path = _cache_file(out, name)
+    with arrow.OSFile(str(path), "wb") as sink, arrow.ipc.new_file(sink, table.schema) as w:
+        w.write_table(table)
+    manifest_path = out / CACHE_DIR / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    digest, size = etl.cache._sha256_file(path)
+    _entry(manifest, name).update(sha256=digest, bytes=size)
+    manifest_path.write_text(json.dumps(manifest))
+
+
+def _read(out: Path, name: str) -> arrow.Table:
+    return arrow.ipc.open_file(str(_cache_file(out, name))).read_all()
 
 
 def _truncate(out):
@@ -202,6 +224,12 @@ def _flip_a_byte(out):
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
+
+
+def _edited_lines(out):
+    """The rendered lines edited (a figure changed): copying them would publish the edit."""
+    path = _cache_file(out, "claims.lines")
+    path.write_bytes(path.read_bytes().replace(b"12000000000", b"13000000000", 1))
 
 
 def _garbage_manifest(out):
@@ -222,30 +250,58 @@ def _wrong_fingerprint(out):
 def _matching_hash_wrong_rows(out):
     """A cache file swapped for a well-formed one, with the manifest updated to match: the rows
     of another article under this one's id must still not be trusted blindly (schema check)."""
-    path = _cache_file(out, "claims")
-    table = arrow.table({"_article_id": ["x"], "something": [1]})
-    with arrow.OSFile(str(path), "wb") as sink, arrow.ipc.new_file(sink, table.schema) as w:
-        w.write_table(table)
-    manifest_path = out / CACHE_DIR / MANIFEST
-    manifest = json.loads(manifest_path.read_text())
-    digest, size = etl.cache._sha256_file(path)
-    manifest["files"]["claims"].update(sha256=digest, bytes=size)
-    manifest_path.write_text(json.dumps(manifest))
+    _rewrite(out, "claims", arrow.table({"_article_id": ["x"], "something": [1]}))
+
+
+def _rows_past_the_end(out):
+    """An index whose hashes match but which places an article's rows past its segment's end."""
+    index = _read(out, "articles")
+    rows = index["claims_rows"].to_numpy().copy()
+    rows[0] += 1000
+    _rewrite(out, "articles", index.set_column(index.schema.get_field_index("claims_rows"), "claims_rows",
+                                               arrow.array(rows)))  # fmt: skip
+
+
+def _rows_of_another_article(out):
+    """Two articles' places swapped in a well-formed index: each would get the other's claims."""
+    index = _read(out, "articles")
+    swapped = {}
+    for name in ("claims_row", "claims_rows", "claims_at", "claims_bytes"):
+        values = index[name].to_numpy().copy()
+        values[[0, 1]] = values[[1, 0]]
+        swapped[name] = values
+    for name, values in swapped.items():
+        index = index.set_column(index.schema.get_field_index(name), name, arrow.array(values))
+    _rewrite(out, "articles", index)
+
+
+def _listed_twice(out):
+    index = _read(out, "articles")
+    _rewrite(out, "articles", arrow.concat_tables([index, index.slice(0, 1)]))
 
 
 def _missing_file(out):
     _cache_file(out, "claims").unlink()
 
 
+def _missing_lines(out):
+    _cache_file(out, "export_categories.lines").unlink()
+
+
 DAMAGE = {
     "truncated": (_truncate, "checksum"),
     "garbage": (_garbage, "checksum"),
     "one byte flipped": (_flip_a_byte, "checksum"),
+    "edited lines": (_edited_lines, "checksum"),
     "garbage manifest": (_garbage_manifest, "not a manifest this ETL wrote"),
     "someone else's manifest": (_someone_elses_manifest, "not a manifest this ETL wrote"),
     "wrong fingerprint": (_wrong_fingerprint, "rules or the reference data changed"),
     "well-formed but other columns": (_matching_hash_wrong_rows, "other columns"),
+    "rows past the end": (_rows_past_the_end, "past the end"),
+    "rows of another article": (_rows_of_another_article, "another article"),
+    "an article listed twice": (_listed_twice, "listed twice"),
     "missing file": (_missing_file, "cannot be read"),
+    "missing lines": (_missing_lines, "cannot be read"),
 }
 
 
@@ -265,8 +321,8 @@ def test_a_damaged_cache_is_named_rebuilt_and_never_trusted(corpus, tmp_path, ex
     notes.clear()
     run(corpus, out, jobs=1, note=notes.append)
     assert extractions == [] and notes == [], "the cache was not rebuilt"
-    arrows = sorted(p.name for p in (out / CACHE_DIR).iterdir())
-    assert len(arrows) == 4, f"files of the damaged cache left behind: {arrows}"
+    files = sorted(p.name for p in (out / CACHE_DIR).iterdir())
+    assert len(files) == 6, f"files of the damaged cache left behind: {files}"  # manifest, index, 2 x 2
 
 
 @pytest.mark.parametrize("kind", ["file", "symlink"])
