@@ -177,7 +177,11 @@ class SegmentWriter:
             final = f"{name}-{digest[:16]}." + ("lines" if kind == "lines" else "arrow")
             os.replace(tmp, self.folder / final)
             self._temps.remove(tmp)
-            entries[name if kind == "rows" else f"{name}.lines"] = {"file": final, "sha256": digest, "bytes": size}
+            entries[name if kind == "rows" else f"{name}.lines"] = {
+                "file": final,
+                "sha256": digest,
+                "bytes": size,
+            }
         return Segment(self.folder, entries, dict(self.rows))
 
     def discard(self) -> None:
@@ -204,9 +208,13 @@ class Cached:
     def lookup(self, ids: list[str], published: list[str]) -> np.ndarray:
         """For each article (id, metadata date): its row in the index, or -1 where there is none
         or its date changed (the date is an input of extraction)."""
-        at = pc.index_in(arrow.array(ids, arrow.string()), value_set=self.index["article_id"].combine_chunks())
+        at = pc.index_in(
+            arrow.array(ids, arrow.string()), value_set=self.index["article_id"].combine_chunks()
+        )
         same_date = pc.equal(pc.take(self.index["published"], at), arrow.array(published, arrow.string()))
-        return pc.if_else(pc.fill_null(same_date, False), at, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return (
+            pc.if_else(pc.fill_null(same_date, False), at, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        )
 
     def column(self, name: str) -> np.ndarray:
         if name not in self._columns:
@@ -338,7 +346,9 @@ class ExtractionCache:
             with open(fd, "w", encoding="utf-8") as f:
                 json.dump(manifest, f, indent=1)
             os.replace(tmp, self.folder / MANIFEST)
-            listed = {manifest["articles"]["file"]} | {e["file"] for s in segments for e in s.entries.values()}
+            listed = {manifest["articles"]["file"]} | {
+                e["file"] for s in segments for e in s.entries.values()
+            }
             self._drop_unlisted(listed)
         except OSError as e:
             self.failed(e)
@@ -367,7 +377,9 @@ class ExtractionCache:
     def _drop_unlisted(self, listed: set[str]) -> None:
         """Remove the cache files of earlier runs (only names this module makes)."""
         for path in self.folder.iterdir():
-            ours = path.suffix in (".arrow", ".lines") or (path.name.startswith(".") and path.suffix == ".tmp")
+            ours = path.suffix in (".arrow", ".lines") or (
+                path.name.startswith(".") and path.suffix == ".tmp"
+            )
             if ours and path.name not in listed and path.is_file():
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()

@@ -217,7 +217,11 @@ def stamps(folder: Path, files: list[ArticleFile]) -> array:
     file's text changes its stamp (a rewrite that restores the modification time still moves the
     change time), so an unchanged stamp means an unchanged text."""
     out = array("q")
-    dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if os.stat in os.supports_dir_fd else None
+    dir_fd = (
+        os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        if os.stat in os.supports_dir_fd
+        else None
+    )
     try:
         for file in files:
             try:

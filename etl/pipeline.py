@@ -285,7 +285,9 @@ def _collect(listing: CorpusListing, cached: Cached | None, at: np.ndarray, batc
             old_rows[:, k] = np.where(at >= 0, cached.column(f"{t}_rows")[np.maximum(at, 0)], 0)
     # Where each article's rows start in their tables (error messages name the line): the rows of
     # the trusted articles before it, plus those of the articles read so far.
-    before = np.cumsum(np.where(trusted[:, None], old_rows, 0), axis=0) - np.where(trusted[:, None], old_rows, 0)
+    before = np.cumsum(np.where(trusted[:, None], old_rows, 0), axis=0) - np.where(
+        trusted[:, None], old_rows, 0
+    )
     read_rows = np.zeros(len(tables), dtype=np.int64)
     bar = _progress_bar(n, progress)
     bar.update(int(trusted.sum()))
@@ -539,9 +541,14 @@ def _compacted(index: arrow.Table, places: _Places, folder: Path) -> tuple[arrow
     try:
         for chosen in _article_batches(places):
             for table in EXTRACTED:
-                lines = b"".join(chunk for piece in places.lines(table, chosen) for chunk in _copy(table, *piece))
+                lines = b"".join(
+                    chunk for piece in places.lines(table, chosen) for chunk in _copy(table, *piece)
+                )
                 first_row, first_byte = writer.add(table, places.rows(table, chosen), memoryview(lines))
-                count, size = places.columns[f"{table}_rows"][chosen], places.columns[f"{table}_bytes"][chosen]
+                count, size = (
+                    places.columns[f"{table}_rows"][chosen],
+                    places.columns[f"{table}_bytes"][chosen],
+                )
                 moved[f"{table}_row"][chosen] = first_row + np.cumsum(count) - count
                 moved[f"{table}_at"][chosen] = first_byte + np.cumsum(size) - size
         segment = writer.close()
@@ -631,7 +638,9 @@ def _decided(places: _Places, decisions: pd.DataFrame) -> np.ndarray:
     return np.flatnonzero(chosen.to_numpy(zero_copy_only=False))
 
 
-def _needs_pandas(places: _Places, decided: np.ndarray, claims: pd.DataFrame, categories: pd.DataFrame) -> bool:
+def _needs_pandas(
+    places: _Places, decided: np.ndarray, claims: pd.DataFrame, categories: pd.DataFrame
+) -> bool:
     """Whether the claims or categories must be written by pandas whole: a carriage return in a
     cell quotes every text cell of its table, which lines rendered an article at a time cannot."""
     others = np.ones(len(places.ids), dtype=bool)
@@ -650,7 +659,9 @@ def _stage_copied(writer: TableWriter, places: _Places, decided: np.ndarray, cla
                                                                   fill_value=0).to_numpy()  # fmt: skip
     claims.index = expand_ranges(_first_rows(counts)[decided], counts[decided])
     claims = validate("claims", claims[columns("claims")])
-    writer.stage_rendered("claims", _table_bytes(places, "claims", decided, csv_lines(claims), counts[decided]))
+    writer.stage_rendered(
+        "claims", _table_bytes(places, "claims", decided, csv_lines(claims), counts[decided])
+    )
     # Categories a person added come after every other row (review_categories appends them).
     cat_counts = places.columns["export_categories_rows"]
     in_place = int(cat_counts[decided].sum())
