@@ -692,15 +692,18 @@ def review_categories(categories: pd.DataFrame, claims: pd.DataFrame) -> pd.Data
         return categories
     by_id = claims.set_index("claim_id")
     out = categories.copy()
-    for i, cid in out["claim_id"].items():
-        if not cid or cid not in by_id.index:
-            continue
-        claim = by_id.loc[cid]
-        if claim["review"] == REJECTED or claim["metric"] != CATEGORY_SHARE:
-            out.loc[i, ["share", "claim_id"]] = [float("nan"), ""]
-        elif claim["review"] == AMENDED:
-            out.loc[i, ["share", "category"]] = [float(claim["value"]), claim["category"]]
-            out.loc[i, ["exporter", "importer"]] = str(claim["direction"]).split("->")
+    # Whole columns for the shares no claim backs any more (every row of a large table is looked
+    # at); one row at a time only for the few a person amended.
+    ids = out["claim_id"]
+    known = (ids != "") & ids.isin(by_id.index)
+    review = ids.map(by_id["review"])
+    dropped = known & ((review == REJECTED) | (ids.map(by_id["metric"]) != CATEGORY_SHARE))
+    out.loc[dropped, "share"] = float("nan")
+    out.loc[dropped, "claim_id"] = ""
+    for i in out.index[known & ~dropped & (review == AMENDED)]:
+        claim = by_id.loc[ids[i]]
+        out.loc[i, ["share", "category"]] = [float(claim["value"]), claim["category"]]
+        out.loc[i, ["exporter", "importer"]] = str(claim["direction"]).split("->")
     new_rows = []
     for claim in _added_shares(claims):
         exporter, importer = str(claim["direction"]).split("->")
