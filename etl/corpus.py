@@ -150,8 +150,12 @@ def _not_regular(path: Path, st: os.stat_result, what: str) -> str | None:
     return None
 
 
-def _is_txt(name: str) -> bool:
-    return os.path.splitext(name)[1].lower() == ".txt"
+def _stem(name: str) -> str | None:
+    """The article id a `*.txt` name gives, read as os.path.splitext reads it ("a.TXT" is "a";
+    ".txt" has no extension), else None. Plain string tests: a folder may list 100,000 names."""
+    if name[-4:].lower() == ".txt" and name[:-4].strip("."):
+        return name[:-4]
+    return None
 
 
 # --- reading a file safely -----------------------------------------------------------------------
@@ -306,19 +310,24 @@ def _metadata_bytes(meta_path: Path, explicit: bool, problems: list[str]) -> byt
 
 def _list_txt(folder: Path, listing: CorpusListing) -> list[str]:
     """The names of the regular `*.txt` files, in name order; the rest are problems."""
-    regular, seen = [], {}
+    names = []
     with os.scandir(folder) as entries:
-        found = sorted((e.name, e) for e in entries if _is_txt(e.name))
-    for name, entry in found:
-        # The entry's own type: a link is never followed (read_article checks the file again).
-        if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
-            path = folder / name
-            refused = _not_regular(path, entry.stat(follow_symlinks=False), "an article file")
-            listing.file_problems.append((name, refused or f"{path}: is not a regular file"))
-            continue
-        key = os.path.splitext(name)[0].casefold()
+        for entry in entries:
+            if _stem(entry.name) is None:
+                continue
+            # The entry's own type: a link is never followed (read_article checks the file again).
+            if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+                path = folder / entry.name
+                refused = _not_regular(path, entry.stat(follow_symlinks=False), "an article file")
+                listing.file_problems.append((entry.name, refused or f"{path}: is not a regular file"))
+            else:
+                names.append(entry.name)
+    names.sort()
+    regular, seen = [], {}
+    for name in names:
+        stem = name[:-4]
+        key = stem.casefold()
         if key in seen:
-            stem = os.path.splitext(name)[0]
             listing.file_problems.append(
                 (name, f"{folder / name}: duplicate article id {stem!r} (also {seen[key]})")
             )
@@ -345,7 +354,7 @@ def list_corpus(articles_dir: Path, metadata: Path | None = None) -> CorpusListi
         listing.folder_problems.append(f"{articles_dir}: holds no .txt articles")
     meta_path = Path(metadata) if metadata else folder / "articles.csv"
     raw = _metadata_bytes(meta_path, metadata is not None, listing.metadata_problems)
-    stems = sorted((os.path.splitext(name)[0], name) for name in regular)
+    stems = sorted((name[:-4], name) for name in regular)
     meta = {}
     if raw is not None:
         meta = _read_metadata(meta_path, raw, {aid for aid, _ in stems}, listing.metadata_problems)

@@ -13,6 +13,8 @@ segment is written to a scratch folder and removed: the tables are the same, byt
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import itertools
 import sys
 import tempfile
@@ -81,10 +83,15 @@ RAW = ROOT / "data" / "raw"
 PROCESSED = ROOT / "data" / "processed"
 _ARROW_TYPES = {"string": arrow.string(), "date": arrow.string(), "number": arrow.float64(),
                 "integer": arrow.int64(), "boolean": arrow.bool_()}  # fmt: skip
-_BATCH_ROWS = 20_000
+# Rows rendered and validated at a time: the memory this takes is never given back to the system
+# (freed, but fragmented), so a small batch keeps the peak low; the cost per batch is small.
+_BATCH_ROWS = 5_000
 # The claims' columns the derived, articles and people tables read: all but the sentence and the
 # rule's name (transform.derived_input leaves out the same), most of the claims' memory.
 _LIGHT = [c for c in CLAIM_COLUMNS if c not in _NOT_DERIVED]
+# Of those, the ones target_gaps and trade_balance read: each copy they make inside carries every
+# column they are given (a column they come to need is a KeyError the tests meet at once).
+_FIGURES = [c for c in _LIGHT if c not in ("end", "target_kind", "period_note")]
 
 
 class FolderError(ValueError):
@@ -350,14 +357,19 @@ class _Places:
         for s in np.unique(self.where[chosen]):
             mine = chosen[self.where[chosen] == s]
             count = self.columns[f"{table}_rows"][mine]
-            taken = self.segments[s].read(table, names)
-            parts.append(taken.take(expand_ranges(self.columns[f"{table}_row"][mine], count)))
+            parts.append(
+                _taken(
+                    self.segments[s].read(table, names),
+                    expand_ranges(self.columns[f"{table}_row"][mine], count),
+                )
+            )
             owners.append(np.repeat(mine, count))
         if not parts:
             return arrow.schema([schema.field(name) for name in names]).empty_table()
         rows = arrow.concat_tables(parts)
-        if len(parts) > 1:  # back to article order
-            rows = rows.take(np.argsort(np.concatenate(owners), kind="stable"))
+        owner = np.concatenate(owners)
+        if (np.diff(owner) < 0).any():  # back to article order (new articles only at the end need not)
+            rows = rows.take(np.argsort(owner, kind="stable"))
         return rows
 
     def lines(self, table: str, chosen: np.ndarray) -> Iterator[tuple[Segment, int, int]]:
@@ -374,6 +386,14 @@ class _Places:
             total = int(size[a:b].sum())
             if total:
                 yield self.segments[where[a]], int(at[a]), total
+
+
+def _taken(rows: arrow.Table, at: np.ndarray) -> arrow.Table:
+    """rows.take(at), without a copy when `at` is one run of consecutive rows (a memory-mapped
+    segment's rows are then only read, never held twice)."""
+    if len(at) and at[-1] - at[0] == len(at) - 1 and (np.diff(at) == 1).all():
+        return rows.slice(int(at[0]), len(at))
+    return rows.take(at)
 
 
 def _copy(table: str, segment: Segment, at: int, size: int) -> Iterator[bytes]:
@@ -428,6 +448,7 @@ def run(
     cache = ExtractionCache(Path(out_dir) / CACHE_DIR, fingerprint(people_csv), note) if use_cache else None
     schemas = _row_schemas()
     cached = cache.load(schemas) if cache else None
+    _give_back()  # what checking the cache took
     refused = bool(listing.file_problems or listing.folder_problems or listing.metadata_problems)
     job = Job(listing.folder, listing.folder_id, tuple(people), tuple(CLAIM_COLUMNS),
               tuple(columns("export_categories")), check_only=refused)  # fmt: skip
@@ -605,12 +626,8 @@ def _stage_tables(writer: TableWriter, listing: CorpusListing, places: _Places, 
     del claims, categories
     writer.stage("reviewed_claims", decisions)
     _check_unique(light["claim_id"])
-    # The same rows and columns as transform.derived_input(in_use(claims)) gives, less the
-    # review's columns, which no derived table reads.
-    in_use_ = pc.and_(light["_in_use"], pc.is_in(light["metric"], value_set=arrow.array(DERIVED_METRICS)))
-    figures = _frame(light.filter(in_use_).drop_columns(["_in_use"]))
-    per_article = _frame(light.select(["article_id", "speaker"]))
-    del light, in_use_
+    figures, per_article, speakers = _from_light(light)
+    del light  # a memory-mapped segment is let go here: nothing refers to it any more
     _give_back()
     c = places.columns
     rows = [_ArticleRow(f.article_id, f.title, f.publisher, published, f.url, checksum, source)
@@ -619,11 +636,25 @@ def _stage_tables(writer: TableWriter, listing: CorpusListing, places: _Places, 
     articles = articles_table(rows, per_article)
     del rows
     writer.stage("articles", articles)
-    writer.stage("people", people_table(people, per_article))
+    writer.stage("people", people_table(people, speakers))
     del per_article
+    _give_back()
     writer.stage("target_gaps", target_gaps(figures, articles))
     _give_back()
     writer.stage("trade_balance", trade_balance(figures, articles))
+    _give_back()
+
+
+def _from_light(light: arrow.Table) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What the other tables read of the claims, each a copy (so `light` can go): the figures of
+    the derived tables (the rows transform.derived_input(in_use(claims)) gives, in the columns
+    they read), each claim's article (articles_table counts them) and the speakers (people_table
+    looks at each name once)."""
+    used = pc.and_(light["_in_use"], pc.is_in(light["metric"], value_set=arrow.array(DERIVED_METRICS)))
+    figures = _frame(light.select(_FIGURES).filter(used))
+    articles = _frame(light.select(["article_id"]).take(np.arange(light.num_rows)))
+    speakers = pd.DataFrame({"speaker": pc.unique(light["speaker"]).to_pylist()}, dtype=object)
+    return figures, articles, speakers
 
 
 def _decided(places: _Places, decisions: pd.DataFrame) -> np.ndarray:
@@ -784,9 +815,25 @@ def _texts_of(listing: CorpusListing, decisions: pd.DataFrame) -> dict[str, str]
 
 
 def _give_back() -> None:
-    """Return the memory of the tables let go to the system: Arrow's allocator keeps it otherwise,
-    and the next tables are built by pandas and numpy, which allocate elsewhere."""
+    """Return the memory of the tables let go to the system: Arrow's allocator and the C library's
+    keep it otherwise (the next table, built by pandas and numpy, would not reuse all of it)."""
     arrow.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc() -> ctypes.CDLL | None:
+    """The GNU C library, whose malloc_trim hands freed heap pages back; None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _libc()
 
 
 def _sources(listing: CorpusListing) -> list[dict[str, str]]:

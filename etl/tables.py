@@ -193,7 +193,7 @@ def _quote_triggers() -> str:
 
 _QUOTE_TRIGGERS = _quote_triggers()
 _TEXT = arrow.large_string()
-_CHUNK_ROWS = 50_000
+_CHUNK_ROWS = 10_000
 
 
 def _lit(text: str) -> arrow.Scalar:
@@ -501,6 +501,24 @@ def datapackage(sources: list[dict[str, str]]) -> dict:
     }  # fmt: skip
 
 
+def package_json(descriptor: dict) -> str:
+    """json.dumps(descriptor, indent=2, ensure_ascii=False), the list of sources (one per article,
+    100,000 of them) written a string at a time by the C encoder: with an indent, json.dumps
+    encodes everything in Python, and the sources are most of the file."""
+    sources = descriptor["sources"]
+    if not sources or not all(isinstance(x, dict) and x and all(isinstance(v, str) for v in x.values())
+                              for x in sources):  # fmt: skip
+        return json.dumps(descriptor, indent=2, ensure_ascii=False)
+    marker = "sources-" + os.urandom(8).hex()
+    text = json.dumps({**descriptor, "sources": marker}, indent=2, ensure_ascii=False)
+    quoted = json.encoder.encode_basestring  # the C encoder of one string, as ensure_ascii=False uses
+    entries = (
+        "    {\n" + ",\n".join(f"      {quoted(k)}: {quoted(v)}" for k, v in source.items()) + "\n    }"
+        for source in sources
+    )
+    return text.replace(quoted(marker), "[\n" + ",\n".join(entries) + "\n  ]", 1)
+
+
 class TableWriter:
     """Stage the processed tables one at a time (each validated and written to a temporary file,
     so a caller can let a large table go before building the next), then `commit`: every file
@@ -544,7 +562,7 @@ class TableWriter:
             # Frictionless checks these on validate: a truncated or edited file no longer passes.
             _, digest, size = self.staged[resource["path"].removesuffix(".csv")]
             resource["bytes"], resource["hash"] = size, digest
-        manifest = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
+        manifest = (package_json(descriptor) + "\n").encode()
         order = [(self.staged[name][0], self.out_dir / f"{name}.csv") for name in TABLE_NAMES]
         _stage(self.out_dir, DATAPACKAGE, [manifest], self._temps)
         _swap_in([*order, self._temps[-1]])

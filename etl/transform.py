@@ -207,12 +207,19 @@ def target_gaps(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
         "current_speaker": g["speaker"], "current_article_id": g["article_id"],
         "current_period": g["period"], "current_period_start": g["period_start"],
         "current_period_end": g["period_end"], "current_coverage": g["coverage"], "current_span": span,
-        "target": target, "target_claim_ids": g["pair"].map(target_ids), "target_deadline": g["pair"].map(lambda p: deadlines.get(p, "")),
+        "target": target, "target_claim_ids": g["pair"].map(target_ids), "target_deadline": _deadline_of(g["pair"], deadlines),
         "unit": g["unit"], "gap": target - value, "pct_of_target": _ratio(100 * value, target),
         "is_default": first.to_numpy(),
         "basis_rule": np.where(first, "default: ", "alternative: ") + why + label,
     })  # fmt: skip
     return out[columns("target_gaps")]
+
+
+def _deadline_of(pairs: pd.Series, deadlines: pd.Series) -> pd.Series:
+    """Each pair's target deadline, "" where it has none: one lookup of the whole column (no
+    float column filled with text when no pair has one)."""
+    found = pairs.map(deadlines)
+    return found.astype(object).where(found.notna(), "").astype(str)
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
