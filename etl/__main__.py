@@ -82,6 +82,16 @@ def _without_hypothesis() -> None:
     sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
 
 
+def _system_allocator() -> None:
+    """Arrow's own allocator (mimalloc) keeps what pandas frees between tables: the peak of a run
+    over 100,000 articles is 45 MB higher with it. The system's is as fast for this work. Set for
+    the command's own process only (an application calling etl.pipeline.run keeps its own)."""
+    import pyarrow
+
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+
+
 if __name__ == "__main__":
     _without_hypothesis()
+    _system_allocator()
     sys.exit(main())

@@ -211,6 +211,10 @@ class Cached:
             pc.if_else(pc.fill_null(same_date, False), at, -1).to_numpy(zero_copy_only=False).astype(np.int64)
         )
 
+    def forget_columns(self) -> None:
+        """Let go of the columns `column` turned into Python objects."""
+        self._columns.clear()
+
     def column(self, name: str) -> np.ndarray:
         if name not in self._columns:
             self._columns[name] = self.index[name].to_numpy()

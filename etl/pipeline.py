@@ -465,15 +465,60 @@ def run(
         for line in got.skipped:  # "too dense", "too long": said, never silently dropped
             note(f"not read: {line}")
         places = _Places(*_numbered(cached, new, index), index.columns, arrow.array(ids, arrow.string()))
+        new_index = index.table(listing, started_ns)
+        corpus = _Corpus.of(listing, new_index, decisions)
+        # What the tables need of the listing and the index is now in Arrow columns: the Python
+        # objects holding it (100,000 of each) go before the tables are built.
+        del listing, ids, index.columns["checksum"], index.columns["dated"], index.columns["date_source"]
+        if cached is not None:
+            cached.forget_columns()
+        _give_back()
 
         # --- save ---
         with TableWriter(out_dir) as writer:
-            _stage_tables(writer, listing, places, people, decisions, report)
-            written = writer.commit(_sources(listing))
+            _stage_tables(writer, corpus, places, people, decisions, report)
+            written = writer.commit(corpus.sources())
         if segment.in_cache:
             segment.keep()
-            _save_cache(cache, cached, index.table(listing, started_ns), places)
+            _save_cache(cache, cached, new_index, places)
     return written
+
+
+@dataclass
+class _Corpus:
+    """What the tables need of the listed articles once they are extracted: their ids, metadata,
+    checksums and dates (Arrow columns), and the text of those the decisions name."""
+
+    columns: arrow.Table
+    texts: dict[str, str]  # article id -> text, for the articles decisions name
+    published: dict[str, str]  # article id -> metadata date, for the same
+
+    @classmethod
+    def of(cls, listing: CorpusListing, index: arrow.Table, decisions: pd.DataFrame) -> _Corpus:
+        files = listing.files
+        meta = {name: arrow.array([getattr(f, name) for f in files], arrow.string())
+                for name in ("title", "publisher", "url")}  # fmt: skip
+        named = set(decisions["article_id"])
+        return cls(
+            arrow.table(
+                {**meta, **{n: index[n] for n in ("article_id", "checksum", "dated", "date_source")}}
+            ),
+            _texts_of(listing, decisions),
+            {f.article_id: f.published for f in files if f.article_id in named},
+        )
+
+    def rows(self) -> list[_ArticleRow]:
+        c = {name: self.columns[name].to_pylist() for name in self.columns.column_names}
+        return list(map(_ArticleRow, c["article_id"], c["title"], c["publisher"], c["dated"], c["url"],
+                        c["checksum"], c["date_source"]))  # fmt: skip
+
+    def sources(self) -> list[dict[str, str]]:
+        """datapackage.json's list of the articles."""
+        ids, titles, urls = (self.columns[n].to_pylist() for n in ("article_id", "title", "url"))
+        return [
+            {"title": f"{aid}.txt" + (f": {title}" if title else ""), **({"path": url} if url else {})}
+            for aid, title, url in zip(ids, titles, urls, strict=True)
+        ]
 
 
 class _NewSegment:
@@ -605,18 +650,16 @@ class _ArticleRow(NamedTuple):
     date_source: str
 
 
-def _stage_tables(writer: TableWriter, listing: CorpusListing, places: _Places, people: list,
+def _stage_tables(writer: TableWriter, corpus: _Corpus, places: _Places, people: list,
                   decisions: pd.DataFrame, report: Callable[[pd.DataFrame], None]) -> None:  # fmt: skip
     """Build and stage every table, each let go once staged."""
     # A person's decisions after extraction, before anything is derived: rejected claims stay in
     # the claims table (marked) but feed no derived table; amended values are the ones used. Only
     # the articles they name are read whole: the decisions touch nothing else.
     decided = _decided(places, decisions)
-    named = set(decisions["article_id"])
     claims, outcomes = apply(
-        _frame(places.rows("claims", decided)), _texts_of(listing, decisions), decisions,
-        {f.article_id: f.published for f in listing.files if f.article_id in named},
-    )  # fmt: skip
+        _frame(places.rows("claims", decided)), corpus.texts, decisions, corpus.published
+    )
     report(outcomes)
     categories = review_categories(_frame(places.rows("export_categories", decided)), claims)
     if _needs_pandas(places, decided, claims, categories):
@@ -629,19 +672,16 @@ def _stage_tables(writer: TableWriter, listing: CorpusListing, places: _Places, 
     figures, per_article, speakers = _from_light(light)
     del light  # a memory-mapped segment is let go here: nothing refers to it any more
     _give_back()
-    c = places.columns
-    rows = [_ArticleRow(f.article_id, f.title, f.publisher, published, f.url, checksum, source)
-            for f, checksum, published, source in zip(listing.files, c["checksum"], c["dated"], c["date_source"],
-                                                      strict=True)]  # fmt: skip
-    articles = articles_table(rows, per_article)
-    del rows
+    articles = articles_table(corpus.rows(), per_article)
     writer.stage("articles", articles)
     writer.stage("people", people_table(people, speakers))
-    del per_article
+    # The derived tables read an article's date only (rank_bases): the rest of the table can go.
+    dates = articles[["article_id", "published"]].copy()
+    del per_article, articles
     _give_back()
-    writer.stage("target_gaps", target_gaps(figures, articles))
+    writer.stage("target_gaps", target_gaps(figures, dates))
     _give_back()
-    writer.stage("trade_balance", trade_balance(figures, articles))
+    writer.stage("trade_balance", trade_balance(figures, dates))
     _give_back()
 
 
@@ -834,14 +874,3 @@ def _libc() -> ctypes.CDLL | None:
 
 
 _LIBC = _libc()
-
-
-def _sources(listing: CorpusListing) -> list[dict[str, str]]:
-    """datapackage.json's list of the articles."""
-    return [
-        {
-            "title": f"{f.article_id}.txt" + (f": {f.title}" if f.title else ""),
-            **({"path": f.url} if f.url else {}),
-        }
-        for f in listing.files
-    ]
