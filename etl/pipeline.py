@@ -138,7 +138,6 @@ class _Index:
     from the old index for articles kept, filled in for those read or extracted."""
 
     def __init__(self, n: int, cached: Cached | None, kept_at: np.ndarray):
-        self.n = n
         self.columns: dict[str, np.ndarray] = {}
         for f in INDEX:
             if f.name in ("article_id", "published", *STAMP):
@@ -285,17 +284,12 @@ def _collect(listing: CorpusListing, cached: Cached | None, at: np.ndarray, batc
     n_known = sum(1 for _, checksum in tasks if checksum)
     results = extract_corpus(tasks, job, _processes(jobs, len(tasks) - n_known, n_known))
     index, got = batches.index.columns, _Collected()
-    tables = list(EXTRACTED)
-    old_rows = np.zeros((n, len(tables)), dtype=np.int64)
-    if cached:
-        for k, t in enumerate(tables):
-            old_rows[:, k] = np.where(at >= 0, cached.column(f"{t}_rows")[np.maximum(at, 0)], 0)
-    # Where each article's rows start in their tables (error messages name the line): the rows of
-    # the trusted articles before it, plus those of the articles read so far.
-    before = np.cumsum(np.where(trusted[:, None], old_rows, 0), axis=0) - np.where(
-        trusted[:, None], old_rows, 0
-    )
-    read_rows = np.zeros(len(tables), dtype=np.int64)
+    old_rows = _cached_rows(cached, at)
+    # Where an article's rows start in their tables (a validation error names the line): the rows
+    # of the trusted articles before it, plus those of the articles read so far.
+    trusted_rows = np.where(trusted[:, None], old_rows, 0)
+    before = np.cumsum(trusted_rows, axis=0) - trusted_rows
+    read_rows = np.zeros(len(EXTRACTED), dtype=np.int64)
     bar = _progress_bar(n, progress)
     bar.update(int(trusted.sum()))
     for i, r in zip(np.flatnonzero(~trusted).tolist(), results, strict=True):
@@ -314,6 +308,16 @@ def _collect(listing: CorpusListing, cached: Cached | None, at: np.ndarray, batc
     batches.flush()
     bar.close()
     return got
+
+
+def _cached_rows(cached: Cached | None, at: np.ndarray) -> np.ndarray:
+    """For each article, the number of claims and of categories rows the cache holds (0, 0 where
+    it holds none)."""
+    rows = np.zeros((len(at), len(EXTRACTED)), dtype=np.int64)
+    if cached is not None:
+        for k, table in enumerate(EXTRACTED):
+            rows[:, k] = np.where(at >= 0, cached.column(f"{table}_rows")[np.maximum(at, 0)], 0)
+    return rows
 
 
 def _progress_bar(total: int, show: bool):  # a tqdm bar, imported only where it is shown
@@ -446,30 +450,16 @@ def run(
     people = read_people(people_csv)
     decisions = _decisions(reviews, articles_dir)
     cache = ExtractionCache(Path(out_dir) / CACHE_DIR, fingerprint(people_csv), note) if use_cache else None
-    schemas = _row_schemas()
-    cached = cache.load(schemas) if cache else None
+    cached = cache.load(_row_schemas()) if cache else None
     _give_back()  # what checking the cache took
-    refused = bool(listing.file_problems or listing.folder_problems or listing.metadata_problems)
-    job = Job(listing.folder, listing.folder_id, tuple(people), tuple(CLAIM_COLUMNS),
-              tuple(columns("export_categories")), check_only=refused)  # fmt: skip
-    ids = [f.article_id for f in listing.files]
-    at = cached.lookup(ids, [f.published for f in listing.files]) if cached else np.full(len(ids), -1)
-    index = _Index(len(ids), cached, at)
 
-    with _NewSegment(out_dir, cache, schemas) as segment:
+    with _NewSegment(out_dir, cache, _row_schemas()) as segment:
         # --- process ---
-        got = _collect(listing, cached, at, _Batches(index, segment.writer, schemas), job, jobs, progress)
-        new = segment.close()
-        if refused or got.problems:
-            raise CorpusError(listing.problems(got.problems))
-        for line in got.skipped:  # "too dense", "too long": said, never silently dropped
-            note(f"not read: {line}")
-        places = _Places(*_numbered(cached, new, index), index.columns, arrow.array(ids, arrow.string()))
-        new_index = index.table(listing, started_ns)
+        places, new_index = _extract(listing, cached, segment, people, jobs, progress, note, started_ns)
         corpus = _Corpus.of(listing, new_index, decisions)
-        # What the tables need of the listing and the index is now in Arrow columns: the Python
-        # objects holding it (100,000 of each) go before the tables are built.
-        del listing, ids, index.columns["checksum"], index.columns["dated"], index.columns["date_source"]
+        # What the tables need of the listing and the index is in Arrow columns now: their Python
+        # objects (100,000 of each) go before the tables are built.
+        del listing
         if cached is not None:
             cached.forget_columns()
         _give_back()
@@ -482,6 +472,31 @@ def run(
             segment.keep()
             _save_cache(cache, cached, new_index, places)
     return written
+
+
+def _extract(listing: CorpusListing, cached: Cached | None, segment: _NewSegment, people: list,
+             jobs: int | None, progress: bool, note: Callable[[str], None],
+             started_ns: int) -> tuple[_Places, arrow.Table]:  # fmt: skip
+    """Every article read (unless its file's stamp is the recorded one) and, where new or
+    changed, extracted into the new segment (CorpusError naming every unusable file); where
+    every article's rows are now, and the cache index this run makes."""
+    refused = bool(listing.file_problems or listing.folder_problems or listing.metadata_problems)
+    job = Job(listing.folder, listing.folder_id, tuple(people), tuple(CLAIM_COLUMNS),
+              tuple(columns("export_categories")), check_only=refused)  # fmt: skip
+    ids = [f.article_id for f in listing.files]
+    at = cached.lookup(ids, [f.published for f in listing.files]) if cached else np.full(len(ids), -1)
+    index = _Index(len(ids), cached, at)
+    got = _collect(listing, cached, at, _Batches(index, segment.writer, _row_schemas()), job, jobs, progress)
+    new = segment.close()
+    if refused or got.problems:
+        raise CorpusError(listing.problems(got.problems))
+    for line in got.skipped:  # "too dense", "too long": said, never silently dropped
+        note(f"not read: {line}")
+    places = _Places(*_numbered(cached, new, index), index.columns, arrow.array(ids, arrow.string()))
+    new_index = index.table(listing, started_ns)
+    for name in ("checksum", "dated", "date_source"):  # in new_index now; the tables take them there
+        del index.columns[name]
+    return places, new_index
 
 
 @dataclass
