@@ -695,6 +695,8 @@ def _stage_tables(writer: TableWriter, corpus: _Corpus, places: _Places, people:
     del per_article, articles
     _give_back()
     writer.stage("target_gaps", target_gaps(figures, dates))
+    # trade_balance reads volumes and one-way flows only: the targets go before it starts.
+    figures = figures[figures["metric"] != "trade_target"]
     _give_back()
     writer.stage("trade_balance", trade_balance(figures, dates))
     _give_back()
