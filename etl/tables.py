@@ -549,14 +549,14 @@ class TableWriter:
     def stage(self, name: str, df: pd.DataFrame) -> None:
         df = validate(name, df[columns(name)].reset_index(drop=True))
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        digest, size = _stage(self.out_dir, f"{name}.csv", csv_chunks(df), self._temps)
+        digest, size = _stage(self.out_dir, f"{name}.csv", csv_chunks(df), self._temps, sync=False)
         self.staged[name] = (self._temps[-1][0], digest, size)
 
     def stage_rendered(self, name: str, chunks: Iterable[bytes]) -> None:
         """Stage a table its caller validated and rendered (header and lines, e.g. lines copied from
         the extraction cache, which were validated when first written)."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        digest, size = _stage(self.out_dir, f"{name}.csv", chunks, self._temps)
+        digest, size = _stage(self.out_dir, f"{name}.csv", chunks, self._temps, sync=False)
         self.staged[name] = (self._temps[-1][0], digest, size)
 
     def commit(self, sources: list[dict[str, str]]) -> list[Path]:
@@ -571,6 +571,10 @@ class TableWriter:
             resource["bytes"], resource["hash"] = size, digest
         manifest = (package_json(descriptor) + "\n").encode()
         order = [(self.staged[name][0], self.out_dir / f"{name}.csv") for name in TABLE_NAMES]
+        # Each table is made durable here, not as it is written: the disk writes one table while
+        # the next is built, and still every file is on disk before any is renamed into place.
+        for tmp, _ in order:
+            _sync(tmp)
         _stage(self.out_dir, DATAPACKAGE, [manifest], self._temps)
         _swap_in([*order, self._temps[-1]])
         self._temps = []
@@ -594,9 +598,10 @@ def write_tables(
 
 
 def _stage(
-    out_dir: Path, filename: str, chunks: Iterable[bytes], staged: list[tuple[Path, Path]]
+    out_dir: Path, filename: str, chunks: Iterable[bytes], staged: list[tuple[Path, Path]], sync: bool = True
 ) -> tuple[str, int]:
-    """Write a temporary file beside `filename`; its sha256 and size."""
+    """Write a temporary file beside `filename` (on disk before returning unless `sync` is False:
+    the caller then calls `_sync` before renaming it); its sha256 and size."""
     fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=".tmp", dir=out_dir)
     staged.append((Path(tmp), out_dir / filename))
     digest, size = hashlib.sha256(), 0
@@ -606,9 +611,19 @@ def _stage(
             digest.update(chunk)
             size += len(chunk)
         f.flush()
-        os.fsync(f.fileno())
+        if sync:
+            os.fsync(f.fileno())
     os.chmod(tmp, 0o644)  # mkstemp makes 0600; the tables are meant to be shared
     return "sha256:" + digest.hexdigest(), size
+
+
+def _sync(path: Path) -> None:
+    """Wait until a file written earlier is on disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _keep_copy(final: Path) -> Path | None:
