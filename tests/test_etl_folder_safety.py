@@ -15,7 +15,7 @@ from etl_fixtures import article_id, copy_corpus, snapshot
 
 import etl.corpus
 from etl.__main__ import main
-from etl.corpus import ArticleFile, list_corpus, read_article
+from etl.corpus import ArticleFile, _stem, list_corpus, read_article
 from etl.pipeline import FolderError, run
 from etl.tables import read_table
 
@@ -311,3 +311,12 @@ def test_a_bad_people_file_is_named(capsys, corpus, out, tmp_path, case):
     code, err = _cli(capsys, corpus, out, "--people", str(people))
     _refused(code, err, out, before, str(people), words)
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a.txt", "a.TXT", "x.tXt", ".txt", "..txt", "a..txt", "...a.txt", ".a.txt", "txt", "a.txt.bak", "a."],
+)
+def test_article_ids_are_read_as_splitext_reads_file_names(name):
+    root, ext = os.path.splitext(name)
+    assert _stem(name) == (root if ext.lower() == ".txt" else None)

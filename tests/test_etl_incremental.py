@@ -43,7 +43,7 @@ from etl.review import (
     with_decision,
     write_reviews,
 )  # fmt: skip
-from etl.tables import TABLE_NAMES, columns, read_table, to_csv_bytes, validate
+from etl.tables import TABLE_NAMES, TableError, columns, read_table, to_csv_bytes, validate
 
 TEST_ARTICLES = sorted((ROOT / "tests" / "corpus").glob("articles*/*.txt"))
 
@@ -475,6 +475,33 @@ def test_a_file_changed_just_before_the_run_is_hashed_next_time(corpus, tmp_path
     seen.clear()
     run(corpus, out, jobs=1)
     assert len(seen) == 25
+
+
+def test_a_bad_row_from_the_rules_is_named_by_its_line_in_the_claims_table(
+    corpus, tmp_path, reads, monkeypatch
+):
+    """Rows are validated a batch at a time, the cached ones not at all; the line a schema error
+    names is still the row's line in the claims table (earlier articles come from the cache)."""
+    out = tmp_path / "out"
+    run(corpus, out, jobs=1)
+    aid = article_id("002")
+    lines = (out / "claims.csv").read_text("utf-8").splitlines()
+    line = next(k for k, text in enumerate(lines, start=1) if text.startswith(f"{aid}:"))
+    real = etl.parallel.extract
+
+    def bad_qualifier(article, text, people=None, published=""):
+        found = real(article, text, people, published)
+        if article != aid:
+            return found
+        return dataclasses.replace(
+            found, claims=[dataclasses.replace(c, qualifier="roughly") for c in found.claims]
+        )
+
+    monkeypatch.setattr(etl.parallel, "extract", bad_qualifier)
+    with (corpus / f"{aid}.txt").open("a", encoding="utf-8") as f:
+        f.write("\n")
+    with pytest.raises(TableError, match=f"line {line}: 'roughly'"):
+        run(corpus, out, jobs=1)
 
 
 # --- the rows and lines of the cache ------------------------------------------------------------

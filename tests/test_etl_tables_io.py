@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import threading
 import time
@@ -17,8 +18,24 @@ from etl_fixtures import COMMITTED, PYTHON, ROOT, copy_corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import etl.tables
 from etl.pipeline import run
-from etl.tables import DATAPACKAGE, TABLE_NAMES, TableError, csv_chunks, read_table, read_tables, to_csv_bytes
+from etl.tables import (
+    DATAPACKAGE,
+    TABLE_NAMES,
+    TableError,
+    csv_chunks,
+    csv_header,
+    csv_lines,
+    datapackage,
+    line_sizes,
+    lines_bytes,
+    package_json,
+    quoted_chunks,
+    read_table,
+    read_tables,
+    to_csv_bytes,
+)  # fmt: skip
 
 
 # --- the fast writer ----------------------------------------------------------------------------
@@ -63,6 +80,52 @@ def test_a_carriage_return_or_other_cells_use_pandas_itself():
     assert _fast(df) == to_csv_bytes(df)
     mixed = pd.DataFrame({"a": ["x", 3, None], "b": pd.array([1, None, 3], dtype="Int64")})
     assert _fast(mixed) == to_csv_bytes(mixed)
+
+
+def test_fast_writer_reads_a_column_arrow_holds_in_chunks():
+    chunked = pd.concat([pd.DataFrame({"a": ["x,y", "=1"]}), pd.DataFrame({"a": ["z"]})], ignore_index=True)
+    df = chunked.astype({"a": pd.StringDtype("pyarrow", na_value=np.nan)})
+    assert _fast(df) == to_csv_bytes(df)
+
+
+def test_rows_rendered_alone_are_the_rows_of_the_whole_table():
+    """Lines rendered a few rows at a time (an article's, cached) put end to end give the table."""
+    df = pd.DataFrame({"t": ["a", "b,c", '"q"', "=f", ""], "n": [1.5, np.nan, 12e9, 0.1 + 0.2, -0.0],
+                       "i": [1, 2, 3, 4, 5], "b": [True, False, True, False, True]})  # fmt: skip
+    parts = [lines_bytes(csv_lines(df.iloc[a:b])) for a, b in ((0, 2), (2, 2), (2, 5))]
+    assert csv_header(df.columns) + b"".join(parts) == to_csv_bytes(df)
+    assert line_sizes(csv_lines(df)).sum() == len(to_csv_bytes(df)) - len(csv_header(df.columns))
+
+
+def test_a_table_with_a_carriage_return_written_in_parts_is_written_whole():
+    df = pd.DataFrame({"t": ["a", "x\ry", "b"], "n": [1.0, 2.5, np.nan]})
+    assert b"".join(quoted_chunks([df.iloc[:1], df.iloc[1:]])) == to_csv_bytes(df)
+
+
+TITLES = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"title": TITLES}, optional={"path": TITLES}), max_size=6))
+def test_the_datapackage_is_json_dumps_with_an_indent_of_two(sources):
+    descriptor = datapackage(sources)
+    assert package_json(descriptor) == json.dumps(descriptor, indent=2, ensure_ascii=False)
+
+
+def test_every_table_is_on_disk_before_any_is_renamed(monkeypatch, tmp_path):
+    """Tables are made durable at commit, not as they are written; still before any rename."""
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def replace(src, dst):
+        if Path(dst).name in {f"{name}.csv" for name in TABLE_NAMES} | {DATAPACKAGE}:
+            events.append("rename")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(etl.tables.os, "fsync", lambda fd: events.append("sync") or real_fsync(fd))
+    monkeypatch.setattr(etl.tables.os, "replace", replace)
+    run(copy_corpus(tmp_path / "in", ("000", "001")), tmp_path / "out", jobs=1, use_cache=False)
+    assert events == ["sync"] * (len(TABLE_NAMES) + 1) + ["rename"] * (len(TABLE_NAMES) + 1)
 
 
 # --- reading against datapackage.json -----------------------------------------------------------
