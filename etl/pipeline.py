@@ -447,13 +447,13 @@ def run(
     # --- load ---
     check_folders(articles_dir, out_dir)
     started_ns = time.time_ns()
+    people = read_people(people_csv)  # first: a bad people file is named before anything reads it raw
     cache = ExtractionCache(Path(out_dir) / CACHE_DIR, fingerprint(people_csv), note) if use_cache else None
     with ThreadPoolExecutor(max_workers=1) as aside:
         # The cache's files are hashed (hashlib lets go of the interpreter lock) while the folder
         # is listed, mostly system calls: on two cores a third of a second less at 100,000.
         loading = aside.submit(cache.load, _row_schemas()) if cache else None
         listing = list_corpus(articles_dir, metadata)
-        people = read_people(people_csv)
         decisions = _decisions(reviews, articles_dir)
         cached = loading.result() if loading else None
     _give_back()  # what checking the cache took
