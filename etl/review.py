@@ -82,7 +82,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The opening of an HTML tag, comment or declaration: "<b", "</", "<!", "<?". No repetition, so
 # the scan is linear in the length of the text.
 _HTML = re.compile(r"<[/!?]?[A-Za-z]|<!--")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \t, \n and \r are looked at separately
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # \t, \n and \r are looked at separately
 _INTEGER = re.compile(r"\d{1,9}")
 _NUMBER = re.compile(r"\d{1,20}(?:\.\d{1,20})?(?:[eE][+-]?\d{1,3})?")
 _PAIR = re.compile(r"[A-Z]{3}-[A-Z]{3}")

@@ -9,7 +9,7 @@ import subprocess
 import pandas as pd
 import pytest
 from etl_fixtures import COMMITTED, PYTHON, article_id, article_text, copy_corpus, snapshot
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from etl.contract import CLAIM_COLUMNS, REVIEW_COLUMNS
@@ -116,12 +116,17 @@ def test_every_action_round_trips_byte_for_byte(tmp_path, claims):
     assert read_reviews(path)["action"].tolist() == ["confirm", "amend", "reject", "add"]
 
 
-_NOTE = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) | st.sampled_from("\n,\"'"),
+_NOTE = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) | st.sampled_from("\n\r,\"'"),
                 max_size=60).filter(lambda t: text_problem(t, 1_000, multiline=True) is None)  # fmt: skip
 
 
 @settings(max_examples=40, deadline=None)
-@given(note=_NOTE, reviewer=_NOTE.filter(lambda t: t and "\n" not in t), value=st.floats(0, 1e13))
+@given(
+    note=_NOTE,
+    reviewer=_NOTE.filter(lambda t: t and "\n" not in t and "\r" not in t),
+    value=st.floats(0, 1e13),
+)
+@example(note="checked against\r\nthe customs table\r", reviewer="Ana", value=1.0)
 def test_any_valid_note_reviewer_and_value_round_trip(tmp_path_factory, note, reviewer, value):
     text = article_text(A0)
     row = decision_row(claim_id=EIGHTEEN, action="amend", article_id=A0, start=1510, end=1521,
@@ -576,6 +581,12 @@ def test_record_refuses_a_bad_decision_and_leaves_the_file(tmp_path, claims, tex
     with pytest.raises(ReviewError):
         record(row, path, claims, texts)
     assert path.read_bytes() == before
+
+
+def test_a_note_may_hold_windows_line_breaks_and_a_one_line_field_may_not():
+    assert text_problem("checked against\r\nthe customs table", 1_000, multiline=True) is None
+    assert "line breaks" in text_problem("Ana\r\nAnalyst", 1_000)
+    assert "control characters" in text_problem("checked\x0c", 1_000, multiline=True)
 
 
 def test_text_problem_is_linear_on_a_long_run_of_angle_brackets():
