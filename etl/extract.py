@@ -864,6 +864,7 @@ class _Flow(NamedTuple):
     importer: str
     category: str = ""  # "copper" in "exports of copper to China"
     exporting: bool = True  # False for import words: the subject buys
+    inferred: bool = False  # both sides come from the text around it, none from the phrase itself
 
 
 def _gap(flow: _Flow, fig: Figure) -> int:
@@ -1117,10 +1118,16 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
             continue  # "total exports", "Nigeria's total imports", "Australia's top exports were": with the world
         exporter, importer = _complete_flow(a, m.start(), exporting, exporter, importer, dest, origin, pair)
         if exporter and importer and exporter != importer:
-            found.append(_Flow(subject_start, end, exporter, importer, category, exporting))
+            inferred = not (subject or origin or dest)
+            found.append(_Flow(subject_start, end, exporter, importer, category, exporting, inferred))
         elif exporter or importer:
             halves.append(_Flow(subject_start, end, exporter or "", importer or "", category, exporting))
-    found += _market_flows(a, lo, hi)
+    market = _market_flows(a, lo, hi)
+    if market:
+        # "With Rs 5.75 billion import, the USA became the second largest export destination for
+        # Nepal": the ranking names both sides; a bare flow word beside it adds none of its own.
+        found = [f for f in found if not f.inferred]
+    found += market
     found.sort(key=lambda f: f.start)
     a._half_flows[(lo, hi)] = halves
     a._place_flows[(lo, hi)] = places
@@ -1174,6 +1181,8 @@ def _market_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
             if after and re.fullmatch(r"\s+(?:of|for)\s+(?:the\s+)?", text[m.end() : after[0].start]):
                 owner = after[0]  # "the largest importer of Nepal"
         if owner is None:
+            owner = _earlier_ranking_owner(a, s)  # "Belgium emerged the second largest source of imports"
+        if owner is None:
             continue
         subject = next((c for c in a.countries_in(since, m.start()) if c.iso3 != owner.iso3), None)
         if subject is None:
@@ -1183,6 +1192,28 @@ def _market_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
         else:
             out.append(_Flow(m.start(), m.end(), subject.iso3, owner.iso3, "", False))
     return out
+
+
+def _ranking_owner_in(a: _Article, s: Sentence) -> CountryMention | None:
+    """The country in the possessive before a ranking in `s` ("Nigeria's leading source of imports")."""
+    for m in _MARKET.finditer(a.text, s.start, s.end):
+        before = a.countries_in(max(s.start, m.start() - 60), m.start())
+        owner = next((c for c in reversed(before) if a.text.startswith(("’s", "'s"), c.end)), None)
+        if owner is not None:
+            return owner
+    return None
+
+
+def _earlier_ranking_owner(a: _Article, s: Sentence) -> CountryMention | None:
+    """For a ranking that names no owner, the owner of a ranking in one of the two sentences
+    before it: "China is Nigeria's leading source of imports. ... Belgium emerged the second
+    largest source of imports" ranks Belgium among Nigeria's suppliers too."""
+    i = a.index_of(s)
+    for earlier in reversed(a.sentences[max(0, i - 2) : i]):
+        owner = _ranking_owner_in(a, earlier)
+        if owner is not None:
+            return owner
+    return None
 
 
 def _complete_flow(
