@@ -865,6 +865,9 @@ class _Flow(NamedTuple):
     category: str = ""  # "copper" in "exports of copper to China"
     exporting: bool = True  # False for import words: the subject buys
     inferred: bool = False  # both sides come from the text around it, none from the phrase itself
+    # One side named, the other taken from the story's pair ("India's imports dipped to $2.96
+    # billion" in a story about India and the US): kept only if smaller than the pair's trade.
+    assumed: bool = False
 
 
 def _gap(flow: _Flow, fig: Figure) -> int:
@@ -1117,16 +1120,26 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
         if (world or (subject and _top_goods(text, lo, m))) and not (origin or dest):
             continue  # "total exports", "Nigeria's total imports", "Australia's top exports were": with the world
         exporter, importer = _complete_flow(a, m.start(), exporting, exporter, importer, dest, origin, pair)
+        inferred = not (subject or origin or dest)
+        assumed = False
+        if (exporter is None) != (importer is None) and (
+            other := _story_partner(a, exporter or importer, m.start())
+        ):
+            exporter, importer, assumed = exporter or other, importer or other, True
+        elif inferred and exporter and importer:
+            prev = _previous_flow(a, m.start())
+            assumed = prev is not None and prev.assumed  # "... over $3.94 billion a year ago": still assumed
         if exporter and importer and exporter != importer:
-            inferred = not (subject or origin or dest)
-            found.append(_Flow(subject_start, end, exporter, importer, category, exporting, inferred))
+            found.append(
+                _Flow(subject_start, end, exporter, importer, category, exporting, inferred, assumed)
+            )
         elif exporter or importer:
             halves.append(_Flow(subject_start, end, exporter or "", importer or "", category, exporting))
     market = _market_flows(a, lo, hi)
     if market:
         # "With Rs 5.75 billion import, the USA became the second largest export destination for
         # Nepal": the ranking names both sides; a bare flow word beside it adds none of its own.
-        found = [f for f in found if not f.inferred]
+        found = [f for f in found if not (f.inferred or f.assumed)]
     found += market
     found.sort(key=lambda f: f.start)
     a._half_flows[(lo, hi)] = halves
@@ -1192,6 +1205,22 @@ def _market_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
         else:
             out.append(_Flow(m.start(), m.end(), subject.iso3, owner.iso3, "", False))
     return out
+
+
+def _story_partner(a: _Article, known: str | None, pos: int) -> str | None:
+    """The other country of the story's pair, for a flow of one of its two countries whose sentence
+    names no third country and no trade with the world ("India's imports dipped to $2.96 billion"
+    in a story about India and the US)."""
+    if known is None or len(a.main) != 2 or known not in a.main:
+        return None
+    s = a.sentence_at(pos)
+    if (
+        s is None
+        or _world_before(a, pos)
+        or any(c.iso3 not in a.main for c in a.countries_in(s.start, s.end))
+    ):
+        return None
+    return next(c for c in a.main if c != known)
 
 
 def _ranking_owner_in(a: _Article, s: Sentence) -> CountryMention | None:
@@ -1404,8 +1433,10 @@ _RANKED_OWNER_WORD = re.compile(r"\btrad(?:e|ing)\s+partner\b", re.IGNORECASE)
 
 
 def _flow_context(a: _Article, s: Sentence, pos: int) -> tuple[str, str] | None:
-    """The flow a share refers to: stated in its sentence, else earlier in the paragraph."""
-    here = _flows(a, s.start, s.end)
+    """The flow a share refers to: stated in its sentence, else earlier in the paragraph. A flow
+    whose partner is only assumed from the story's pair is no base for a share: its size cannot be
+    checked against the pair's trade."""
+    here = [f for f in _flows(a, s.start, s.end) if not f.assumed]
     before = [f for f in here if f.start < pos]
     if before:
         return before[-1].exporter, before[-1].importer  # "Iran's exports to Iraq ..., with X at 30 %"
@@ -1418,7 +1449,7 @@ def _flow_context(a: _Article, s: Sentence, pos: int) -> tuple[str, str] | None:
     for prev in reversed(a.sentences[max(0, i - 3) : i]):
         if prev.paragraph != s.paragraph:
             break
-        earlier = _flows(a, prev.start, prev.end)
+        earlier = [f for f in _flows(a, prev.start, prev.end) if not f.assumed]
         if earlier:
             return earlier[-1].exporter, earlier[-1].importer
     return None
@@ -1616,6 +1647,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None, publi
 
     claims += _table_claims(a)
     claims = _hub_dollars(a, claims)
+    claims = _within_pair_trade(claims)
 
     # --- save: one claim per statement, and the category table ----------------------------------
     claims = _dedupe(claims)
@@ -2038,6 +2070,22 @@ def _named_target(text: str, fig: Figure, lo: int) -> bool:
     )
 
 
+_STORY_PAIR_RULE = "flow: money + one side, the other from the story's pair"
+
+
+def _within_pair_trade(claims: list[Claim]) -> list[Claim]:
+    """Drops a flow whose partner was taken from the story's pair unless the story gives the pair's
+    two-way trade, in its unit, above it: a country's trade with the world ("Iran's non-oil
+    exports reached $40 billion" in a story of $12 billion Iran-Iraq trade) is bigger than its
+    trade with one partner."""
+    largest: dict[tuple[str, str], float] = {}
+    for c in claims:
+        if c.metric == TRADE_VOLUME:
+            key = (c.pair, c.unit)
+            largest[key] = max(largest.get(key, 0.0), c.value)
+    return [c for c in claims if c.method != _STORY_PAIR_RULE or c.value < largest.get((c.pair, c.unit), 0.0)]
+
+
 def _money_claim(
     a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, trade_sentences: dict[int, str]
 ) -> _Found | None:
@@ -2136,7 +2184,7 @@ def _money_claim(
             EXPORTS,
             direction,
             flow.category,
-            "flow: money + exporter/importer",
+            _STORY_PAIR_RULE if flow.assumed else "flow: money + exporter/importer",
         )
     mentions = a.countries_in(lo, hi)
     if listed and len({c.iso3 for c in a.countries_in(s.start, s.end)}) >= 3:
