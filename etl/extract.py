@@ -2031,6 +2031,8 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
         or noun.search(a.cue_text, max(lo, fig.start - 110), ahead)
     )
     modal = _modal(a, since, fig.start) or _modal(a, max(lo, fig.start - 110), fig.start)
+    if aimed and modal is None and _change_seen(a, aimed):
+        aimed = None
     if not (aimed or modal):
         return ""
     if _FORECAST.search(near) or _FORECAST.search(after):
@@ -2038,6 +2040,23 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
     if aimed or (modal and modal.group().lower().startswith("to")):
         return GOAL  # "aims to", "a target of", "signed a deal to reach"
     return GOAL if _GOAL_MODAL.search(near or window) else FORECAST
+
+
+# ", increasing from 170 million dollars to 4.6 billion dollars": a raising verb opening a clause
+# after a comma and running from one figure to the next tells how a level changed, not an aim.
+_CHANGE_CLAUSE = re.compile(r",\s*$")
+_FROM_A_FIGURE = re.compile(r"\w+\s+from\s+(?:about\s+|around\s+|some\s+)?(?:\$|[A-Z]{3}\s?|€|£)?\d")
+
+
+def _change_seen(a: _Article, aimed: re.Match[str]) -> bool:
+    """Whether the aim found is only a participle of change after a comma ("exports have swelled,
+    increasing from $170 million to $4.6 billion"); "aims at increasing trade from ..." has its aim
+    word first and is not one."""
+    start = aimed.start()
+    return bool(
+        _CHANGE_CLAUSE.search(a.text, max(0, start - 3), start)
+        and _FROM_A_FIGURE.match(a.text, start, aimed.end())
+    )
 
 
 def _modal(a: _Article, lo: int, hi: int) -> re.Match[str] | None:
