@@ -1541,6 +1541,13 @@ def _share_of_category(text: str, share_start: int, fig_start: int) -> str:
     return m.group("category")
 
 
+def _flow_subject_category(a: _Article, lo: int, verb_start: int) -> str:
+    """The goods of a flow phrase that is the share verb's subject: "oil" in "India's oil purchases
+    from Iran, worth $9 billion, accounted for 80% of its imports from Iran"."""
+    flows = [f for f in _flows(a, lo, verb_start) if f.category and not f.assumed]
+    return flows[-1].category if flows else ""
+
+
 def _share_subject(text: str, lo: int, verb_start: int) -> str:
     """The noun phrase before 'accounting for' / 'account for': the category."""
     before = text[lo:verb_start]
@@ -2560,6 +2567,7 @@ def _share_claim(
     elif verb is not None:
         category = (
             _share_subject(text, lo, verb.start())
+            or _flow_subject_category(a, lo, verb.start())
             or _any_subject(text, lo, verb.start())
             or _opening_subject(a, s, verb.start())
         )
