@@ -2577,6 +2577,8 @@ def _share_claim(
         category = held  # "with 98% being mineral fuels", "included 35% in machinery"
     elif (item := _share_list_item(a, fig, s)) is not None:
         category = item  # "key exports include coffee (15 per cent), cut flowers (14 per cent)"
+    elif named is not None and (said := _CATEGORY_AFTER_FLOW.match(text, named.end, hi)):
+        category = said.group("category").lower()  # "85 per cent of India's exports to Iran are rice"
     elif named is not None:
         category = (
             _any_subject(text, lo, fig.start) or named.category
@@ -2728,17 +2730,29 @@ _ANY_SUBJECT = re.compile(
 )
 
 
+# Words a category never opens with: determiners, and qualifiers ("About 85 per cent of ...").
+_NO_SUBJECT_OPENING = frozenset(
+    "the its their it this that these those which about around some nearly almost over roughly approximately just".split()
+)
+
+
 def _any_subject(text: str, lo: int, end: int) -> str:
     """The noun phrase just before `end` in text[lo:end], when no country is in it."""
     m = _ANY_SUBJECT.search(text, max(lo, end - 120), end)
     if m is None:
         return ""
     phrase = m.group("np").strip()
-    if phrase.split()[0].lower() in ("the", "its", "their", "it", "this", "that", "these", "those", "which"):
-        return ""
+    if phrase.split()[0].lower() in _NO_SUBJECT_OPENING:
+        return ""  # "the ...", "its ...", and "About 85 per cent": a qualifier, not goods
     return phrase.lower() if len(phrase.split()) <= 6 else ""
 
 
+# "85 per cent of India's food exports to Iran are on account of basmati": the goods a share of a
+# named flow is, said after the flow.
+_CATEGORY_AFTER_FLOW = re.compile(
+    r"\s+(?:(?:are|is|was|were)\s+(?:on\s+account\s+of\s+|made\s+up\s+of\s+)?|consist(?:s|ed)?\s+of\s+|"
+    r"compris(?:e|es|ed)\s+)(?P<category>(?:[A-Za-z][\w-]*\s+){0,3}?[A-Za-z][\w-]*)(?=\s*(?:[,.;]|$))"
+)
 # "70 % of it was machinery", "40 percent of these exports were cars": a category's share of the
 # flow named just before.
 _SHARE_OF_FLOW = re.compile(
