@@ -56,6 +56,7 @@ def build() -> dict[str, re.Pattern[str]]:
             rf"\b(?:(?:{a(world['modifiers'])})\s+(?:(?:{a(world['between'])})\s+){{0,2}}trade|foreign\s+trade|"
             rf"external\s+trade|(?:{a(world['flow_totals'])})\s+(?:non-oil\s+)?(?:imports|exports)|"
             rf"(?:{a(world['money_totals'])})\s+(?:export|import)s?\s+(?:{a(world['money_nouns'])}))\b"
+            rf"(?!\s+(?:{a(world['sources'])})\b)"
         ),
         "bilateral": _compile(
             rf"\b(?:{a(w['bilateral']['words'])}|between\s+the\s+two\s+(?:{a(w['bilateral']['two_of'])}))\b"
