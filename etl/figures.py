@@ -267,7 +267,51 @@ def find_money(text: str, limit: int | None = None) -> list[Figure]:
             found.append(Figure(m.start(), m.end(), _times(low, factor), unit, "money", "low"))
             found.append(Figure(high_start, m.end(), _times(high, factor), unit, "money", "high"))
     found = [_compound(text, f) for f in found if math.isfinite(f.value)]
-    return _with_listed_bare(text, found)
+    return _scaled_by_neighbour(text, _with_listed_bare(text, found))
+
+
+# "USD 27,398 million as against USD 19,381", "from $4386 ... to $1806 million": a figure written
+# without its scale word, compared with one in the same currency that has it, shares that scale.
+_SCALE_WORD_IN = re.compile(r"\b(?P<w>millions?|billions?|mn|bn|mln|bln)\b", re.IGNORECASE)
+_COMPARED = re.compile(
+    r"\b(?:as\s+against|against|compared\s+(?:with|to)|versus|vs|from|to)\b", re.IGNORECASE
+)
+_NEIGHBOUR_GAP = 80
+# A figure of four to six digits written without a scale word may have left it out ("USD 19,381");
+# a shorter one ("$26.7") is as likely cut off, and is left alone.
+_BARE_FROM, _BARE_BELOW = 1e3, 1e6
+
+
+def _scaled_by_neighbour(text: str, found: list[Figure]) -> list[Figure]:
+    """`found`, with each money figure of four to six digits that has no scale word given the scale of
+    the figure next to it when the two are compared and come out of one order of magnitude."""
+    out = list(found)
+    for i, f in enumerate(found):
+        if (
+            f.kind != "money"
+            or not _BARE_FROM <= f.value < _BARE_BELOW
+            or _SCALE_WORD_IN.search(text, f.start, f.end)
+        ):
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(found) and (scaled := _scaled_like(text, f, found[j])) is not None:
+                out[i] = scaled
+                break
+    return out
+
+
+def _scaled_like(text: str, f: Figure, g: Figure) -> Figure | None:
+    """`f` at the scale of `g`, if `g` is a scaled figure in its currency compared with it."""
+    lo, hi = (g.end, f.start) if g.end <= f.start else (f.end, g.start)
+    word = _SCALE_WORD_IN.search(text, g.start, g.end)
+    if word is None or g.unit != f.unit or g.range_part or hi - lo > _NEIGHBOUR_GAP:
+        return None
+    if not _COMPARED.search(text, lo, hi):
+        return None
+    value = f.value * _scale(word.group("w"))
+    if not 0.1 <= value / g.value <= 10:
+        return None
+    return Figure(f.start, f.end, value, f.unit, f.kind)
 
 
 # "Japan at $50 billion, South Korea $21 billion, the U.S. 16 billion and India $11 billion": in a

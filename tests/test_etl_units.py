@@ -529,3 +529,21 @@ def test_pipeline_on_an_article_without_claims(tmp_path):
     for name in ("export_categories", "target_gaps", "trade_balance"):
         assert tables[name].empty, name
     assert len(tables["people"]) == len(default_people().people)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # The scale word left out of the second figure: it takes the first one's.
+        ("USD 27,398 million as against USD 19,381 a year ago", [27_398e6, 19_381e6]),
+        ("fell from $4386 to $1806 million", [4_386e6, 1_806e6]),
+        # Not compared, too far apart in size, or too short to tell from a cut-off figure.
+        ("USD 12 million; USD 4,500 each", [12e6, 4_500]),
+        ("$2 million compared with $1,500 a tonne", [2e6, 1_500]),
+        ("$26.7 compared with $22.1 billion", [26.7, 22.1e9]),
+    ],
+)
+def test_a_figure_without_its_scale_word_takes_the_scale_of_the_one_it_is_compared_with(
+    text: str, values: list[float]
+) -> None:
+    assert [f.value for f in find_money(text)] == values
