@@ -2001,7 +2001,8 @@ def _running_total(a: _Article, tail: str) -> bool:
 _VOLUME_VERB = re.compile(
     r"(?<!\bto\s)(?<!\bbe\s)\b(?:reached|stood\s+at|stands\s+at|was|were|totall?ed|amounted\s+to|"
     r"amounts\s+to|rose\s+to|grew\s+to|increased\s+to|climbed\s+to|jumped\s+to|fell\s+to|dropped\s+to|"
-    r"declined\s+to|decreased\s+to|registered|recorded|is|are|has\s+been|had\s+been|came\s+to|"
+    r"declined\s+to|decreased\s+to|registered|recorded|(?:is|are|was|were)\s+(?:worth|valued\s+at)|is|are|"
+    r"has\s+been|had\s+been|came\s+to|"
     r"currently\s+stands\s+at|now\s+stands\s+at)\s+(?:(?:about|around|some|roughly|approximately|nearly|"
     r"almost|just|over|more\s+than|less\s+than|under|an\s+estimated|a\s+record|a\s+mere|only|up\s+to)\s+)*$",
     re.IGNORECASE,
