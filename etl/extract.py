@@ -2279,7 +2279,8 @@ _CHANGE_BY = re.compile(
 # After a figure: a difference ("more than its exports"), a rate ("per day"), an increment ("of
 # extra trade"): none is a level of trade.
 _NOT_A_LEVEL_AFTER = re.compile(
-    r"\s*(?:(?:more|less|higher|lower)\s+than\b|(?:per|a|each|every)\s+(?:day|week|hour|minute)\b|"
+    # past a conversion in brackets: "£1 billion (US$1.4 billion) of extra trade"
+    r"\s*\)?\s*(?:\([^()]{0,40}\)\s*)?(?:(?:more|less|higher|lower)\s+than\b|(?:per|a|each|every)\s+(?:day|week|hour|minute)\b|"
     r"of\s+(?:extra|additional|new|further)\s+(?:trade|exports|imports|business)\b|"
     r"in\s+(?:exports|imports)\b)",
     re.IGNORECASE,
