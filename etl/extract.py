@@ -2118,22 +2118,8 @@ def _money_claim(
 ) -> _Found | None:
     """What a money figure is: a one-way flow, a two-way volume or target, or no claim at all."""
     text = a.text
-    if _CUES["price"].match(text, fig.end, min(hi, fig.end + 30)):
-        return None  # "$16 per barrel": a price
-    if fig.value < 1_000:
-        return None  # "$16", "$3" (a "$3b" run into the next word): no country trades that little
-    if _SURPLUS_SUBJECT.search(text, lo, fig.start):
-        return None  # "Japan's trade surplus, the difference between what it exports and imports, hit ..."
-    if _CHANGE_BY.search(text, max(lo, fig.start - 90), fig.start) or _NOT_A_LEVEL_AFTER.match(
-        text, fig.end, hi
-    ):
-        return None  # "increased by $102 million", "$31bn more than", "$2bn per day", "of extra trade"
-    if _TRILATERAL.search(text, lo, hi):
-        return None  # "trilateral trade between Canada, the U.S. and Mexico"
-    if _DAILY.search(text, fig.end, min(hi, fig.end + 60)) or _DAILY.search(
-        text, max(lo, fig.start - 20), fig.start
-    ):
-        return None  # "an average $25 million were exported per day": a rate
+    if not _a_level_of_trade(a, fig, lo, hi):
+        return None
     flows = _flows(a, lo, hi)
     d_trade = _nearest(a, _TRADE, lo, hi, fig)
     d_flow = min((_flow_gap(a, f, fig) for f in flows), default=None)
@@ -2192,27 +2178,69 @@ def _money_claim(
     elif d_other is not None and d_other < min(cues):
         return None
     if d_flow is not None and (d_trade is None or d_flow <= d_trade):
-        flow = _partner_of_figure(a, min(flows, key=lambda f: _flow_gap(a, f, fig)), fig)
-        if flow.end <= fig.start and _TOTAL_FLOW.search(text, flow.end, fig.start):
-            return None  # "... largest supplier, adding that Afghanistan's total imports were $7.8bn"
-        if listed and listed not in (flow.exporter, flow.importer):
-            flow = _listed_partner(a, flow, fig, listed)
-        direction = f"{flow.exporter}->{flow.importer}"
-        item = _item_before(text, s, fig)
-        if item and flow.end <= item.start("item") and not a.countries_in(item.start("item"), fig.start):
-            flow = flow._replace(
-                category=item.group("item").strip(" ,").lower()
-            )  # "... included cement ($40 million)"
-        if kind:  # "raise exports to Iraq to $10 billion": a one-way target
-            return _Found(_pair(flow.exporter, flow.importer), TRADE_TARGET, direction, "",
-                          "target: money + one-way flow + aim", kind)  # fmt: skip
-        return _Found(
-            _pair(flow.exporter, flow.importer),
-            EXPORTS,
-            direction,
-            flow.category,
-            _STORY_PAIR_RULE if flow.assumed else "flow: money + exporter/importer",
-        )
+        nearest_flow = min(flows, key=lambda f: _flow_gap(a, f, fig))
+        return _one_way(a, s, fig, nearest_flow, listed, kind)
+    return _two_way(a, s, fig, lo, hi, listed, kind, context, inherited)
+
+
+def _a_level_of_trade(a: _Article, fig: Figure, lo: int, hi: int) -> bool:
+    """Whether a money figure in clause [lo, hi) may be a level of trade at all: not a price, a
+    change, a rate, a surplus or three countries' trade."""
+    text = a.text
+    if _CUES["price"].match(text, fig.end, min(hi, fig.end + 30)):
+        return False  # "$16 per barrel": a price
+    if fig.value < 1_000:
+        return False  # "$16", "$3" (a "$3b" run into the next word): no country trades that little
+    if _SURPLUS_SUBJECT.search(text, lo, fig.start):
+        return False  # "Japan's trade surplus, the difference between what it exports and imports, hit ..."
+    if _CHANGE_BY.search(text, max(lo, fig.start - 90), fig.start) or _NOT_A_LEVEL_AFTER.match(
+        text, fig.end, hi
+    ):
+        return False  # "increased by $102 million", "$31bn more than", "$2bn per day", "of extra trade"
+    if _TRILATERAL.search(text, lo, hi):
+        return False  # "trilateral trade between Canada, the U.S. and Mexico"
+    # "an average $25 million were exported per day": a rate
+    return not (
+        _DAILY.search(text, fig.end, min(hi, fig.end + 60))
+        or _DAILY.search(text, max(lo, fig.start - 20), fig.start)
+    )
+
+
+def _one_way(
+    a: _Article, s: Sentence, fig: Figure, flow: _Flow, listed: str | None, kind: str
+) -> _Found | None:
+    """The claim of a money figure whose nearest cue is a flow ("Iran's exports to Iraq"): an
+    exports claim, or a one-way target when someone aims at it."""
+    text = a.text
+    flow = _partner_of_figure(a, flow, fig)
+    if flow.end <= fig.start and _TOTAL_FLOW.search(text, flow.end, fig.start):
+        return None  # "... largest supplier, adding that Afghanistan's total imports were $7.8bn"
+    if listed and listed not in (flow.exporter, flow.importer):
+        flow = _listed_partner(a, flow, fig, listed)
+    direction = f"{flow.exporter}->{flow.importer}"
+    item = _item_before(text, s, fig)
+    if item and flow.end <= item.start("item") and not a.countries_in(item.start("item"), fig.start):
+        flow = flow._replace(
+            category=item.group("item").strip(" ,").lower()
+        )  # "... included cement ($40 million)"
+    if kind:  # "raise exports to Iraq to $10 billion": a one-way target
+        return _Found(_pair(flow.exporter, flow.importer), TRADE_TARGET, direction, "",
+                      "target: money + one-way flow + aim", kind)  # fmt: skip
+    return _Found(
+        _pair(flow.exporter, flow.importer),
+        EXPORTS,
+        direction,
+        flow.category,
+        _STORY_PAIR_RULE if flow.assumed else "flow: money + exporter/importer",
+    )
+
+
+def _two_way(
+    a: _Article, s: Sentence, fig: Figure, lo: int, hi: int, listed: str | None, kind: str,
+    context: Sentence | None, inherited: str,
+) -> _Found | None:  # fmt: skip
+    """The claim of a money figure of two-way trade: a volume, or a target when someone aims at it,
+    for the pair its clause, its sentence or the sentence it refers back to (`context`) names."""
     mentions = a.countries_in(lo, hi)
     if listed and len({c.iso3 for c in a.countries_in(s.start, s.end)}) >= 3:
         anchor = _list_anchor(a, s, listed)
