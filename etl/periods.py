@@ -1089,15 +1089,7 @@ def in_period_before(
     year (started March 21, 2024)", "July 2019", "January and April 2020"): the same reporting
     period, so the same year. None when the phrase says its year (or is relative: "last year"
     needs the article's date) or the two would not end in the same month."""
-    ref = phrase.year
-    if (
-        before.end is None
-        or phrase.form not in ("year", "ending")
-        or ref is None
-        or ref.number is not None
-        or ref.offset is not None
-        or (ref.ends is not None and ref.ends[2] is not None)
-    ):
+    if before.end is None or not _year_only_relative(phrase) or phrase.year.offset is not None:
         return None
     found = resolve(phrase, before.end, context)
     if found.end is None or (found.end.year, found.end.month) != (before.end.year, before.end.month):
@@ -1139,13 +1131,14 @@ def as_written(
 
 
 def _year_only_relative(phrase: PeriodPhrase) -> bool:
+    """Whether the phrase names its year relatively ("this year", offset set) or not at all ("the
+    first quarter", "the year to June"): no year number, nor a year in its last day."""
     ref = phrase.year
     return (
         phrase.form in ("year", "ending")
         and ref is not None
         and ref.number is None
         and (ref.ends is None or ref.ends[2] is None)
-        and (phrase.form == "ending" or ref.ends is None)
     )
 
 

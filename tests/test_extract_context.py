@@ -224,3 +224,12 @@ def test_a_period_in_the_next_sentence_that_does_not_source_the_figure_is_not_it
         "reached $200 million in the second quarter of 2019."
     )
     assert spans(text)[1.2e9][1:] == ("", "")
+
+
+def test_an_undated_year_to_a_month_is_read_against_the_year_the_text_pins() -> None:
+    text = (
+        "Trade between Kazakhstan and Uzbekistan rose 12% compared to the same period in 2021 and "
+        "reached $1.9 billion in the first five months of this year.\n\n"
+        "Kazakhstan's exports to Uzbekistan came to $1.1 billion in the year to June."
+    )
+    assert spans(text)[1.1e9][1:] == ("2021-07-01", "2022-06-30")
