@@ -220,7 +220,12 @@ def overdue(gaps: pd.DataFrame) -> pd.Series:
     due = target_due(gaps)
     if not due or "current_period_end" not in gaps.columns:
         return pd.Series(False, index=gaps.index)
-    return gaps["current_period_end"].fillna("").astype(str).map(lambda end: bool(end) and end > due)
+    return gaps["current_period_end"].fillna("").astype(str).map(lambda end: fell_due_before(due, end))
+
+
+def fell_due_before(deadline: str, held_to: str) -> bool:
+    """Whether a deadline (ISO date) came before the end of the period a figure covers."""
+    return bool(deadline and held_to and held_to > deadline)
 
 
 def _count_words(late: int, n: int) -> str:

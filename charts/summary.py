@@ -15,7 +15,7 @@ import pandas as pd
 
 from charts import format as fmt
 from charts.catalog import short_names
-from charts.figures import pair_name, read_imbalance
+from charts.figures import fell_due_before, pair_name, read_imbalance
 from charts.timeline import span_words
 from etl.places import country_name
 
@@ -115,7 +115,7 @@ def _summarise(pair: str, rows: list, d: tuple | None, dates: Mapping[str, str],
             str(getattr(d, "target_deadline", "") or ""),
             str(getattr(d, "current_period_end", "") or ""),
         )
-        due, due_passed = deadline[:4], bool(deadline and held_to and held_to > deadline)
+        due, due_passed = deadline[:4], fell_due_before(deadline, held_to)
         target = fmt.money(d.target, d.unit)
         gap, pct = fmt.money(d.gap, d.unit), fmt.percent(d.pct_of_target)
         gap_value, pct_value = float(d.gap), float(d.pct_of_target)
