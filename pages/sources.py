@@ -98,8 +98,9 @@ st.dataframe(
     column_config={"quote": st.column_config.TextColumn("quote", width="large"),
                    "value": st.column_config.NumberColumn("value", format="%.0f")},
 )  # fmt: skip
+# Every download here is made when clicked, not on every run: the page reruns at each filter change.
 st.download_button(
-    f"Download these {len(shown)} claims (CSV)", csv_bytes(shown), file_name="claims-filtered.csv",
+    f"Download these {len(shown)} claims (CSV)", (lambda: csv_bytes(shown)), file_name="claims-filtered.csv",
     mime="text/csv", on_click="ignore", icon=":material/download:", key="download.claims-filtered",
 )  # fmt: skip
 
@@ -109,7 +110,7 @@ st.caption("CSV, UTF-8, with a Frictionless datapackage.json describing every fi
 cols = st.columns(3)
 for i, name in enumerate(TABLE_NAMES):
     cols[i % 3].download_button(
-        f"{name}.csv", csv_bytes(tables[name]), file_name=f"{name}.csv", mime="text/csv",
+        f"{name}.csv", (lambda table=tables[name]: csv_bytes(table)), file_name=f"{name}.csv", mime="text/csv",
         on_click="ignore", icon=":material/table:", key=f"download.{name}", width="stretch",
     )  # fmt: skip
 st.download_button(
@@ -152,6 +153,6 @@ if trial:
             st.html(article_html(trial, found))
         st.dataframe(found, hide_index=True, width="stretch")
         st.download_button(
-            "Download these claims (CSV)", csv_bytes(found), file_name=f"claims-{name or 'pasted'}.csv",
+            "Download these claims (CSV)", (lambda: csv_bytes(found)), file_name=f"claims-{name or 'pasted'}.csv",
             mime="text/csv", on_click="ignore", icon=":material/download:", key="download.try",
         )  # fmt: skip

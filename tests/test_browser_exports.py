@@ -101,6 +101,22 @@ def test_all_tables_zip_is_a_valid_data_package(page, app, tmp_path) -> None:
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
 
 
+def test_sources_csv_downloads_are_the_tables_and_the_filtered_claims(page, app, tables) -> None:
+    """Made on click (not on every run of the page): each table's button gives that table, and the
+    filtered claims' button the rows the filter leaves."""
+    bs.goto(page, app.url, "sources")
+    name, body = download(page, page.get_by_role("button", name="claims.csv", exact=True).click)
+    assert name == "claims.csv"
+    assert body == (PROCESSED / "claims.csv").read_bytes()
+    name, body = download(page, page.get_by_role("button", name="target_gaps.csv", exact=True).click)
+    assert name == "target_gaps.csv" and body == (PROCESSED / "target_gaps.csv").read_bytes()
+    every = len(tables["claims"])
+    button = page.get_by_role("button", name=f"Download these {every} claims (CSV)", exact=True)
+    name, body = download(page, button.click)
+    assert name == "claims-filtered.csv"
+    assert len(pd.read_csv(io.BytesIO(body), keep_default_na=False)) == every
+
+
 @pytest.fixture(scope="module")
 def deck(browser, app, tables):
     """The slide deck from the sidebar button, downloaded once for the slide tests."""
