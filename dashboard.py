@@ -38,7 +38,7 @@ current = view.presentation()
 data.require_tables()
 # Named from the figures the pages draw: a pair whose only claims a person rejected is not offered.
 tables = data.chart_tables()
-pairs = summary.pairs(tables)
+pairs = data.pairs()
 pair = view.peek("pair", pairs, summary.default_pair(tables, pairs))
 
 # The navigation names the pages for the pair about to be shown, so they never name other countries.

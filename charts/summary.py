@@ -78,8 +78,9 @@ def summaries(tables: Tables) -> dict[str, PairSummary]:
     return {pair: _summarise(pair, rows, defaults.get(pair), dates, names) for pair, rows in by_pair.items()}
 
 
-def pair_summary(tables: Tables, pair: str) -> PairSummary:
-    found = summaries(tables).get(pair)
+def pair_summary(every: Mapping[str, PairSummary], pair: str) -> PairSummary:
+    """`pair`'s summary among `every` (from `summaries`); an empty one for a pair with no claims."""
+    found = every.get(pair)
     return found or _summarise(pair, [], None, {}, {})
 
 
@@ -146,9 +147,15 @@ SORTS = {
 
 def overview(tables: Tables, sort: str = "gap", find: str = "") -> list[PairSummary]:
     """Every pair's summary whose country names (or codes) hold `find`, in the order `sort`."""
+    return ranked(summaries(tables), pairs(tables), sort, find)
+
+
+def ranked(
+    every: Mapping[str, PairSummary], ordered: list[str], sort: str = "gap", find: str = ""
+) -> list[PairSummary]:
+    """`overview` from the summaries and pairs already made (the app makes them once per build)."""
     words = find.casefold().split()
-    every = summaries(tables)
-    found = [every[p] for p in pairs(tables) if all(w in _searchable(p) for w in words)]
+    found = [every[p] for p in ordered if all(w in _searchable(p) for w in words)]
 
     def key(s: PairSummary) -> tuple:
         value = {"gap": -s.gap_value, "share": s.pct_value, "latest": -s.latest_value}.get(sort, math.nan)

@@ -23,7 +23,7 @@ if not ids and reviewed:
     nothing_reviewed(pair, tables, "both a current trade figure and a target to set it against")
     st.stop()
 if not ids:
-    s = summary.pair_summary(tables, pair)
+    s = summary.pair_summary(data.summaries(reviewed), pair)
     if s.n_current and s.target == "no target stated":
         reason = f"the articles give current trade ({md(s.current_range)}) but no target to set it against"
     elif s.n_current:

@@ -23,8 +23,8 @@ with find_col:
     find = view.words("find", "Find a country", placeholder="e.g. Iran, Turkey, IRQ")
 with sort_col:
     order = view.pick("sort", "Sort by", list(summary.SORTS), "gap", summary.SORTS.get, quiet_default=True)
-cards = summary.overview(tables, order, find)
-total = len(summary.pairs(tables))
+cards = summary.ranked(data.summaries(), data.pairs(), order, find)
+total = len(data.pairs())
 if not cards:
     st.info(f"No country pair matches “{md(find)}”. Clear the search to see all {total}.")
     st.stop()

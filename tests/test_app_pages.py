@@ -433,3 +433,29 @@ def test_timeline_of_a_pair_with_nothing_dated_says_so() -> None:
     assert not at.get("plotly_chart")
     assert "nothing can be placed in time" in text_of(at)
     assert [s.value for s in at.subheader] == ["1 figure that gives no date"]
+
+
+def test_cite_this_chart_follows_the_pair_and_the_reviewed_toggle() -> None:
+    """The citation is made once per build and kept (ui.data.citation): each chart and each choice of
+    "Reviewed figures only" still gets the claims of its own chart."""
+    from charts import catalog, summary
+    from etl.pipeline import PROCESSED, RAW
+    from etl.review import chart_tables
+    from etl.tables import read_tables
+    from ui.data import openings
+
+    read = read_tables(PROCESSED)
+    read["openings"] = openings(read["articles"], RAW)  # as the app's loader adds them
+    every = chart_tables(read)
+    # Two charts of the same pair, then the same chart for reviewed figures only: three claim sets.
+    _, basis = summary.bases(every, "IRN-IRQ")
+    at = run_page(PAGES[1], pair="IRN-IRQ")
+    assert [c.value for c in at.code] == [
+        catalog.citation(catalog.current_vs_target(every, "IRN-IRQ", basis).claims, every)
+    ]
+    at = run_page(PAGES[2], pair="IRN-IRQ")
+    assert [c.value for c in at.code] == [catalog.citation(catalog.imbalance(every, "IRN-IRQ").claims, every)]
+    at = run_page(PAGES[2], pair="IRN-IRQ", reviewed="1")
+    reviewed = chart_tables(read, reviewed_only=True)
+    chart = catalog.imbalance(reviewed, "IRN-IRQ")
+    assert [c.value for c in at.code] == ([catalog.citation(chart.claims, reviewed)] if chart else [])

@@ -193,7 +193,7 @@ def test_all_charts_and_summaries(tables: dict[str, pd.DataFrame]) -> None:
     ]
     assert catalog.all_charts(tables, "IRN-TJK", "") == []
     assert summary.pairs(tables) == ["IRN-IRQ", "IRN-TJK"]
-    tjk = summary.pair_summary(tables, "IRN-TJK")
+    tjk = summary.pair_summary(summary.summaries(tables), "IRN-TJK")
     assert tjk.current_range == "no current figure reported" and tjk.target == "$1.0B" and tjk.gap == ""
 
 

@@ -13,8 +13,11 @@ import streamlit as st
 
 import etl.pipeline
 import etl.review
+from charts import summary
 from charts.catalog import Chart
+from charts.catalog import citation as catalog_citation
 from charts.style import Look
+from charts.summary import PairSummary
 from etl.pipeline import PROCESSED
 from etl.tables import TABLE_NAMES, TableError, read_tables
 from ui.text import md
@@ -22,21 +25,22 @@ from ui.text import md
 Tables = dict[str, pd.DataFrame]
 
 
-def _stamp(directory: Path) -> tuple:
-    """Changes whenever a processed file is rewritten, so the cache refreshes after `python -m etl`."""
+def _stamp(directory: Path) -> str:
+    """Changes whenever a processed file is rewritten, so the cache refreshes after `python -m etl`.
+    One string: Streamlit hashes it in one step (a tuple of tuples, item by item, on every run)."""
     stamp = []
     for name in TABLE_NAMES:
         path = directory / f"{name}.csv"
         try:
             st_ = path.stat()
-            stamp.append((name, st_.st_mtime_ns, st_.st_size))
+            stamp.append(f"{name}:{st_.st_mtime_ns}:{st_.st_size}")
         except FileNotFoundError:
-            stamp.append((name, None, None))
-    return tuple(stamp)
+            stamp.append(f"{name}:missing")
+    return ";".join(stamp)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _load(directory: str, stamp: tuple, raw: str) -> Tables:
+def _load(directory: str, stamp: str, raw: str) -> Tables:
     # Shared by every session and never mutated: callers filter, which makes new frames.
     tables = read_tables(Path(directory))
     return {**tables, "openings": openings(tables["articles"], Path(raw))}
@@ -88,7 +92,7 @@ def tables() -> Tables:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _chart_tables(directory: str, stamp: tuple, raw: str, reviewed_only: bool) -> Tables:
+def _chart_tables(directory: str, stamp: str, raw: str, reviewed_only: bool) -> Tables:
     # Made once per build (the stamp changes with every rebuild) and shared, like the tables.
     return etl.review.chart_tables(_load(directory, stamp, raw), reviewed_only=reviewed_only)
 
@@ -102,7 +106,7 @@ def chart_tables(reviewed_only: bool = False) -> Tables:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _chart(kind: str, stamp: tuple, args: tuple, presentation: bool, reviewed_only: bool,
+def _chart(kind: str, stamp: str, args: tuple, presentation: bool, reviewed_only: bool,
            _tables: Tables) -> Chart | None:  # fmt: skip
     from charts import catalog
 
@@ -116,6 +120,44 @@ def chart(kind: str, *args: object, look: Look, reviewed_only: bool = False) -> 
     return _chart(
         kind, _stamp(directory), args, look.presentation, reviewed_only, chart_tables(reviewed_only)
     )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _per_build(
+    name: str, directory: str, stamp: str, raw: str, reviewed_only: bool, _tables: Tables
+) -> object:
+    # What every run of a page asks of the whole tables, made once per build and shared (never mutated):
+    # without it each run walks every claim, so a page would get slower as the corpus grows.
+    return getattr(summary, name)(_tables)
+
+
+def pairs(reviewed_only: bool = False) -> list[str]:
+    """charts.summary.pairs of `chart_tables(reviewed_only)`: every pair, most trade figures first."""
+    directory = processed_dir()
+    return _per_build("pairs", str(directory), _stamp(directory), str(raw_dir()), reviewed_only,
+                      chart_tables(reviewed_only))  # fmt: skip
+
+
+def summaries(reviewed_only: bool = False) -> dict[str, PairSummary]:
+    """charts.summary.summaries of `chart_tables(reviewed_only)`: each pair's summary."""
+    directory = processed_dir()
+    return _per_build("summaries", str(directory), _stamp(directory), str(raw_dir()), reviewed_only,
+                      chart_tables(reviewed_only))  # fmt: skip
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _citation(directory: str, stamp: str, claims_digest: str, _claims: pd.DataFrame, _tables: Tables) -> str:
+    return catalog_citation(_claims, _tables)
+
+
+def citation(claims: pd.DataFrame, tables: Tables) -> str:
+    """charts.catalog.citation of a chart's claims, made once per build: the "Cite this chart"
+    popover is filled on every run of a chart page. Keyed by the claims' ids, which with the build
+    say which rows they are (the reviewed-only tables hold the same rows, fewer of them)."""
+    directory = processed_dir()
+    ids = claims["claim_id"] if "claim_id" in claims.columns else []
+    digest = hashlib.sha256("\n".join(map(str, ids)).encode()).hexdigest()
+    return _citation(str(directory), _stamp(directory), digest, claims, tables)
 
 
 @st.cache_resource(show_spinner=False)
@@ -208,11 +250,14 @@ __all__ = [
     "browser_ready",
     "chart",
     "chart_tables",
+    "citation",
     "openings",
+    "pairs",
     "processed_dir",
     "raw_dir",
     "rebuild",
     "require_tables",
     "reviews_file",
+    "summaries",
     "tables",
 ]

@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from charts import summary
-from charts.catalog import Chart, citation
+from charts.catalog import Chart
 from charts.checked import LEGEND
 from charts.exports import csv_bytes, images
 from charts.figures import pair_name
@@ -41,7 +41,7 @@ def chart_page() -> ChartPage:
     look = view.current().look
     every = data.chart_tables()  # rejected claims left out
     heading = st.empty()  # the title names the pair, which is picked just below it
-    pairs = summary.pairs(every)
+    pairs = data.pairs()
     left, right = st.columns(2)
     with left:
         pair = view.pick("pair", "Country pair", pairs, summary.default_pair(every, pairs), pair_name)
@@ -116,7 +116,7 @@ def show_chart(chart: Chart, tables: Tables) -> None:
             theme=None,
         )  # fmt: skip
     st.caption(md(chart.description))  # names and categories come from the articles
-    mode, data, svg, cite = st.columns([1.1, 1, 1, 1])
+    mode, csv, svg, cite = st.columns([1.1, 1, 1, 1])
     mode.segmented_control(
         "Show as",
         ["Chart", "Table"],
@@ -126,7 +126,7 @@ def show_chart(chart: Chart, tables: Tables) -> None:
         required=True,
     )
     # Made when clicked, not on every run (and the click does not rerun the page).
-    data.download_button(
+    csv.download_button(
         "Download data (CSV)", (lambda: csv_bytes(chart.data)), file_name=f"{chart.slug}.csv", mime="text/csv",
         on_click="ignore", icon=":material/download:", key=f"csv.{chart.slug}", width="stretch",
         help="Exactly the rows this chart draws, with the processed table's column names and raw values",
@@ -141,5 +141,5 @@ def show_chart(chart: Chart, tables: Tables) -> None:
     )  # fmt: skip
     with cite.popover("Cite this chart", icon=":material/format_quote:", width="stretch"):
         st.caption("Who said each figure, where and when; copy with the button at the corner.")
-        st.code(citation(chart.claims, tables) or "No claims.", language=None,
+        st.code(data.citation(chart.claims, tables) or "No claims.", language=None,
                 wrap_lines=True)  # fmt: skip
