@@ -63,15 +63,19 @@ def _empty(title: str, subtitle: str, source: str, message: str, look: Look) -> 
     return finish(fig, title, subtitle, source, look)
 
 
-def _label_rows(fig: go.Figure, labels: list[str], look: Look, offset: float, above: float = 0.1) -> None:
+def _label_rows(
+    fig: go.Figure, labels: list[str], look: Look, offset: float, above: float = 0.1
+) -> list[dict]:
     """Row labels written above each bar, left-aligned, instead of a y axis: on a phone the bars
     keep the full width, and the source line lines up with the labels. `above`: room over the
-    first label (rows), e.g. for a label of the target line."""
-    for i, label in enumerate(labels):
-        fig.add_annotation(x=0, y=i - offset, xref="x", yref="y", xanchor="left", yanchor="bottom",
-                           showarrow=False, align="left", text=label, font={"size": look.base, "color": INK},
-                           bgcolor="rgba(255,255,255,0.85)")  # fmt: skip
+    first label (rows), e.g. for a label of the target line. Returns the labels, for `finish`."""
     fig.update_yaxes(visible=False, autorange=False, range=[len(labels) - 0.5, -offset - 0.35 - above])
+    font = {"size": look.base, "color": INK}
+    return [
+        {"x": 0, "y": i - offset, "xref": "x", "yref": "y", "xanchor": "left", "yanchor": "bottom",
+         "showarrow": False, "align": "left", "text": label, "font": font, "bgcolor": "rgba(255,255,255,0.85)"}
+        for i, label in enumerate(labels)
+    ]  # fmt: skip
 
 
 def _legend_entry(fig: go.Figure, name: str, marker: dict) -> None:
@@ -177,20 +181,25 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
         _legend_entry(fig, "gap to target", gap_marker)
     _mark_legend(fig, target_checked or any(b in checked for b in bases))
     top = max(target, float(gaps["current"].max()))
-    for i, (g, pct, cur) in enumerate(zip(gaps["gap"], gaps["pct_of_target"], gaps["current"], strict=True)):
-        text = (
-            f"gap {fmt.money(g, unit)}<br>{fmt.percent(pct)} reached"
-            if g > 0
-            else f"above by<br>{fmt.money(-g, unit)}"
-        )
-        fig.add_annotation(y=i, x=max(target, float(cur)), xshift=5, xanchor="left", showarrow=False, text=text,
-                           align="left", font={"size": look.base - 2, "color": INK})  # fmt: skip
+    said = [
+        f"gap {fmt.money(g, unit)}<br>{fmt.percent(pct)} reached"
+        if g > 0
+        else f"above by<br>{fmt.money(-g, unit)}"
+        for g, pct in zip(gaps["gap"], gaps["pct_of_target"], strict=True)
+    ]
+    notes = [
+        {"y": i, "x": max(target, float(cur)), "xshift": 5, "xanchor": "left", "showarrow": False, "text": text,
+         "align": "left", "font": {"size": look.base - 2, "color": INK}}
+        for i, (text, cur) in enumerate(zip(said, gaps["current"], strict=True))
+    ]  # fmt: skip
     fig.add_vline(x=target, line={"color": INK, "dash": "dash", "width": 2})
-    _label_rows(fig, labels, look, offset=0.3, above=0.5)
+    notes += _label_rows(fig, labels, look, offset=0.3, above=0.5)
     due = target_due(gaps)
-    fig.add_annotation(x=target, y=-0.3 - 0.35, yanchor="bottom", xanchor="center", showarrow=False,
-                       text=mark(f"target {fmt.money(target, unit)}" + (f" by {due[:4]}" if due else ""), target_checked),
-                       font={"size": look.base, "color": INK}, bgcolor="white")  # fmt: skip
+    notes.append(
+        {"x": target, "y": -0.3 - 0.35, "yanchor": "bottom", "xanchor": "center", "showarrow": False,
+         "text": mark(f"target {fmt.money(target, unit)}" + (f" by {due[:4]}" if due else ""), target_checked),
+         "font": {"size": look.base, "color": INK}, "bgcolor": "white"}
+    )  # fmt: skip
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     _money_axis(fig, top, unit, room=1.25)  # room for "gap … reached" right of the target line
     n = len(gaps)
@@ -204,6 +213,7 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
         source,
         look,
         plot_height=max(look.plot, 70 * n + 60),
+        notes=notes,
     )
 
 
@@ -343,7 +353,7 @@ def imbalance(balance: pd.DataFrame, source: str, look: Look = SCREEN,
                       {"color": _tint(GREY), "line": {"color": GREY, "width": 2},
                        "pattern": {"shape": "/", "fgcolor": GREY, "solidity": 0.3, "fillmode": "overlay"}})  # fmt: skip
     _mark_legend(fig, drawn_mark)
-    _label_rows(fig, labels, look, offset=0.35)
+    notes = _label_rows(fig, labels, look, offset=0.35)
     _money_axis(fig, float(balance["exports"].max()), unit, room=1.1)
     fig.update_layout(barmode="overlay", legend_traceorder="normal")
     a, b = pair.split("-")
@@ -354,6 +364,7 @@ def imbalance(balance: pd.DataFrame, source: str, look: Look = SCREEN,
         source,
         look,
         plot_height=max(look.plot, 95 * len(order) + 50),
+        notes=notes,
     )
 
 
@@ -433,7 +444,7 @@ def export_mix(categories: pd.DataFrame, source: str, base: float | None = None,
         _legend_entry(fig, "dotted: categories named without a share, together" if len(unshared) else "dotted: the rest, not itemised",
                       {"color": UNITEMISED_FILL, "pattern": {"shape": ".", "fgcolor": GREY}, "line": {"color": INK, "width": 1}})  # fmt: skip
     _mark_legend(fig, any(i in checked for i in shared_ids))
-    _label_rows(fig, names, look, offset=0.3)
+    notes = _label_rows(fig, names, look, offset=0.3)
     ticks = nice_ticks(max(values), 5)
     fig.update_xaxes(tickvals=ticks, ticktext=[fmt.percent(t) for t in ticks], tickangle=0,
                      range=[0, max(values) * (1.6 if base else 1.2) + 4])  # fmt: skip
@@ -449,6 +460,7 @@ def export_mix(categories: pd.DataFrame, source: str, base: float | None = None,
         source,
         look,
         plot_height=max(look.plot, 60 * len(names) + 40),
+        notes=notes,
     )
 
 

@@ -357,10 +357,12 @@ def figure(placed: pd.DataFrame, source: str, look: Look = SCREEN, names: Mappin
         y += max(rows_of) + 1
     _keys(fig, drawn)
     pitch = round(look.base * 4.6)  # px per row: the bar, and the lane's words above the next one
-    for row, text in label_rows:
-        fig.add_annotation(x=0, xref="paper", y=row - 0.38, yref="y", xanchor="left", yanchor="bottom",
-                           showarrow=False, align="left", text=text, font={"size": look.base, "color": INK},
-                           bgcolor="rgba(255,255,255,0.85)")  # fmt: skip
+    font = {"size": look.base, "color": INK}
+    notes = [
+        {"x": 0, "xref": "paper", "y": row - 0.38, "yref": "y", "xanchor": "left", "yanchor": "bottom",
+         "showarrow": False, "align": "left", "text": text, "font": font, "bgcolor": "rgba(255,255,255,0.85)"}
+        for row, text in label_rows
+    ]  # fmt: skip
     # A chart of one or two rows keeps the height of four: no bar as tall as the slide.
     room = max(0.0, MIN_ROWS - y) / 2
     fig.update_yaxes(visible=False, autorange=False, range=[y - 0.5 + room, -0.95 - room])
@@ -378,7 +380,7 @@ def figure(placed: pd.DataFrame, source: str, look: Look = SCREEN, names: Mappin
             f"; not drawn: {unplaced} figure{'s that give' if unplaced != 1 else ' that gives'} no date"
         )
     return finish(fig, headline(pair, placed), subtitle, source, look,
-                  plot_height=max(look.plot // 2, int(pitch * (y + 0.45))))  # fmt: skip
+                  plot_height=max(look.plot // 2, int(pitch * (y + 0.45))), notes=notes)  # fmt: skip
 
 
 def _draw_target(fig: go.Figure, records: list[dict], y: int, name: str, names: Mapping[str, str],
