@@ -268,7 +268,7 @@ def _has_cr(df: pd.DataFrame) -> bool:
 
 def _column_has_cr(column: pd.Series) -> bool:
     if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
-        return bool(pc.any(pc.match_substring(arrow.array(column), "\r")).as_py())  # no copy of the text
+        return _holds_any(_one_chunk(arrow.array(column).cast(_TEXT)), b"\r")  # no Python object per cell
     return bool(column.astype(str).str.contains("\r", regex=False).any())
 
 
@@ -283,10 +283,18 @@ def _quote_triggers() -> str:
         csv.writer(buf, lineterminator="\n").writerow(["a" + c + "b", "x"])
         if buf.getvalue().startswith('"'):
             found.append(c)
-    return "[" + "".join("\\" + c if c in "\\]^-" else c for c in found) + "]"
+    return "".join(found)
 
 
-_QUOTE_TRIGGERS = _quote_triggers()
+def _regex_class(chars: str) -> str:
+    return "[" + "".join("\\" + c if c in "\\]^-" else c for c in chars) + "]"
+
+
+_QUOTE_CHARS = _quote_triggers()
+_QUOTE_TRIGGERS = _regex_class(_QUOTE_CHARS)
+# Every one is ASCII, so a byte equal to one is that character (never part of a longer UTF-8 one).
+_QUOTE_BYTES = _QUOTE_CHARS.encode("ascii")
+_FORMULA_BYTES = np.frombuffer("".join(FORMULA_START).encode("ascii"), dtype=np.uint8)
 _TEXT = arrow.large_string()
 _CHUNK_ROWS = 10_000
 
@@ -295,17 +303,43 @@ def _lit(text: str) -> arrow.Scalar:
     return arrow.scalar(text, _TEXT)
 
 
-def _text_cells(values: arrow.Array) -> arrow.Array:
-    """Formula-safe, and quoted where the csv writer would quote (most columns need neither)."""
-    text = pc.fill_null(values.cast(_TEXT), _lit(""))
-    formula = pc.match_substring_regex(text, "^" + _FORMULA_CLASS)
-    if pc.any(formula).as_py():
+def _text_cells(values: arrow.Array | arrow.ChunkedArray) -> arrow.Array:
+    """Formula-safe, and quoted where the csv writer would quote (most columns need neither: a
+    look at the column's bytes says so, and only a column that needs it is matched cell by cell)."""
+    text = _one_chunk(pc.fill_null(values.cast(_TEXT), _lit("")))
+    if _starts_with_any(text, _FORMULA_BYTES):
+        formula = pc.match_substring_regex(text, "^" + _FORMULA_CLASS)
         text = pc.if_else(formula, pc.binary_join_element_wise(_lit("'"), text, _lit("")), text)
-    special = pc.match_substring_regex(text, _QUOTE_TRIGGERS)
-    if pc.any(special).as_py():
+    if _holds_any(text, _QUOTE_BYTES):
+        special = pc.match_substring_regex(text, _QUOTE_TRIGGERS)
         doubled = pc.replace_substring(text, '"', '""')
         text = pc.if_else(special, pc.binary_join_element_wise(_lit('"'), doubled, _lit('"'), _lit("")), text)
     return text
+
+
+def _one_chunk(text: arrow.Array | arrow.ChunkedArray) -> arrow.Array:
+    return text.combine_chunks() if isinstance(text, arrow.ChunkedArray) else text
+
+
+def _text_bytes(text: arrow.Array) -> memoryview:
+    """The cells' bytes end to end (a slice of the array's data buffer: no copy)."""
+    offsets = _offsets(text)
+    return memoryview(text.buffers()[2] or b"")[offsets[0] : offsets[-1]] if len(text) else memoryview(b"")
+
+
+def _holds_any(text: arrow.Array, chars: bytes) -> bool:
+    """Whether a cell holds one of these ASCII characters (a scan of bytes, as fast as memory)."""
+    data = _text_bytes(text).tobytes()
+    return any(bytes([c]) in data for c in chars)
+
+
+def _starts_with_any(text: arrow.Array, chars: np.ndarray) -> bool:
+    """Whether a cell starts with one of these ASCII characters (its first byte is that character)."""
+    offsets = _offsets(text)
+    if not len(text) or offsets[-1] == offsets[0]:
+        return False
+    first = offsets[:-1][offsets[1:] > offsets[:-1]]
+    return bool(np.isin(np.frombuffer(text.buffers()[2], dtype=np.uint8)[first], chars).any())
 
 
 def _float_cells(values: np.ndarray) -> arrow.Array:
@@ -316,7 +350,10 @@ def _float_cells(values: np.ndarray) -> arrow.Array:
     cells = pc.cast(arrow.array(np.where(whole, values, 0).astype(np.int64)), _TEXT)
     if whole.all():
         return cells
-    rest = [("" if v != v else _NUMBER_FORMAT % v) for v in values[~whole].tolist()]
+    # Each distinct value written once (a column repeats its shares and ratios).
+    distinct, which = np.unique(values[~whole], return_inverse=True)
+    words = np.array([("" if v != v else _NUMBER_FORMAT % v) for v in distinct.tolist()], dtype=object)
+    rest = words[which.reshape(-1)]
     return pc.replace_with_mask(cells, arrow.array(~whole), arrow.array(rest, _TEXT))
 
 

@@ -286,3 +286,16 @@ def test_readers_racing_a_writer_get_one_whole_set(tmp_path):
     # The same race against the old reader does mix the two builds: the test can fail.
     mixed = [entry for entry in old_log if entry[0] not in builds or not entry[1]]
     assert mixed, f"the old reader never saw a mix in {len(old_log)} reads: the race is too gentle"
+
+
+def test_fast_writer_sees_a_formula_or_a_quote_in_any_row_of_a_long_column():
+    """The writer looks at a column's bytes to decide whether any cell needs a guard or quotes:
+    one such cell among thousands, first, last or in a later block, is still written as pandas does."""
+    for cell in ("=1+2", "a,b", 'say "x"', "two\nlines", "-3", "'quoted", "@x", "\tx"):
+        for at in (0, 4_999, 9_999):
+            words = ["plain é text"] * 10_000
+            words[at] = cell
+            df = pd.DataFrame(
+                {"t": words, "share": np.tile([0.1 + 0.2, -0.0, np.nan, 95.83333333333333], 2_500)}
+            )
+            assert _fast(df) == to_csv_bytes(df), (cell, at)
