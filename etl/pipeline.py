@@ -58,6 +58,7 @@ from etl.review import (
     with_review_columns,
 )
 from etl.tables import (
+    SourceColumns,
     TableError,
     TableWriter,
     columns,
@@ -538,13 +539,15 @@ class _Corpus:
         )
         return articles_frame(meta, claims_per_article(meta["article_id"], claim_counts))
 
-    def sources(self) -> list[dict[str, str]]:
-        """datapackage.json's list of the articles."""
-        ids, titles, urls = (self.columns[n].to_pylist() for n in ("article_id", "title", "url"))
-        return [
-            {"title": f"{aid}.txt" + (f": {title}" if title else ""), **({"path": url} if url else {})}
-            for aid, title, url in zip(ids, titles, urls, strict=True)
-        ]
+    def sources(self) -> SourceColumns:
+        """datapackage.json's list of the articles: "<id>.txt: <title>" ("<id>.txt" untitled) and
+        the article's address, from whole columns."""
+        ids, titles = (self.columns[n].combine_chunks() for n in ("article_id", "title"))
+        named = pc.binary_join_element_wise(ids, ".txt", "")
+        titled = pc.if_else(
+            pc.not_equal(titles, ""), pc.binary_join_element_wise(named, ": ", titles, ""), named
+        )
+        return SourceColumns(titled, self.columns["url"].combine_chunks())
 
 
 class _NewSegment:

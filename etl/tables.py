@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -633,10 +634,53 @@ def datapackage(sources: list[dict[str, str]]) -> dict:
     }  # fmt: skip
 
 
-def package_json(descriptor: dict) -> str:
+@dataclass(frozen=True)
+class SourceColumns:
+    """datapackage.json's list of sources as whole columns: each article's title and path (""
+    where it has none, and then no "path" key)."""
+
+    titles: arrow.Array
+    paths: arrow.Array
+
+    def as_dicts(self) -> list[dict[str, str]]:
+        return [
+            {"title": title, **({"path": path} if path else {})}
+            for title, path in zip(self.titles.to_pylist(), self.paths.to_pylist(), strict=True)
+        ]
+
+    def json_list(self) -> str | None:
+        """The list as package_json writes it, built in Arrow; None when there is none, or when a
+        cell holds a character JSON escapes (a quote, a backslash, a control character): those
+        lists are written from `as_dicts` by the json module."""
+        titles, paths = (_one_chunk(c.cast(_TEXT)) for c in (self.titles, self.paths))
+        if not len(titles) or _needs_json_escape(titles) or _needs_json_escape(paths):
+            return None
+        path = pc.if_else(
+            pc.not_equal(paths, _lit("")),
+            pc.binary_join_element_wise(_lit(',\n      "path": "'), paths, _lit('"'), _lit("")),
+            _lit(""),
+        )
+        entries = pc.binary_join_element_wise(
+            _lit('    {\n      "title": "'), titles, _lit('"'), path, _lit("\n    },\n"), _lit("")
+        )
+        text = _text_bytes(_one_chunk(entries)).tobytes().decode("utf-8")
+        return "[\n" + text.removesuffix(",\n") + "\n  ]"
+
+
+def _needs_json_escape(text: arrow.Array) -> bool:
+    data = np.frombuffer(_text_bytes(text), dtype=np.uint8)
+    return bool((data < 0x20).any() or (data == ord('"')).any() or (data == ord("\\")).any())
+
+
+def package_json(descriptor: dict, sources_json: str | None = None) -> str:
     """json.dumps(descriptor, indent=2, ensure_ascii=False), the list of sources (one per article,
     100,000 of them) written a string at a time by the C encoder: with an indent, json.dumps
-    encodes everything in Python, and the sources are most of the file."""
+    encodes everything in Python, and the sources are most of the file. `sources_json`: that list
+    already written (SourceColumns.json_list), put in place of the descriptor's."""
+    if sources_json is not None:
+        marker = "sources-" + os.urandom(8).hex()
+        text = json.dumps({**descriptor, "sources": marker}, indent=2, ensure_ascii=False)
+        return text.replace(json.encoder.encode_basestring(marker), sources_json, 1)
     sources = descriptor["sources"]
     if not sources or not all(isinstance(x, dict) and x and all(isinstance(v, str) for v in x.values())
                               for x in sources):  # fmt: skip
@@ -684,17 +728,21 @@ class TableWriter:
         digest, size = _stage(self.out_dir, f"{name}.csv", chunks, self._temps, sync=False)
         self.staged[name] = (self._temps[-1][0], digest, size)
 
-    def commit(self, sources: list[dict[str, str]]) -> list[Path]:
+    def commit(self, sources: list[dict[str, str]] | SourceColumns) -> list[Path]:
         """Swap every staged table in, with a datapackage.json giving each one's sha256."""
         missing = [name for name in TABLE_NAMES if name not in self.staged]
         if missing:
             raise ValueError(f"tables not staged: {', '.join(missing)}")
+        sources_json = None
+        if isinstance(sources, SourceColumns):
+            sources_json = sources.json_list()
+            sources = [] if sources_json is not None else sources.as_dicts()
         descriptor = datapackage(sources)
         for resource in descriptor["resources"]:
             # Frictionless checks these on validate: a truncated or edited file no longer passes.
             _, digest, size = self.staged[resource["path"].removesuffix(".csv")]
             resource["bytes"], resource["hash"] = size, digest
-        manifest = (package_json(descriptor) + "\n").encode()
+        manifest = (package_json(descriptor, sources_json) + "\n").encode()
         order = [(self.staged[name][0], self.out_dir / f"{name}.csv") for name in TABLE_NAMES]
         # Each table is made durable here, not as it is written: the disk writes one table while
         # the next is built, and still every file is on disk before any is renamed into place.

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as arrow
 import pytest
 from etl_fixtures import COMMITTED, PYTHON, ROOT, copy_corpus
 from hypothesis import given, settings
@@ -299,3 +300,23 @@ def test_fast_writer_sees_a_formula_or_a_quote_in_any_row_of_a_long_column():
                 {"t": words, "share": np.tile([0.1 + 0.2, -0.0, np.nan, 95.83333333333333], 2_500)}
             )
             assert _fast(df) == to_csv_bytes(df), (cell, at)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(TITLES, TITLES), max_size=6))
+def test_sources_from_columns_are_the_datapackage_json_dumps_writes(rows):
+    """A list of sources built in Arrow (SourceColumns) is written as json.dumps writes the same
+    list of dicts; a list with a character JSON escapes is left to json itself."""
+    from etl.tables import SourceColumns
+
+    columns = SourceColumns(
+        arrow.array([t for t, _ in rows], arrow.string()), arrow.array([p for _, p in rows], arrow.string())
+    )
+    sources = columns.as_dicts()
+    assert sources == [{"title": t, **({"path": p} if p else {})} for t, p in rows]
+    expected = json.dumps(datapackage(sources), indent=2, ensure_ascii=False)
+    written = columns.json_list()
+    if written is None:
+        assert not rows or any(c in t + p for t, p in rows for c in '"\\' + "".join(map(chr, range(32))))
+    else:
+        assert package_json(datapackage([]), written) == expected
