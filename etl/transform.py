@@ -110,6 +110,10 @@ TIMING_TIERS = {"year": 0, "": 1, "multi_year": 2, "part_year": 3, "month": 3, "
 NEVER_DEFAULT = 3
 
 
+# The columns rank_bases reads (besides those it groups by), and the unit every figure is in.
+_RANKED_BY = ["pair", "unit", "qualifier", "scope", "coverage", "period_end", "article_id", "start"]
+
+
 def rank_bases(claims: pd.DataFrame, articles: pd.DataFrame, by: Sequence[str] = ("pair",)) -> pd.DataFrame:
     """The claims ordered best basis first within each group of `by`, with their `timing` and `tier`.
 
@@ -256,13 +260,7 @@ def target_gaps(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     for name in ("period", "period_start", "period_end", "coverage"):
         g[name] = g[name].fillna("")
     first = (g.groupby("pair", sort=False).cumcount() == 0) & (g["timing"] < NEVER_DEFAULT)
-    label = np.array([text for text, _ in BASIS_RULES], dtype=object)[g["tier"].to_numpy()]
     span = span_label(g["period_start"], g["period_end"], g["coverage"], g["period"])
-    why = np.select(
-        [g["timing"] == 0, g["timing"] == 1, g["timing"] == 2],
-        ["latest full-year figure (" + span + "), ", "period not stated, ", "several years (" + span + "), "],
-        default="covers " + span + ", not a year's trade: ",
-    )
     value, target = g["value"].to_numpy(float), g["target"].to_numpy(float)
     out = pd.DataFrame({
         "pair": g["pair"], "basis_claim_id": g["claim_id"], "current": value,
@@ -273,9 +271,29 @@ def target_gaps(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
         "target": target, "target_claim_ids": _looked_up(g["pair"], target_ids), "target_deadline": _deadline_of(g["pair"], deadlines),
         "unit": g["unit"], "gap": target - value, "pct_of_target": _ratio(100 * value, target),
         "is_default": first.to_numpy(),
-        "basis_rule": np.where(first, "default: ", "alternative: ") + why + label,
+        "basis_rule": _basis_rules(first.to_numpy(), g["timing"].to_numpy(), g["tier"].to_numpy(), span),
     })  # fmt: skip
     return out[columns("target_gaps")]
+
+
+def _basis_rules(first: np.ndarray, timing: np.ndarray, tier: np.ndarray, span: pd.Series) -> np.ndarray:
+    """Why each basis is (or is not) the default, in words: worded once for each distinct
+    (default or not, timing, tier, span), as a pair's rows repeat a few of them."""
+    parts = pd.DataFrame({"first": first, "timing": timing, "tier": tier, "span": span.to_numpy()})
+    at, which = _distinct_rows(parts)
+    d = parts.iloc[at]
+    why = np.select(
+        [d["timing"] == 0, d["timing"] == 1, d["timing"] == 2],
+        [
+            "latest full-year figure (" + d["span"] + "), ",
+            "period not stated, ",
+            "several years (" + d["span"] + "), ",
+        ],
+        default="covers " + d["span"] + ", not a year's trade: ",
+    )
+    label = np.array([text for text, _ in BASIS_RULES], dtype=object)[d["tier"].to_numpy()]
+    words = np.where(d["first"], "default: ", "alternative: ") + why + label
+    return np.asarray(words, dtype=object)[which]
 
 
 def _deadline_of(pairs: pd.Series, deadlines: pd.Series) -> pd.Series:
@@ -325,11 +343,13 @@ def _matching_sides(bases: pd.DataFrame, exports: pd.DataFrame, articles: pd.Dat
 def trade_balance(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Each basis total split by direction, with one-way figures of the same span only; an
     unreported side is the total minus the reported one, marked derived."""
-    volumes = _figures(claims, "trade_volume")
+    # Only the columns each side reads go on (every sort and merge copies every column it is given).
+    volumes = _figures(claims, "trade_volume")[[*_RANKED_BY, "claim_id", "value", "period", "period_start"]]
     exports = _figures(claims, "exports")
-    exports = exports[
-        exports["category"].fillna("") == ""
-    ]  # a category's flow ("copper exports") is not the side
+    exports = exports.loc[
+        exports["category"].fillna("") == "",  # a category's flow ("copper exports") is not the side
+        [*_RANKED_BY, "direction", "claim_id", "value", "period_start"],
+    ]
     exports = exports.assign(**{c: exports[c].fillna("") for c in ("period_start", "period_end")})
     if volumes.empty or exports.empty:
         return empty("trade_balance")
