@@ -686,15 +686,15 @@ def _stage_tables(writer: TableWriter, corpus: _Corpus, places: _Places, people:
     del claims, categories
     writer.stage("reviewed_claims", decisions)
     _check_unique(light["claim_id"])
-    figures, per_article, speakers = _from_light(light)
+    figures, claim_counts, speakers = _from_light(light)
     del light  # a memory-mapped segment is let go here: nothing refers to it any more
     _give_back()
-    articles = corpus.articles(per_article)
+    articles = corpus.articles(claim_counts)
     writer.stage("articles", articles)
     writer.stage("people", people_table(people, speakers))
     # The derived tables read an article's date only (rank_bases): the rest of the table can go.
     dates = articles[["article_id", "published"]].copy()
-    del articles
+    del articles, claim_counts
     _give_back()
     writer.stage("target_gaps", target_gaps(figures, dates))
     # trade_balance reads volumes and one-way flows only: the targets go before it starts.
