@@ -195,6 +195,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="run --jobs 1 only for corpora up to this size (default: every size)")  # fmt: skip
     p.add_argument("--reruns", type=int, default=3,
                    help="re-runs after adding one more article each time (default 3)")  # fmt: skip
+    p.add_argument("--reruns-only", action="store_true",
+                   help="skip the cold runs and re-run the largest corpus's output of an earlier run "
+                        "in --workdir (made by the same code: its cache is then used)")  # fmt: skip
     return p.parse_args(argv)
 
 
@@ -221,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
                 write_corpus(work / "partial", n, args.density)
                 (work / "partial").rename(corpus)
             single = args.jobs_1_up_to is None or n <= args.jobs_1_up_to
+            if args.reruns_only:
+                if not (work / f"out-{n}-default").is_dir():
+                    sys.exit(f"--reruns-only: no earlier output {work / f'out-{n}-default'} to re-run")
+                continue
             for jobs in ([1] if single else []) + [None]:
                 out = work / f"out-{n}-{jobs or 'default'}"
                 shutil.rmtree(out, ignore_errors=True)

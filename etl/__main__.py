@@ -4,6 +4,7 @@ the articles, applying the reviewed-claims decisions."""
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -91,7 +92,17 @@ def _system_allocator() -> None:
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
+def _collect_less() -> None:
+    """The cycle collector walks every object the imports made (pandas, pyarrow, the rules) each
+    time it runs in full, and a run over 100,000 articles makes a few hundred thousand more:
+    frozen once imported, and run less often, it takes 0.2 s less of a re-run. Set for the
+    command's own process only."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 if __name__ == "__main__":
     _without_hypothesis()
     _system_allocator()
+    _collect_less()
     sys.exit(main())

@@ -58,12 +58,14 @@ from etl.review import (
     with_review_columns,
 )
 from etl.tables import (
+    SourceColumns,
     TableError,
     TableWriter,
     columns,
     csv_header,
     csv_kinds,
     csv_lines,
+    empty,
     fields,
     line_sizes,
     lines_bytes,
@@ -73,7 +75,8 @@ from etl.tables import (
 from etl.transform import (
     _NOT_DERIVED,
     DERIVED_METRICS,
-    articles_table,
+    articles_frame,
+    claims_per_article,
     people_table,
     target_gaps,
     trade_balance,
@@ -527,18 +530,24 @@ class _Corpus:
             {f.article_id: f.published for f in files if f.article_id in named},
         )
 
-    def rows(self) -> list[_ArticleRow]:
-        c = {name: self.columns[name].to_pylist() for name in self.columns.column_names}
-        return list(map(_ArticleRow, c["article_id"], c["title"], c["publisher"], c["dated"], c["url"],
-                        c["checksum"], c["date_source"]))  # fmt: skip
+    def articles(self, claim_counts: arrow.StructArray) -> pd.DataFrame:
+        """The articles table, from whole columns (`claim_counts`: the claims' article ids, counted)."""
+        if not self.columns.num_rows:
+            return empty("articles")
+        meta = self.columns.rename_columns(
+            ["published" if name == "dated" else name for name in self.columns.column_names]
+        )
+        return articles_frame(meta, claims_per_article(meta["article_id"], claim_counts))
 
-    def sources(self) -> list[dict[str, str]]:
-        """datapackage.json's list of the articles."""
-        ids, titles, urls = (self.columns[n].to_pylist() for n in ("article_id", "title", "url"))
-        return [
-            {"title": f"{aid}.txt" + (f": {title}" if title else ""), **({"path": url} if url else {})}
-            for aid, title, url in zip(ids, titles, urls, strict=True)
-        ]
+    def sources(self) -> SourceColumns:
+        """datapackage.json's list of the articles: "<id>.txt: <title>" ("<id>.txt" untitled) and
+        the article's address, from whole columns."""
+        ids, titles = (self.columns[n].combine_chunks() for n in ("article_id", "title"))
+        named = pc.binary_join_element_wise(ids, ".txt", "")
+        titled = pc.if_else(
+            pc.not_equal(titles, ""), pc.binary_join_element_wise(named, ": ", titles, ""), named
+        )
+        return SourceColumns(titled, self.columns["url"].combine_chunks())
 
 
 class _NewSegment:
@@ -658,18 +667,6 @@ def _article_batches(places: _Places) -> Iterator[np.ndarray]:
 
 
 # --- the tables ----------------------------------------------------------------------------------
-class _ArticleRow(NamedTuple):
-    """What articles_table reads of an article (a tuple: 100,000 of them cost little)."""
-
-    article_id: str
-    title: str
-    publisher: str
-    published: str
-    url: str
-    checksum: str
-    date_source: str
-
-
 def _stage_tables(writer: TableWriter, corpus: _Corpus, places: _Places, people: list,
                   decisions: pd.DataFrame, report: Callable[[pd.DataFrame], None]) -> None:  # fmt: skip
     """Build and stage every table, each let go once staged."""
@@ -689,15 +686,15 @@ def _stage_tables(writer: TableWriter, corpus: _Corpus, places: _Places, people:
     del claims, categories
     writer.stage("reviewed_claims", decisions)
     _check_unique(light["claim_id"])
-    figures, per_article, speakers = _from_light(light)
+    figures, claim_counts, speakers = _from_light(light)
     del light  # a memory-mapped segment is let go here: nothing refers to it any more
     _give_back()
-    articles = articles_table(corpus.rows(), per_article)
+    articles = corpus.articles(claim_counts)
     writer.stage("articles", articles)
     writer.stage("people", people_table(people, speakers))
     # The derived tables read an article's date only (rank_bases): the rest of the table can go.
     dates = articles[["article_id", "published"]].copy()
-    del per_article, articles
+    del articles, claim_counts
     _give_back()
     writer.stage("target_gaps", target_gaps(figures, dates))
     # trade_balance reads volumes and one-way flows only: the targets go before it starts.
@@ -707,14 +704,14 @@ def _stage_tables(writer: TableWriter, corpus: _Corpus, places: _Places, people:
     _give_back()
 
 
-def _from_light(light: arrow.Table) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _from_light(light: arrow.Table) -> tuple[pd.DataFrame, arrow.StructArray, pd.DataFrame]:
     """What the other tables read of the claims, each a copy (so `light` can go): the figures of
     the derived tables (the rows transform.derived_input(in_use(claims)) gives, in the columns
-    they read), each claim's article (articles_table counts them) and the speakers (people_table
-    looks at each name once)."""
+    they read), the number of claims of each article id (pyarrow.compute.value_counts) and the
+    speakers (people_table looks at each name once)."""
     used = pc.and_(light["_in_use"], pc.is_in(light["metric"], value_set=arrow.array(DERIVED_METRICS)))
     figures = _frame(light.select(_FIGURES).filter(used))
-    articles = _frame(light.select(["article_id"]).take(np.arange(light.num_rows)))
+    articles = pc.value_counts(light["article_id"])
     speakers = pd.DataFrame({"speaker": pc.unique(light["speaker"]).to_pylist()}, dtype=object)
     return figures, articles, speakers
 

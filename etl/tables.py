@@ -1,7 +1,8 @@
 """The processed tables: schemas, safe CSV writing and checked reading.
 
-Schemas come from `data/reference/tables.yml`, the one description of every table; pandera
-checks a table on write and on read, and the same description becomes `datapackage.json`.
+Schemas come from `data/reference/tables.yml`, the one description of every table; every table
+is checked on write and on read (whole columns at once, and by pandera, which names the rows at
+fault, when a check fails), and the same description becomes `datapackage.json`.
 Writing is all-or-nothing: every file goes to a temporary name first and is renamed over the
 old one only when all of them are written, so a failed run leaves the previous tables intact.
 `datapackage.json`, which carries every table's sha256, is renamed last; `read_tables` checks
@@ -21,18 +22,22 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow as arrow
 import pyarrow.compute as pc
 import yaml
 
 from etl.figures import REFERENCE
 from etl.formula import FORMULA_START
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 TABLES_YML = REFERENCE / "tables.yml"
 TABLE_NAMES = (
@@ -77,6 +82,10 @@ _DTYPES = {"string": str, "date": str, "number": float, "integer": int, "boolean
 
 @cache
 def schema(table: str) -> pa.DataFrameSchema:
+    """The table's pandera schema (pandera is imported here, when a table fails `_passes`: it
+    costs a fifth of a second and 30 MB of every run that never needs it)."""
+    import pandera.pandas as pa
+
     cols = {}
     for f in fields(table):
         checks = []
@@ -101,15 +110,95 @@ def schema(table: str) -> pa.DataFrameSchema:
 
 def validate(table: str, df: pd.DataFrame, path: Path | str = "") -> pd.DataFrame:
     """The table checked against its schema, or a TableError saying which rows are wrong."""
+    if _passes(table, df):
+        return df
+    import pandera.errors
+
     try:
         return schema(table).validate(df, lazy=True, inplace=True)  # no copy: nothing is coerced
-    except pa.errors.SchemaErrors as e:
+    except pandera.errors.SchemaErrors as e:
         cases = e.failure_cases.head(5)
         detail = "; ".join(
             f"column {r.column!r} {r.check} (line {_line(r.index)}: {r.failure_case!r})"
             for r in cases.itertuples()
         )
         raise TableError(path or f"{table} table", f"does not match its schema: {detail}") from None
+
+
+# --- the checks, whole columns at a time -----------------------------------------------------------
+# `_passes` says a table meets its schema with a few Arrow and numpy operations per column; it
+# accepts only what pandera's schema accepts (its column types and checks are the same or
+# narrower), so when it says no, pandera checks the table again and names the rows at fault.
+_NUMPY_TYPES = {"number": np.dtype(np.float64), "integer": np.dtype(np.int64), "boolean": np.dtype(np.bool_)}
+
+
+def _passes(table: str, df: pd.DataFrame) -> bool:
+    if list(df.columns) != columns(table):
+        return False
+    return all(_column_passes(f, df[f["name"]]) for f in fields(table))
+
+
+def _column_passes(f: dict, column: pd.Series) -> bool:
+    if f["type"] in ("string", "date"):
+        text = _arrow_text(column)
+        return text is not None and _text_passes(f, text)
+    if column.dtype != _NUMPY_TYPES[f["type"]]:
+        return False
+    values = column.to_numpy()
+    if f["type"] == "boolean":
+        return True
+    if f["type"] == "number":
+        missing = np.isnan(values)
+        if missing.any():
+            if f.get("required"):
+                return False
+            values = values[~missing]  # pandera's checks skip the empty cells of a nullable column
+    if f.get("unique") and len(np.unique(values)) != len(values):
+        return False
+    return ("minimum" not in f or bool((values >= f["minimum"]).all())) and (
+        "maximum" not in f or bool((values <= f["maximum"]).all())
+    )
+
+
+def _arrow_text(column: pd.Series) -> arrow.Array | arrow.ChunkedArray | None:
+    """A text column's values in Arrow, or None for a column pandera may not take as text (a
+    pyarrow-backed string column is read without a copy; an object column only if all of it is
+    Python strings, no None or NaN)."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        values = arrow.array(column)  # the column's own Arrow data, not a copy
+        return values if values.null_count == 0 else None
+    if (
+        pd.api.types.is_object_dtype(dtype)
+        and len(column)
+        and pd.api.types.infer_dtype(column, skipna=False) == "string"
+    ):
+        return arrow.array(column.to_numpy(), arrow.large_string())
+    return None
+
+
+def _text_passes(f: dict, text: arrow.Array | arrow.ChunkedArray) -> bool:
+    if not len(text):
+        return True
+    if f.get("unique") and pc.count_distinct(text).as_py() != len(text):
+        return False
+    if (
+        f["type"] == "string"
+        and f.get("required")
+        and not pc.all(pc.greater(pc.binary_length(text), 0)).as_py()
+    ):
+        return False
+    if "enum" in f and not pc.all(pc.is_in(text, value_set=arrow.array(f["enum"], text.type))).as_py():
+        return False
+    patterns = [f["pattern"]] if "pattern" in f else []
+    if f["type"] == "date":
+        patterns.append(r"^(\d{4}-\d{2}-\d{2})?$")
+    # As pandas matches a pattern on Arrow strings (RE2, anchored at the start); where pandas would
+    # use Python's re instead, RE2 is the narrower of the two for these patterns (ASCII \d, a "$"
+    # that is the end of the text only), so a pass here is a pass there.
+    return all(
+        pc.all(pc.match_substring_regex(text, "^(" + p.removeprefix("^") + ")")).as_py() for p in patterns
+    )
 
 
 def _line(index: object) -> str:
@@ -180,7 +269,7 @@ def _has_cr(df: pd.DataFrame) -> bool:
 
 def _column_has_cr(column: pd.Series) -> bool:
     if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
-        return bool(pc.any(pc.match_substring(arrow.array(column), "\r")).as_py())  # no copy of the text
+        return _holds_any(_one_chunk(arrow.array(column).cast(_TEXT)), b"\r")  # no Python object per cell
     return bool(column.astype(str).str.contains("\r", regex=False).any())
 
 
@@ -195,10 +284,18 @@ def _quote_triggers() -> str:
         csv.writer(buf, lineterminator="\n").writerow(["a" + c + "b", "x"])
         if buf.getvalue().startswith('"'):
             found.append(c)
-    return "[" + "".join("\\" + c if c in "\\]^-" else c for c in found) + "]"
+    return "".join(found)
 
 
-_QUOTE_TRIGGERS = _quote_triggers()
+def _regex_class(chars: str) -> str:
+    return "[" + "".join("\\" + c if c in "\\]^-" else c for c in chars) + "]"
+
+
+_QUOTE_CHARS = _quote_triggers()
+_QUOTE_TRIGGERS = _regex_class(_QUOTE_CHARS)
+# Every one is ASCII, so a byte equal to one is that character (never part of a longer UTF-8 one).
+_QUOTE_BYTES = _QUOTE_CHARS.encode("ascii")
+_FORMULA_BYTES = np.frombuffer("".join(FORMULA_START).encode("ascii"), dtype=np.uint8)
 _TEXT = arrow.large_string()
 _CHUNK_ROWS = 10_000
 
@@ -207,17 +304,43 @@ def _lit(text: str) -> arrow.Scalar:
     return arrow.scalar(text, _TEXT)
 
 
-def _text_cells(values: arrow.Array) -> arrow.Array:
-    """Formula-safe, and quoted where the csv writer would quote (most columns need neither)."""
-    text = pc.fill_null(values.cast(_TEXT), _lit(""))
-    formula = pc.match_substring_regex(text, "^" + _FORMULA_CLASS)
-    if pc.any(formula).as_py():
+def _text_cells(values: arrow.Array | arrow.ChunkedArray) -> arrow.Array:
+    """Formula-safe, and quoted where the csv writer would quote (most columns need neither: a
+    look at the column's bytes says so, and only a column that needs it is matched cell by cell)."""
+    text = _one_chunk(pc.fill_null(values.cast(_TEXT), _lit("")))
+    if _starts_with_any(text, _FORMULA_BYTES):
+        formula = pc.match_substring_regex(text, "^" + _FORMULA_CLASS)
         text = pc.if_else(formula, pc.binary_join_element_wise(_lit("'"), text, _lit("")), text)
-    special = pc.match_substring_regex(text, _QUOTE_TRIGGERS)
-    if pc.any(special).as_py():
+    if _holds_any(text, _QUOTE_BYTES):
+        special = pc.match_substring_regex(text, _QUOTE_TRIGGERS)
         doubled = pc.replace_substring(text, '"', '""')
         text = pc.if_else(special, pc.binary_join_element_wise(_lit('"'), doubled, _lit('"'), _lit("")), text)
     return text
+
+
+def _one_chunk(text: arrow.Array | arrow.ChunkedArray) -> arrow.Array:
+    return text.combine_chunks() if isinstance(text, arrow.ChunkedArray) else text
+
+
+def _text_bytes(text: arrow.Array) -> memoryview:
+    """The cells' bytes end to end (a slice of the array's data buffer: no copy)."""
+    offsets = _offsets(text)
+    return memoryview(text.buffers()[2] or b"")[offsets[0] : offsets[-1]] if len(text) else memoryview(b"")
+
+
+def _holds_any(text: arrow.Array, chars: bytes) -> bool:
+    """Whether a cell holds one of these ASCII characters (a scan of bytes, as fast as memory)."""
+    data = _text_bytes(text).tobytes()
+    return any(bytes([c]) in data for c in chars)
+
+
+def _starts_with_any(text: arrow.Array, chars: np.ndarray) -> bool:
+    """Whether a cell starts with one of these ASCII characters (its first byte is that character)."""
+    offsets = _offsets(text)
+    if not len(text) or offsets[-1] == offsets[0]:
+        return False
+    first = offsets[:-1][offsets[1:] > offsets[:-1]]
+    return bool(np.isin(np.frombuffer(text.buffers()[2], dtype=np.uint8)[first], chars).any())
 
 
 def _float_cells(values: np.ndarray) -> arrow.Array:
@@ -228,7 +351,10 @@ def _float_cells(values: np.ndarray) -> arrow.Array:
     cells = pc.cast(arrow.array(np.where(whole, values, 0).astype(np.int64)), _TEXT)
     if whole.all():
         return cells
-    rest = [("" if v != v else _NUMBER_FORMAT % v) for v in values[~whole].tolist()]
+    # Each distinct value written once (a column repeats its shares and ratios).
+    distinct, which = np.unique(values[~whole], return_inverse=True)
+    words = np.array([("" if v != v else _NUMBER_FORMAT % v) for v in distinct.tolist()], dtype=object)
+    rest = words[which.reshape(-1)]
     return pc.replace_with_mask(cells, arrow.array(~whole), arrow.array(rest, _TEXT))
 
 
@@ -508,10 +634,53 @@ def datapackage(sources: list[dict[str, str]]) -> dict:
     }  # fmt: skip
 
 
-def package_json(descriptor: dict) -> str:
+@dataclass(frozen=True)
+class SourceColumns:
+    """datapackage.json's list of sources as whole columns: each article's title and path (""
+    where it has none, and then no "path" key)."""
+
+    titles: arrow.Array
+    paths: arrow.Array
+
+    def as_dicts(self) -> list[dict[str, str]]:
+        return [
+            {"title": title, **({"path": path} if path else {})}
+            for title, path in zip(self.titles.to_pylist(), self.paths.to_pylist(), strict=True)
+        ]
+
+    def json_list(self) -> str | None:
+        """The list as package_json writes it, built in Arrow; None when there is none, or when a
+        cell holds a character JSON escapes (a quote, a backslash, a control character): those
+        lists are written from `as_dicts` by the json module."""
+        titles, paths = (_one_chunk(c.cast(_TEXT)) for c in (self.titles, self.paths))
+        if not len(titles) or _needs_json_escape(titles) or _needs_json_escape(paths):
+            return None
+        path = pc.if_else(
+            pc.not_equal(paths, _lit("")),
+            pc.binary_join_element_wise(_lit(',\n      "path": "'), paths, _lit('"'), _lit("")),
+            _lit(""),
+        )
+        entries = pc.binary_join_element_wise(
+            _lit('    {\n      "title": "'), titles, _lit('"'), path, _lit("\n    },\n"), _lit("")
+        )
+        text = _text_bytes(_one_chunk(entries)).tobytes().decode("utf-8")
+        return "[\n" + text.removesuffix(",\n") + "\n  ]"
+
+
+def _needs_json_escape(text: arrow.Array) -> bool:
+    data = np.frombuffer(_text_bytes(text), dtype=np.uint8)
+    return bool((data < 0x20).any() or (data == ord('"')).any() or (data == ord("\\")).any())
+
+
+def package_json(descriptor: dict, sources_json: str | None = None) -> str:
     """json.dumps(descriptor, indent=2, ensure_ascii=False), the list of sources (one per article,
     100,000 of them) written a string at a time by the C encoder: with an indent, json.dumps
-    encodes everything in Python, and the sources are most of the file."""
+    encodes everything in Python, and the sources are most of the file. `sources_json`: that list
+    already written (SourceColumns.json_list), put in place of the descriptor's."""
+    if sources_json is not None:
+        marker = "sources-" + os.urandom(8).hex()
+        text = json.dumps({**descriptor, "sources": marker}, indent=2, ensure_ascii=False)
+        return text.replace(json.encoder.encode_basestring(marker), sources_json, 1)
     sources = descriptor["sources"]
     if not sources or not all(isinstance(x, dict) and x and all(isinstance(v, str) for v in x.values())
                               for x in sources):  # fmt: skip
@@ -559,17 +728,21 @@ class TableWriter:
         digest, size = _stage(self.out_dir, f"{name}.csv", chunks, self._temps, sync=False)
         self.staged[name] = (self._temps[-1][0], digest, size)
 
-    def commit(self, sources: list[dict[str, str]]) -> list[Path]:
+    def commit(self, sources: list[dict[str, str]] | SourceColumns) -> list[Path]:
         """Swap every staged table in, with a datapackage.json giving each one's sha256."""
         missing = [name for name in TABLE_NAMES if name not in self.staged]
         if missing:
             raise ValueError(f"tables not staged: {', '.join(missing)}")
+        sources_json = None
+        if isinstance(sources, SourceColumns):
+            sources_json = sources.json_list()
+            sources = [] if sources_json is not None else sources.as_dicts()
         descriptor = datapackage(sources)
         for resource in descriptor["resources"]:
             # Frictionless checks these on validate: a truncated or edited file no longer passes.
             _, digest, size = self.staged[resource["path"].removesuffix(".csv")]
             resource["bytes"], resource["hash"] = size, digest
-        manifest = (package_json(descriptor) + "\n").encode()
+        manifest = (package_json(descriptor, sources_json) + "\n").encode()
         order = [(self.staged[name][0], self.out_dir / f"{name}.csv") for name in TABLE_NAMES]
         # Each table is made durable here, not as it is written: the disk writes one table while
         # the next is built, and still every file is on disk before any is renamed into place.

@@ -13,6 +13,8 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
+import pyarrow as arrow
+import pyarrow.compute as pc
 
 from etl.contract import CLAIM_COLUMNS, CategoryRow, Claim
 from etl.people import Person
@@ -53,21 +55,42 @@ def categories_table(rows: Iterable[CategoryRow]) -> pd.DataFrame:
     return typed_frame("export_categories", [row(r) for r in rows])
 
 
+_ARTICLE_META = ("article_id", "title", "publisher", "published", "url", "checksum")
+
+
 def articles_table(articles: Sequence[ArticleLike], claims: pd.DataFrame) -> pd.DataFrame:
     """One row per article, in the given order, with the number of claims found in it."""
     if not articles:
         return empty("articles")
-    df = pd.DataFrame({
-        name: [getattr(a, name) for a in articles]
-        for name in ("article_id", "title", "publisher", "published", "url", "checksum")
+    meta = {name: arrow.array([getattr(a, name) for a in articles], arrow.string()) for name in _ARTICLE_META}
+    meta["date_source"] = arrow.array([getattr(a, "date_source", "") for a in articles], arrow.string())
+    counts = pc.value_counts(arrow.array(claims["article_id"].astype(str), arrow.string()))
+    return articles_frame(arrow.table(meta), claims_per_article(meta["article_id"], counts))
+
+
+def claims_per_article(article_ids: arrow.Array, counts: arrow.StructArray) -> np.ndarray:
+    """Each article's number of claims, from pyarrow.compute.value_counts of the claims' article ids."""
+    at = pc.index_in(article_ids, value_set=counts.field("values"))
+    return pc.fill_null(pc.take(counts.field("counts"), at), 0).to_numpy(zero_copy_only=False)
+
+
+def articles_frame(meta: arrow.Table, n_claims: np.ndarray) -> pd.DataFrame:
+    """The articles table from whole columns: `meta` holds each article's metadata (the columns of
+    _ARTICLE_META), `date_source` where the date was read from the text ("" otherwise: "metadata"
+    when a date is given, else "none"), and n_claims its claims."""
+    stated = meta["date_source"]
+    dated = pc.not_equal(meta["published"], "")
+    source = pc.if_else(pc.not_equal(stated, ""), stated, pc.if_else(dated, "metadata", "none"))
+    table = arrow.table({
+        **{name: meta[name] for name in _ARTICLE_META}, "date_source": source,
+        "n_claims": arrow.array(np.asarray(n_claims, dtype=np.int64)),
     })  # fmt: skip
-    sources = [getattr(a, "date_source", "") for a in articles]
-    df["date_source"] = np.where(
-        np.array(sources, dtype=object) != "", sources, np.where(df["published"] != "", "metadata", "none")
-    )
-    counts = claims["article_id"].value_counts()
-    df["n_claims"] = df["article_id"].map(counts).fillna(0).astype(int)
-    return df[columns("articles")]
+    return table.select(columns("articles")).to_pandas(types_mapper=_text_in_arrow)
+
+
+def _text_in_arrow(t: arrow.DataType) -> object:
+    """Text columns as pandas' Arrow-backed strings (no Python object per cell)."""
+    return pd.StringDtype("pyarrow", na_value=np.nan) if t in (arrow.string(), arrow.large_string()) else None
 
 
 def people_table(people: list[Person], claims: pd.DataFrame) -> pd.DataFrame:
@@ -87,6 +110,10 @@ TIMING_TIERS = {"year": 0, "": 1, "multi_year": 2, "part_year": 3, "month": 3, "
 NEVER_DEFAULT = 3
 
 
+# The columns rank_bases reads (besides those it groups by), and the unit every figure is in.
+_RANKED_BY = ["pair", "unit", "qualifier", "scope", "coverage", "period_end", "article_id", "start"]
+
+
 def rank_bases(claims: pd.DataFrame, articles: pd.DataFrame, by: Sequence[str] = ("pair",)) -> pd.DataFrame:
     """The claims ordered best basis first within each group of `by`, with their `timing` and `tier`.
 
@@ -97,20 +124,60 @@ def rank_bases(claims: pd.DataFrame, articles: pd.DataFrame, by: Sequence[str] =
     rules = [rule(claims).to_numpy(dtype=bool) for _, rule in BASIS_RULES]
     coverage = claims["coverage"].fillna("") if "coverage" in claims else pd.Series("", index=claims.index)
     ranked = claims.assign(
-        timing=coverage.map(TIMING_TIERS).fillna(1).astype(int),
+        timing=_looked_up(coverage, pd.Series(TIMING_TIERS)).fillna(1).astype(int),
         tier=np.select(rules, list(range(len(rules))), default=len(rules) - 1),
         _end=claims["period_end"].fillna("") if "period_end" in claims else "",
-        _date=claims["article_id"].map(articles.set_index("article_id")["published"]).fillna(""),
+        _date=_article_dates(claims["article_id"], articles),
     )
     key = [*by, "timing", "_end", "tier", "_date", "article_id", "start"]
     ascending = [True] * len(by) + [True, False, True, False, True, True]
     return ranked.sort_values(key, ascending=ascending, kind="stable").drop(columns=["_date", "_end"])
 
 
+def _looked_up(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """keys.map(values), each distinct key looked up once (a column holds a few pairs or spans in
+    thousands of rows); NaN where a key is missing."""
+    codes, distinct = pd.factorize(keys)  # code -1: a missing key, which takes the NaN put last
+    found = np.append(values.reindex(distinct).to_numpy(), [np.nan])
+    return pd.Series(found[codes], index=keys.index)
+
+
+def _article_dates(article_ids: pd.Series, articles: pd.DataFrame) -> pd.Series:
+    """Each claim's article date ("" where the article is not listed): one hash lookup in Arrow,
+    not a pandas index of 100,000 article ids built for every call."""
+    at = pc.index_in(_text(article_ids), value_set=_text(articles["article_id"]))
+    dates = pc.fill_null(pc.take(_text(articles["published"]), at), "")
+    return pd.Series(pd.arrays.ArrowStringArray(dates), index=article_ids.index)
+
+
+def _text(column: pd.Series) -> arrow.Array:
+    return arrow.array(column.fillna("").astype(str), type=arrow.large_string())
+
+
 def span_label(start: pd.Series, end: pd.Series, coverage: pd.Series, said: pd.Series) -> pd.Series:
     """How a figure's span reads beside it: "2024", "year to 2025-03-20", "4 months to 2023-07-22",
-    "1 month (2022-01)", else the period as said, else "period not stated"."""
-    s, e = start.fillna(""), end.fillna("")
+    "1 month (2022-01)", else the period as said, else "period not stated". Worded once for each
+    distinct span (a corpus states a few hundred spans in thousands of rows)."""
+    parts = pd.DataFrame(
+        {"s": start.fillna(""), "e": end.fillna(""), "c": coverage.fillna(""), "p": said.fillna("")}
+    )
+    first, which = _distinct_rows(parts)
+    distinct = parts.iloc[first]
+    label = _span_words(distinct["s"], distinct["e"], distinct["c"], distinct["p"])
+    return pd.Series(label[which], index=start.index)
+
+
+def _distinct_rows(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct row of `df`, and each row's place among those."""
+    codes = np.zeros(len(df), dtype=np.int64)
+    for name in df.columns:
+        column, _ = pd.factorize(df[name])
+        _, codes = np.unique(codes * (int(column.max(initial=0)) + 1) + column, return_inverse=True)
+    _, first, which = np.unique(codes, return_index=True, return_inverse=True)
+    return first, which.reshape(-1)
+
+
+def _span_words(s: pd.Series, e: pd.Series, coverage: pd.Series, said: pd.Series) -> np.ndarray:
     months = _months_between(s, e)
     calendar_year = (s.str[5:] == "01-01") & (e.str[5:] == "12-31") & (s.str[:4] == e.str[:4])
     label = np.select(
@@ -119,18 +186,18 @@ def span_label(start: pd.Series, end: pd.Series, coverage: pd.Series, said: pd.S
             (coverage == "year") & (e != ""),
             coverage.isin(["part_year", "multi_year"]) & (e != ""),
             (coverage == "month") & (e != ""),
-            said.fillna("") != "",
+            said != "",
         ],
         [
             s.str[:4],
             "year to " + e,
             months.astype(str) + " months to " + e,
             "1 month (" + e.str[:7] + ")",
-            said.fillna(""),
+            said,
         ],
         default="period not stated",
     )
-    return pd.Series(label, index=start.index)
+    return np.asarray(label, dtype=object)
 
 
 def _months_between(start: pd.Series, end: pd.Series) -> np.ndarray:
@@ -193,13 +260,7 @@ def target_gaps(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     for name in ("period", "period_start", "period_end", "coverage"):
         g[name] = g[name].fillna("")
     first = (g.groupby("pair", sort=False).cumcount() == 0) & (g["timing"] < NEVER_DEFAULT)
-    label = np.array([text for text, _ in BASIS_RULES], dtype=object)[g["tier"].to_numpy()]
     span = span_label(g["period_start"], g["period_end"], g["coverage"], g["period"])
-    why = np.select(
-        [g["timing"] == 0, g["timing"] == 1, g["timing"] == 2],
-        ["latest full-year figure (" + span + "), ", "period not stated, ", "several years (" + span + "), "],
-        default="covers " + span + ", not a year's trade: ",
-    )
     value, target = g["value"].to_numpy(float), g["target"].to_numpy(float)
     out = pd.DataFrame({
         "pair": g["pair"], "basis_claim_id": g["claim_id"], "current": value,
@@ -207,18 +268,38 @@ def target_gaps(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
         "current_speaker": g["speaker"], "current_article_id": g["article_id"],
         "current_period": g["period"], "current_period_start": g["period_start"],
         "current_period_end": g["period_end"], "current_coverage": g["coverage"], "current_span": span,
-        "target": target, "target_claim_ids": g["pair"].map(target_ids), "target_deadline": _deadline_of(g["pair"], deadlines),
+        "target": target, "target_claim_ids": _looked_up(g["pair"], target_ids), "target_deadline": _deadline_of(g["pair"], deadlines),
         "unit": g["unit"], "gap": target - value, "pct_of_target": _ratio(100 * value, target),
         "is_default": first.to_numpy(),
-        "basis_rule": np.where(first, "default: ", "alternative: ") + why + label,
+        "basis_rule": _basis_rules(first.to_numpy(), g["timing"].to_numpy(), g["tier"].to_numpy(), span),
     })  # fmt: skip
     return out[columns("target_gaps")]
+
+
+def _basis_rules(first: np.ndarray, timing: np.ndarray, tier: np.ndarray, span: pd.Series) -> np.ndarray:
+    """Why each basis is (or is not) the default, in words: worded once for each distinct
+    (default or not, timing, tier, span), as a pair's rows repeat a few of them."""
+    parts = pd.DataFrame({"first": first, "timing": timing, "tier": tier, "span": span.to_numpy()})
+    at, which = _distinct_rows(parts)
+    d = parts.iloc[at]
+    why = np.select(
+        [d["timing"] == 0, d["timing"] == 1, d["timing"] == 2],
+        [
+            "latest full-year figure (" + d["span"] + "), ",
+            "period not stated, ",
+            "several years (" + d["span"] + "), ",
+        ],
+        default="covers " + d["span"] + ", not a year's trade: ",
+    )
+    label = np.array([text for text, _ in BASIS_RULES], dtype=object)[d["tier"].to_numpy()]
+    words = np.where(d["first"], "default: ", "alternative: ") + why + label
+    return np.asarray(words, dtype=object)[which]
 
 
 def _deadline_of(pairs: pd.Series, deadlines: pd.Series) -> pd.Series:
     """Each pair's target deadline, "" where it has none: one lookup of the whole column (no
     float column filled with text when no pair has one)."""
-    found = pairs.map(deadlines)
+    found = _looked_up(pairs, deadlines)
     return found.astype(object).where(found.notna(), "").astype(str)
 
 
@@ -262,15 +343,19 @@ def _matching_sides(bases: pd.DataFrame, exports: pd.DataFrame, articles: pd.Dat
 def trade_balance(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Each basis total split by direction, with one-way figures of the same span only; an
     unreported side is the total minus the reported one, marked derived."""
-    volumes = _figures(claims, "trade_volume")
+    # Only the columns each side reads go on (every sort and merge copies every column it is given).
+    volumes = _figures(claims, "trade_volume")[[*_RANKED_BY, "claim_id", "value", "period", "period_start"]]
     exports = _figures(claims, "exports")
-    exports = exports[
-        exports["category"].fillna("") == ""
-    ]  # a category's flow ("copper exports") is not the side
+    exports = exports.loc[
+        exports["category"].fillna("") == "",  # a category's flow ("copper exports") is not the side
+        [*_RANKED_BY, "direction", "claim_id", "value", "period_start"],
+    ]
     exports = exports.assign(**{c: exports[c].fillna("") for c in ("period_start", "period_end")})
     if volumes.empty or exports.empty:
         return empty("trade_balance")
-    bases = rank_bases(volumes[volumes["pair"].isin(exports["pair"])], articles).reset_index(drop=True)
+    bases = rank_bases(volumes[volumes["pair"].isin(exports["pair"].unique())], articles).reset_index(
+        drop=True
+    )
     bases = bases[["pair", "claim_id", "value", "unit", "article_id", "period", "period_start", "period_end",
                    "coverage"]].fillna("").assign(_order=np.arange(len(bases)))  # fmt: skip
     # The two sides of a pair "A-B": A->B first, then B->A.

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as arrow
 import pytest
 from etl_fixtures import COMMITTED, PYTHON, ROOT, copy_corpus
 from hypothesis import given, settings
@@ -286,3 +287,36 @@ def test_readers_racing_a_writer_get_one_whole_set(tmp_path):
     # The same race against the old reader does mix the two builds: the test can fail.
     mixed = [entry for entry in old_log if entry[0] not in builds or not entry[1]]
     assert mixed, f"the old reader never saw a mix in {len(old_log)} reads: the race is too gentle"
+
+
+def test_fast_writer_sees_a_formula_or_a_quote_in_any_row_of_a_long_column():
+    """The writer looks at a column's bytes to decide whether any cell needs a guard or quotes:
+    one such cell among thousands, first, last or in a later block, is still written as pandas does."""
+    for cell in ("=1+2", "a,b", 'say "x"', "two\nlines", "-3", "'quoted", "@x", "\tx"):
+        for at in (0, 4_999, 9_999):
+            words = ["plain é text"] * 10_000
+            words[at] = cell
+            df = pd.DataFrame(
+                {"t": words, "share": np.tile([0.1 + 0.2, -0.0, np.nan, 95.83333333333333], 2_500)}
+            )
+            assert _fast(df) == to_csv_bytes(df), (cell, at)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(TITLES, TITLES), max_size=6))
+def test_sources_from_columns_are_the_datapackage_json_dumps_writes(rows):
+    """A list of sources built in Arrow (SourceColumns) is written as json.dumps writes the same
+    list of dicts; a list with a character JSON escapes is left to json itself."""
+    from etl.tables import SourceColumns
+
+    columns = SourceColumns(
+        arrow.array([t for t, _ in rows], arrow.string()), arrow.array([p for _, p in rows], arrow.string())
+    )
+    sources = columns.as_dicts()
+    assert sources == [{"title": t, **({"path": p} if p else {})} for t, p in rows]
+    expected = json.dumps(datapackage(sources), indent=2, ensure_ascii=False)
+    written = columns.json_list()
+    if written is None:
+        assert not rows or any(c in t + p for t, p in rows for c in '"\\' + "".join(map(chr, range(32))))
+    else:
+        assert package_json(datapackage([]), written) == expected
