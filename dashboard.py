@@ -52,13 +52,13 @@ PAGES = [
     ),
     st.Page(
         "pages/imbalance.py",
-        title=summary.imbalance_nav(tables, pair),
+        title=str(data.per_build("imbalance_nav", pair)),
         icon=":material/balance:",
         url_path="imbalance",
     ),
     st.Page(
         "pages/export-mix.py",
-        title=summary.export_mix_nav(tables, pair),
+        title=str(data.per_build("export_mix_nav", pair)),
         icon=":material/category:",
         url_path="export-mix",
     ),

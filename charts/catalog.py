@@ -217,7 +217,8 @@ def reviewed(claims: pd.DataFrame) -> dict[str, str]:
     builders mark those and say who in the hover text."""
     if "review" not in claims.columns:
         return {}
-    return {str(c["claim_id"]): checked.words(c) for c in claims.to_dict("records") if checked.is_checked(c)}
+    by_a_person = claims[claims["review"].isin(checked.BY_A_PERSON)]  # a few of many: filtered first
+    return {str(c["claim_id"]): checked.words(c) for c in by_a_person.to_dict("records")}
 
 
 def _with_review(description: str, claims: pd.DataFrame) -> str:
@@ -372,10 +373,23 @@ def list_article(tables: Tables, list_id: str) -> str:
 
 def list_label(tables: Tables, list_id: str) -> str:
     """How the page names a list: its article, and the period it holds for when stated."""
+    return list_labels(tables, [list_id])[list_id]
+
+
+def list_labels(tables: Tables, list_ids: list[str]) -> dict[str, str]:
+    """`list_label` of each list, from one pass over the categories (a picker names hundreds)."""
     cats = tables["export_categories"]
-    rows = cats[cats[_list_key(cats)] == list_id]
-    period = str(rows["period"].iloc[0]) if "period" in rows.columns and len(rows) else ""
-    return article_label(list_article(tables, list_id), tables) + (f", for {period}" if period else "")
+    first = cats.drop_duplicates(_list_key(cats)).set_index(_list_key(cats))
+    out = {}
+    for list_id in list_ids:
+        if list_id not in first.index:
+            out[list_id] = article_label("", tables)
+            continue
+        period = str(first.at[list_id, "period"]) if "period" in first.columns else ""
+        out[list_id] = article_label(str(first.at[list_id, "source"]), tables) + (
+            f", for {period}" if period else ""
+        )
+    return out
 
 
 def export_mix(tables: Tables, exporter: str, importer: str, list_id: str | None = None,
@@ -477,11 +491,12 @@ def timeline_rows(tables: Tables, pair: str) -> tuple[pd.DataFrame, pd.DataFrame
 def timeline_table(rows: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     """Timeline rows for reading: when each figure holds (or falls due), what and who, where."""
     records = rows.to_dict("records")
+    names = short_names(tables["people"])  # once, not per row
     return pd.DataFrame({
         "When": [tl.span_words(r) for r in records],
         "What": [tl.lane_of(r)[1] for r in records],
         "Value": [tl.value_words(r) for r in records],
-        "Stated by": [speaker(r["speaker"], tables) for r in records],
+        "Stated by": [names.get(r["speaker"], r["speaker"]) if r["speaker"] else "unattributed" for r in records],
         "Article's date": [r["published"] or "not stated" for r in records],
         "Article": [article_label(r["article_id"], tables) for r in records],
         "Checked": _checked_column([[str(r["claim_id"])] for r in records], rows),

@@ -54,17 +54,19 @@ lists = catalog.category_lists(tables, exporter, importer)
 if reviewed:  # only the lists with a share a person reviewed (the others have no figure left)
     cats = tables["export_categories"]
     key = "list_id" if "list_id" in cats.columns else "source"
-    lists = [i for i in lists if cats.loc[cats[key] == i, "share"].notna().any()]
+    with_share = set(cats.loc[cats["share"].notna(), key])
+    lists = [i for i in lists if i in with_share]
     if not lists:
         nothing_reviewed(pair, tables, f"a share of {direction_name(flow)} exports by category")
         import_share_section(exporter, importer, None)
         st.stop()
 chosen_list = lists[0]
 if len(lists) > 1:
+    labels = catalog.list_labels(tables, lists)
     with right:
         chosen_list = view.pick(
             "list", "List of categories (one article and period each)", lists, lists[0],
-            lambda i: catalog.list_label(tables, i), help="Articles list categories in their own words and "
+            labels.__getitem__, help="Articles list categories in their own words and "
             "years: each list is shown on its own, never merged with another",
         )  # fmt: skip
 source = catalog.list_article(tables, chosen_list)  # the article the list is in

@@ -31,14 +31,15 @@ if mine.empty:
     others_with(summary.balance_pairs(tables), "pages/imbalance.py")
     st.stop()
 
-bases = list(dict.fromkeys(mine["basis_claim_id"]))
+totals = mine.drop_duplicates("basis_claim_id").set_index(
+    "basis_claim_id"
+)  # one row a basis, looked up by id
+bases = list(totals.index)
 
 
 def span_of(basis: str) -> str:
     """When a total holds, in words, as the ETL read it ("" when not stated)."""
-    if "span" not in mine.columns:
-        return ""
-    span = str(mine.loc[mine["basis_claim_id"] == basis, "span"].iloc[0])
+    span = str(totals.at[basis, "span"]) if "span" in totals.columns else ""
     return "" if span in ("", "period not stated") else span
 
 
@@ -47,7 +48,7 @@ unit = mine["unit"].iloc[0]
 with right:
     basis = view.pick(
         "basis", "Two-way total to split (basis)", bases, default if default in bases else bases[0],
-        lambda i: f"{fmt.money(mine[mine.basis_claim_id == i]['total'].iloc[0], unit)} total"
+        lambda i: f"{fmt.money(totals.at[i, 'total'], unit)} total"
         + (f" ({span_of(i)})" if span_of(i) else "") + ", " + article_name(i.rsplit(":", 1)[0], tables, 36),
     )  # fmt: skip
 heading.title(summary.imbalance_title(tables, pair, basis))

@@ -122,27 +122,30 @@ def chart(kind: str, *args: object, look: Look, reviewed_only: bool = False) -> 
     )
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _per_build(
-    name: str, directory: str, stamp: str, raw: str, reviewed_only: bool, _tables: Tables
-) -> object:
-    # What every run of a page asks of the whole tables, made once per build and shared (never mutated):
-    # without it each run walks every claim, so a page would get slower as the corpus grows.
-    return getattr(summary, name)(_tables)
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _per_build(name: str, directory: str, stamp: str, raw: str, reviewed_only: bool, args: tuple,
+               _tables: Tables) -> object:  # fmt: skip
+    # What every run asks of the whole tables, made once per build and shared (never mutated):
+    # without it each run walks every claim, so every click would get slower as the corpus grows.
+    return getattr(summary, name)(_tables, *args)
+
+
+def per_build(name: str, *args: str, reviewed_only: bool = False) -> object:
+    """charts.summary.<name>(chart_tables(reviewed_only), *args), made once per build of the tables
+    and shared by every session: for what the navigation and the pages ask on every run."""
+    directory = processed_dir()
+    return _per_build(name, str(directory), _stamp(directory), str(raw_dir()), reviewed_only, args,
+                      chart_tables(reviewed_only))  # fmt: skip
 
 
 def pairs(reviewed_only: bool = False) -> list[str]:
-    """charts.summary.pairs of `chart_tables(reviewed_only)`: every pair, most trade figures first."""
-    directory = processed_dir()
-    return _per_build("pairs", str(directory), _stamp(directory), str(raw_dir()), reviewed_only,
-                      chart_tables(reviewed_only))  # fmt: skip
+    """charts.summary.pairs, once per build: every pair, most trade figures first."""
+    return per_build("pairs", reviewed_only=reviewed_only)  # type: ignore[return-value]
 
 
 def summaries(reviewed_only: bool = False) -> dict[str, PairSummary]:
-    """charts.summary.summaries of `chart_tables(reviewed_only)`: each pair's summary."""
-    directory = processed_dir()
-    return _per_build("summaries", str(directory), _stamp(directory), str(raw_dir()), reviewed_only,
-                      chart_tables(reviewed_only))  # fmt: skip
+    """charts.summary.summaries, once per build: each pair's summary."""
+    return per_build("summaries", reviewed_only=reviewed_only)  # type: ignore[return-value]
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -253,6 +256,7 @@ __all__ = [
     "citation",
     "openings",
     "pairs",
+    "per_build",
     "processed_dir",
     "raw_dir",
     "rebuild",

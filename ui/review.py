@@ -254,10 +254,10 @@ def article_counts(claims: pd.DataFrame) -> pd.Series:
     """Per article: "2 of 4 reviewed" (a rejected claim counts as reviewed: a person looked)."""
     if "review" not in claims.columns or claims.empty:
         return pd.Series(dtype=str)
-    grouped = claims.groupby("article_id")["review"]
-    done = grouped.agg(lambda s: int((s != UNREVIEWED).sum()))
-    total = grouped.size()
-    return done.astype(str) + " of " + total.astype(str)
+    by_article = claims["article_id"]
+    done = (claims["review"] != UNREVIEWED).groupby(by_article).sum()
+    total = by_article.value_counts().reindex(done.index)
+    return done.astype(int).astype(str) + " of " + total.astype(str)
 
 
 def chart_counts(charts: list, pair_label: str) -> list[dict[str, object]]:
