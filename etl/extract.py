@@ -49,6 +49,7 @@ from etl.periods import (
     nearest,
     resolve,
     written_in,
+    year_only_relative,
 )
 from etl.places import CountryMention, country_index, main_pair
 from etl.text import Sentence, clause_around, clause_breaks, dateline_end, paragraphs, sentences
@@ -698,12 +699,15 @@ def _when(a: _Article, s: Sentence, found: _Found, phrase: PeriodPhrase | None) 
         iranian="IRN" in found.pair or iranian_context(sentence) or a.iranian,
     )
     span = resolve(phrase, a.published, context)
-    if span.start is not None or a.published is not None:
-        return span
-    # No date: the period just named, else the year the text itself says it was written in.
+    if span.start is not None or a.published is not None or not year_only_relative(phrase):
+        return span  # a phrase that says its year, or a day or "currently": no year of writing helps
+    # No date: the period just named, else the year the text itself says it was written in (which
+    # reads every sentence's periods: only asked when needed).
     before = in_period_before(phrase, a.last_span[1], context) if a.last_span is not None else None
+    if before is not None:
+        return before
     written = _written_here(a, s, phrase) or a.written_in()
-    return before or (as_written(phrase, *written, context) if written else None) or span
+    return (as_written(phrase, *written, context) if written else None) or span
 
 
 def _written_here(a: _Article, s: Sentence, phrase: PeriodPhrase) -> tuple[datetime.date, str] | None:

@@ -1089,7 +1089,7 @@ def in_period_before(
     year (started March 21, 2024)", "July 2019", "January and April 2020"): the same reporting
     period, so the same year. None when the phrase says its year (or is relative: "last year"
     needs the article's date) or the two would not end in the same month."""
-    if before.end is None or not _year_only_relative(phrase) or phrase.year.offset is not None:
+    if before.end is None or not year_only_relative(phrase) or phrase.year.offset is not None:
         return None
     found = resolve(phrase, before.end, context)
     if found.end is None or (found.end.year, found.end.month) != (before.end.year, before.end.month):
@@ -1108,7 +1108,7 @@ def written_in(phrase: PeriodPhrase, base: PeriodPhrase) -> date | None:
     before, so `phrase` is the year after `base`. The day given is the last of that year (of the
     Iranian year for an Iranian base): only whole years can be read from it. None unless `phrase`
     names its year relatively ("this year", "last year") or not at all ("the first half")."""
-    if not _year_only_relative(phrase) or base.year is None or base.year.number is None:
+    if not year_only_relative(phrase) or base.year is None or base.year.number is None:
         return None
     offset = phrase.year.offset or 0
     if base.year.calendar == "iranian":
@@ -1122,7 +1122,7 @@ def as_written(
     """The span of a phrase that names its year relatively or not at all, read as if its undated
     article were written on `written` (see `written_in`); `why` says where that came from. None
     for any other phrase: a day, a month or "currently" cannot be read from a year alone."""
-    if not _year_only_relative(phrase):
+    if not year_only_relative(phrase):
         return None
     found = resolve(phrase, written, context)
     if found.start is None:
@@ -1130,7 +1130,7 @@ def as_written(
     return replace(found, note=f"{found.note.split(' (year not said')[0]}: the article has no date; {why}")
 
 
-def _year_only_relative(phrase: PeriodPhrase) -> bool:
+def year_only_relative(phrase: PeriodPhrase) -> bool:
     """Whether the phrase names its year relatively ("this year", offset set) or not at all ("the
     first quarter", "the year to June"): no year number, nor a year in its last day."""
     ref = phrase.year

@@ -89,6 +89,8 @@ def table_cells(text: str) -> list[Cell]:
             unit = (_CURRENCIES[caption.group("cur").lower()], _SCALES.get(scale, 1e6), number)
             periods = []
             continue
+        if unit is None:
+            continue  # before the first caption no line is a table's: only captions are looked for
         heads = list(_PERIOD_CELL.finditer(line))
         if len(heads) >= 2 and not _PERIOD_CELL.sub("", line).strip():
             if unit is not None and number - unit[2] <= _CAPTION_REACH:
