@@ -1970,14 +1970,15 @@ _GROWTH_TO_REACH = re.compile(
 )
 
 
-def _grown_to(near: str) -> bool:
+def _grown_to(a: _Article, near: str) -> bool:
     """ "rising 30 percent to reach $77 billion": a level reached by growth; but "increased by 94
-    percent and it is expected to cross $2 billion" looks ahead, past the growth."""
-    grown = _GROWTH_TO_REACH.search(near)
+    percent and it is expected to cross $2 billion" looks ahead, past the growth. `near` is cut
+    from `a.cue_text`."""
+    grown = a.cue(_GROWTH_TO_REACH).search(near)
     return (
         grown is not None
-        and _FORECAST.search(grown.group()) is None
-        and _MODAL_BEFORE_VERB.search(grown.group(), 0, grown.group().lower().rfind("to ")) is None
+        and a.cue(_FORECAST).search(grown.group()) is None
+        and a.cue(_MODAL_BEFORE_VERB).search(grown.group(), 0, grown.group().lower().rfind("to ")) is None
     )
 
 
@@ -1990,14 +1991,16 @@ _TOTAL_CAME_TO = re.compile(
 
 def _running_total(a: _Article, tail: str) -> bool:
     """Whether the figure is the total a change just came to ("bringing the total to"), with no
-    aim or modal said before the verb ("aims at bringing the total to" stays a target)."""
-    m = _TOTAL_CAME_TO.search(tail)
+    aim or modal said before the verb ("aims at bringing the total to" stays a target). `tail` is
+    cut from `a.cue_text`."""
+    m = a.cue(_TOTAL_CAME_TO).search(tail)
     if m is None:
         return False
     before = tail[: m.start()]
-    return a.cue(_TARGET_MODAL).search(before) is None and not re.search(
-        r"\b(?:aim|target|goal|plan|seek|hope|want|intend)", before, re.IGNORECASE
-    )
+    return a.cue(_TARGET_MODAL).search(before) is None and not a.cue(_AIM_WORD).search(before)
+
+
+_AIM_WORD = re.compile(r"\b(?:aim|target|goal|plan|seek|hope|want|intend)", re.IGNORECASE)
 
 
 # "trade reached $5 billion", "stood at", "was": a level stated as reached, unless a modal or "to"
@@ -2024,12 +2027,14 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
     since = max(lo, a.money_end_before(fig.start), fig.start - 110)
     near = a.cue_text[since : fig.start]  # since the figure before it in the clause
     tail = near[-80:]
-    if _BASELINE.search(tail) or _grown_to(near[-140:]) or _running_total(a, tail):
+    if a.cue(_BASELINE).search(tail) or _grown_to(a, near[-140:]) or _running_total(a, tail):
         return ""  # "to $15 billion from about $9 billion now", "rising 30 percent to reach"
-    verb = _VOLUME_VERB.search(tail)
+    verb = a.cue(_VOLUME_VERB).search(tail)
     if verb:
         subject = tail[max(0, verb.start() - 30) : verb.start()]
-        if not _TARGET_SUBJECT.search(subject) and not _MODAL_BEFORE_VERB.search(tail[: verb.start()]):
+        if not a.cue(_TARGET_SUBJECT).search(subject) and not a.cue(_MODAL_BEFORE_VERB).search(
+            tail[: verb.start()]
+        ):
             return ""  # "which stood at $3 billion"; but "the target is $20 billion" stays a target
     window = a.cue_text[max(lo, fig.start - 110) : fig.start]
     after = re.split(r"[,;]|\$|\d", a.cue_text[fig.end : hi], maxsplit=1)[0]
@@ -2047,11 +2052,12 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
         aimed = None
     if not (aimed or modal):
         return ""
-    if _FORECAST.search(near) or _FORECAST.search(after):
+    forecast = a.cue(_FORECAST)
+    if forecast.search(near) or forecast.search(after):
         return FORECAST
     if aimed or (modal and modal.group().lower().startswith("to")):
         return GOAL  # "aims to", "a target of", "signed a deal to reach"
-    return GOAL if _GOAL_MODAL.search(near or window) else FORECAST
+    return GOAL if a.cue(_GOAL_MODAL).search(near or window) else FORECAST
 
 
 # ", increasing from 170 million dollars to 4.6 billion dollars": a raising verb opening a clause
@@ -2190,23 +2196,23 @@ def _money_claim(
 def _a_level_of_trade(a: _Article, fig: Figure, lo: int, hi: int) -> bool:
     """Whether a money figure in clause [lo, hi) may be a level of trade at all: not a price, a
     change, a rate, a surplus or three countries' trade."""
-    text = a.text
-    if _CUES["price"].match(text, fig.end, min(hi, fig.end + 30)):
-        return False  # "$16 per barrel": a price
+    text = a.cue_text  # the case-blind patterns below run as their plain twins where it is lower-cased
     if fig.value < 1_000:
         return False  # "$16", "$3" (a "$3b" run into the next word): no country trades that little
-    if _SURPLUS_SUBJECT.search(text, lo, fig.start):
+    if a.cue(_PRICE).match(text, fig.end, min(hi, fig.end + 30)):
+        return False  # "$16 per barrel": a price
+    if a.cue(_SURPLUS_SUBJECT).search(text, lo, fig.start):
         return False  # "Japan's trade surplus, the difference between what it exports and imports, hit ..."
-    if _CHANGE_BY.search(text, max(lo, fig.start - 90), fig.start) or _NOT_A_LEVEL_AFTER.match(
+    if a.cue(_CHANGE_BY).search(text, max(lo, fig.start - 90), fig.start) or a.cue(_NOT_A_LEVEL_AFTER).match(
         text, fig.end, hi
     ):
         return False  # "increased by $102 million", "$31bn more than", "$2bn per day", "of extra trade"
-    if _TRILATERAL.search(text, lo, hi):
+    if a.cue(_TRILATERAL).search(text, lo, hi):
         return False  # "trilateral trade between Canada, the U.S. and Mexico"
     # "an average $25 million were exported per day": a rate
     return not (
-        _DAILY.search(text, fig.end, min(hi, fig.end + 60))
-        or _DAILY.search(text, max(lo, fig.start - 20), fig.start)
+        a.cue(_DAILY).search(text, fig.end, min(hi, fig.end + 60))
+        or a.cue(_DAILY).search(text, max(lo, fig.start - 20), fig.start)
     )
 
 
@@ -2328,11 +2334,21 @@ _DAILY = re.compile(
     r"\b(?:per|a|each|every)\s+(?:day|week)\b|\bdaily\b|\ban\s+average\s+(?:of\s+)?$", re.IGNORECASE
 )
 _TRILATERAL = re.compile(r"\b(?:trilateral|multilateral|three-way)\b", re.IGNORECASE)
+_PRICE = _CUES["price"]
 _SURPLUS_SUBJECT = re.compile(
     r"\b(?:trade\s+)?(?:surplus|deficit)\b(?:\s+(?:with|of|in)\s+[^,;.]{0,40}?)?\s*(?:,[^,;]{0,90},\s*)?"
     r"(?:[a-z]+\s+){0,3}$",
     re.IGNORECASE,
 )
+# The case-blind patterns of _target_kind and _a_level_of_trade run on `cue_text` (see _plain_twin).
+_TWIN.update(
+    (p, _plain_twin(p))
+    for p in (
+        _GROWTH_TO_REACH, _FORECAST, _MODAL_BEFORE_VERB, _TOTAL_CAME_TO, _AIM_WORD, _BASELINE, _VOLUME_VERB,
+        _TARGET_SUBJECT, _GOAL_MODAL, _PRICE, _SURPLUS_SUBJECT, _CHANGE_BY, _NOT_A_LEVEL_AFTER, _TRILATERAL,
+        _DAILY,
+    )
+)  # fmt: skip
 # "Japan at $50 billion", "France (170.1 billion euros)", "Nigeria $23 billion": a country right
 # before a figure, in a list of partners.
 _LISTED_GAP = re.compile(
