@@ -76,12 +76,13 @@ class _Worker:
             return ArticleResult(file.article_id, "", str(e), None, None)
         if self.job.check_only:  # the run is refused: its problems are all that is wanted
             return ArticleResult(file.article_id, checksum, "", None, None)
-        # The date is read from the text's top every time (cheap): a cached article keeps it too.
-        date = article_date(text, file.published)
-        dated = (date.published.isoformat() if date.published else "", date.source)
         if checksum == known_checksum:
+            # The date is read from the text's top every time (cheap): a cached article keeps it too.
+            date = article_date(text, file.published)
+            dated = (date.published.isoformat() if date.published else "", date.source)
             return ArticleResult(file.article_id, checksum, "", None, None, dated)
         found = extract(file.article_id, text, self.people, file.published)
+        dated = found.dated[:2]  # the same reading of the date: extract reads it with article_date
         claims = [self.claim_row(c) for c in found.claims]
         categories = [self.category_row(r) for r in found.categories]
         skipped = tuple(f"characters {x.start:,}-{x.end:,} {x.reason}" for x in found.skipped)

@@ -102,11 +102,12 @@ def paragraphs(text: str) -> list[Span]:
         s, e = _strip_span(text, *line.span())
         if e <= s:
             continue
-        if spans and _wraps_on(text, last_line, Span(s, e)):
+        here = Span(s, e)
+        if spans and _wraps_on(text, last_line, here):
             spans[-1] = Span(spans[-1].start, e)
         else:
-            spans.append(Span(s, e))
-        last_line = Span(s, e)
+            spans.append(here)
+        last_line = here
     return spans
 
 
