@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field, replace
@@ -105,6 +106,34 @@ _LIST_INTRO = re.compile(
     r"[cCgGsSiIpPtT\u017f\u0130\u0131](?<=\b.)(?i:(?<=c)ategor(?:y|ies)|(?<=g)roups?|(?<=s)ectors|"
     r"(?<=i)tems|(?<=p)roduct\s+groups|(?<=t)ypes)\s*:\s*"
 )
+# The longest words of _LIST_INTRO without a space in them, and "product" before "groups".
+_LIST_WORD_CHARS, _PRODUCT_CHARS = len("categories"), len("product")
+
+
+def _list_intros(text: str, cut: int, limit: int) -> list[re.Match[str]]:
+    """The first `limit` matches of `_LIST_INTRO.finditer(text, 0, cut)`, found from the colons:
+    each match holds one colon, with its word just before it, so the pattern is tried only in the
+    few characters around each colon rather than scanned over the whole article. Every stretch of
+    text is read a bounded number of times (the windows of two colons do not overlap)."""
+    out: list[re.Match[str]] = []
+    floor = 0  # a match for the next colon starts here or after: past the colon before
+    colon = text.find(":", 0, cut)
+    while colon != -1 and len(out) < limit:
+        # The word ends where the white space before the colon starts; "product groups" may
+        # have white space in it too.
+        word_end = floor + len(text[floor:colon].rstrip())
+        product_end = floor + len(text[floor : max(floor, word_end - len("groups"))].rstrip())
+        start = max(floor, min(word_end - _LIST_WORD_CHARS, product_end - _PRODUCT_CHARS))
+        end = _SPACES.match(text, colon + 1, cut).end()
+        m = _LIST_INTRO.search(text, start, end)
+        if m is not None:
+            out.append(m)
+        floor = m.end() if m is not None else colon + 1
+        colon = text.find(":", colon + 1, cut)
+    return out
+
+
+_SPACES = re.compile(r"\s*")
 _VAGUE_SUBJECT = re.compile(
     r"^(?:these|those|they|it|which|the\s+(?:products|goods|exports|imports|items|categories))\b",
     re.IGNORECASE,
@@ -1609,11 +1638,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None, publi
     # --- load: the figures and the article's structure -------------------------------------------
     dated = article_date(text, published)
     money, percents, cut = _figures(text)
-    list_intros = (
-        list(itertools.islice(_LIST_INTRO.finditer(text, 0, cut), MAX_FIGURES_PER_ARTICLE))
-        if ":" in text
-        else []
-    )
+    list_intros = _list_intros(text, cut, MAX_FIGURES_PER_ARTICLE)
     if not money and not percents and not list_intros and not _TABLE_CAPTION_HINT.search(text):
         return Extraction([], [], _past_limit(text, cut), _dated(dated))
     a, skipped = _read_article(article_id, text, money, percents, list_intros, people)
@@ -1689,7 +1714,7 @@ _TABLE_CAPTION_HINT = re.compile(r"\b(?:million|billion|crores?|lakhs?)\b", re.I
 def _table_claims(a: _Article) -> list[Claim]:
     """Claims from trade tables flattened into the text (etl/text_tables.py): a row names the
     flow, a column the period, the caption the unit."""
-    if not _TABLE_CAPTION_HINT.search(a.text):
+    if not a.cue(_TABLE_CAPTION_HINT).search(a.cue_text):
         return []
     claims: list[Claim] = []
     for cell in table_cells(a.text)[:MAX_FIGURES_PER_ARTICLE]:
@@ -1877,7 +1902,7 @@ def _claim(a: _Article, fig: Figure, s: Sentence, lo: int, hi: int, found: _Foun
     if (
         (span.start is None or phrase is None)
         and a.last_span is not None
-        and _THIS_PERIOD.search(text, s.start, s.end)
+        and a.cue(_THIS_PERIOD).search(a.cue_text, s.start, s.end)
     ):
         phrase, span = a.last_span  # "during this period", "in the mentioned period": the one said before
     elif phrase is not None and a.last_span is not None and _within_reported(a, phrase, span):
@@ -2340,13 +2365,13 @@ _SURPLUS_SUBJECT = re.compile(
     r"(?:[a-z]+\s+){0,3}$",
     re.IGNORECASE,
 )
-# The case-blind patterns of _target_kind and _a_level_of_trade run on `cue_text` (see _plain_twin).
+# Case-blind patterns the rules run for every figure, on `cue_text` (see _plain_twin).
 _TWIN.update(
     (p, _plain_twin(p))
     for p in (
         _GROWTH_TO_REACH, _FORECAST, _MODAL_BEFORE_VERB, _TOTAL_CAME_TO, _AIM_WORD, _BASELINE, _VOLUME_VERB,
         _TARGET_SUBJECT, _GOAL_MODAL, _PRICE, _SURPLUS_SUBJECT, _CHANGE_BY, _NOT_A_LEVEL_AFTER, _TRILATERAL,
-        _DAILY,
+        _DAILY, _TABLE_CAPTION_HINT, _THIS_PERIOD,
     )
 )  # fmt: skip
 # "Japan at $50 billion", "France (170.1 billion euros)", "Nigeria $23 billion": a country right
@@ -2997,6 +3022,8 @@ def _by_period(group: list[Claim]) -> list[list[Claim]]:
     """Repeats of one target split by the deadlines they state: "USD 5 billion over the next five
     years" and "USD 5 billion by 2021" are two statements. A named person restating a figure, a
     headline and a repeat stating no period are no new statement: they join the first."""
+    if len(group) < 2:
+        return [group]  # one claim is one statement, whatever its deadline
     parts: dict[str, list[Claim]] = {}
     for c in group:
         if c.metric == TRADE_TARGET and _states_its_own_deadline(c):
@@ -3013,7 +3040,14 @@ def _states_its_own_deadline(c: Claim) -> bool:
     Can It Be Done?"), and "in the coming years" dates nothing that could tell two apart."""
     if not c.period or _is_headline(c) or c.quote.endswith("?"):
         return False
-    return any(p.form != "vague" for p in find_periods(c.period))
+    return _dates_something(c.period)
+
+
+@functools.lru_cache(maxsize=4096)
+def _dates_something(period: str) -> bool:
+    """Whether a period as said names more than a vague time ("in the coming years"); the same few
+    phrases recur across a corpus, so each is read once."""
+    return any(p.form != "vague" for p in find_periods(period))
 
 
 def _is_headline(c: Claim) -> bool:

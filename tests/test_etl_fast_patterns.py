@@ -8,6 +8,7 @@ in etl/ open with the class of their possible first characters, case-blind forms
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from pathlib import Path
@@ -79,6 +80,33 @@ generated = st.one_of(
 def test_fast_forms_on_generated_text(text: str) -> None:
     for name, (fast, plain) in PAIRS.items():
         assert spans(fast, text) == spans(plain, text), name
+
+
+LIST_PIECES = st.sampled_from(
+    ["product", "groups", "Groups", "PRODUCT", "group", "items", "types", "sectors", "categories",
+     "category", "sub", " ", "  ", "\n", "\t", ":", "x", "-", "ſ", "İ", "ı"]
+)  # fmt: skip
+
+
+def list_intros_by_scan(text: str, cut: int, limit: int) -> list[tuple[int, int]]:
+    return [m.span() for m in itertools.islice(extract._LIST_INTRO.finditer(text, 0, cut), limit)]
+
+
+def test_list_intros_found_from_the_colons_are_the_scans() -> None:
+    for text in TEXTS + TRICKY + ["product \n\n groups:\t \n x", "items::groups: :types:  ", ": : :"]:
+        for cut in (len(text), len(text) // 2):
+            for limit in (2_000, 1):
+                found = [m.span() for m in extract._list_intros(text, cut, limit)]
+                assert found == list_intros_by_scan(text, cut, limit), text[:80]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(LIST_PIECES, max_size=14).map("".join), st.integers(0, 3))
+def test_list_intros_from_the_colons_on_generated_text(text: str, trim: int) -> None:
+    cut = max(0, len(text) - trim)
+    for limit in (2_000, 2):
+        found = [m.span() for m in extract._list_intros(text, cut, limit)]
+        assert found == list_intros_by_scan(text, cut, limit)
 
 
 def test_case_blind_first_letters_are_all_in_the_classes() -> None:
