@@ -600,7 +600,7 @@ def _period(a: _Article, s: Sentence, lo: int, hi: int, fig: Figure, target: boo
     compared = [
         p
         for p in phrases
-        if (_compared_with(a.text, s, p) or _of_a_base(a, s, p, fig)) and not _right_after(a.text, p, fig)
+        if (_compared_with(a, s, p) or _of_a_base(a, s, p, fig)) and not _right_after(a.text, p, fig)
     ]
     if compared:
         phrases = [p for p in phrases if p not in compared]
@@ -621,18 +621,20 @@ def _period(a: _Article, s: Sentence, lo: int, hi: int, fig: Figure, target: boo
     return phrase
 
 
-def _compared_with(text: str, s: Sentence, p: PeriodPhrase) -> bool:
+def _compared_with(a: _Article, s: Sentence, p: PeriodPhrase) -> bool:
     """Whether `p` is what a change is measured against ("compared with 2022", "up 2% from the
     same period last year")."""
     lo = max(s.start, p.start - 30)
-    if _COMPARED_WITH.search(text, lo, p.start) is not None:
+    text = a.cue_text  # the patterns below run as plain twins where it is lower-cased
+    if a.cue(_COMPARED_WITH).search(text, lo, p.start) is not None:
         return True
     from_before = (
-        _FROM.search(text, lo, p.start) is not None or _FROM_IN_PHRASE.match(text, p.start) is not None
+        a.cue(_FROM).search(text, lo, p.start) is not None
+        or a.cue(_FROM_IN_PHRASE).match(text, p.start) is not None
     )
     # "rose more than 10 per cent last year from 2008": a year after a change in percent
     return from_before and (
-        p.compares or _PERCENT_BEFORE.search(text, max(s.start, p.start - 40), p.start) is not None
+        p.compares or a.cue(_PERCENT_BEFORE).search(text, max(s.start, p.start - 40), p.start) is not None
     )
 
 
@@ -674,23 +676,23 @@ _COMPARED_WITH = re.compile(
 def _named_before(a: _Article, s: Sentence, pos: int) -> PeriodPhrase | None:
     """The last phrase naming a period before `pos`: in its sentence, else up to two sentences
     back (in its paragraph or the one before)."""
-    here = [p for p in a.periods(s.start) if p.end <= pos and _names_its_own(a.text, s, p)]
+    here = [p for p in a.periods(s.start) if p.end <= pos and _names_its_own(a, s, p)]
     if here:
         return here[-1]
     i = a.index_of(s)
     for prev in reversed(a.sentences[max(0, i - 2) : i]):
         if s.paragraph - prev.paragraph > 1:
             break
-        named = [p for p in a.periods(prev.start) if _names_its_own(a.text, prev, p)]
+        named = [p for p in a.periods(prev.start) if _names_its_own(a, prev, p)]
         if named:
             return named[-1]
     return None
 
 
-def _names_its_own(text: str, s: Sentence, p: PeriodPhrase) -> bool:
+def _names_its_own(a: _Article, s: Sentence, p: PeriodPhrase) -> bool:
     """Whether `p` names the period its sentence reports ("rose 5% in 2023 compared with 2022":
     2023, not 2022), so that a later figure may hold for it."""
-    return p.names_a_period and not _compared_with(text, s, p)
+    return p.names_a_period and not _compared_with(a, s, p)
 
 
 def _heading_period(text: str, s: Sentence) -> PeriodPhrase | None:
@@ -743,7 +745,7 @@ def _written_here(a: _Article, s: Sentence, phrase: PeriodPhrase) -> tuple[datet
     """When an undated article was written, read from the change the figure's own sentence
     measures ("the first half of this year, up 35% from the similar period in 2013")."""
     for base in a.periods(s.start):
-        written = written_in(phrase, base) if _compared_with(a.text, s, base) else None
+        written = written_in(phrase, base) if _compared_with(a, s, base) else None
         if written is not None:
             return (
                 written,
@@ -788,7 +790,7 @@ def _world_trade(a: _Article, lo: int, hi: int) -> bool:
         named = a.countries_in(partner.start("name"), partner.end("name"))
         if not named or named[0].start != partner.start("name"):
             return not name.startswith(("Two", "Both"))
-    if _GROUP_PARTNER.search(text, lo, hi):
+    if a.cue(_GROUP_PARTNER).search(a.cue_text, lo, hi):
         return True  # "India's border trade with its six neighbouring countries"
     world = a.cue(_WORLD_TRADE).search(a.cue_text, lo, hi)
     if world is None:
@@ -1075,8 +1077,8 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     places: list[tuple[int, int]] = []
     for m in a.cue(_FLOW_WORD).finditer(a.cue_text, lo, hi):
         word = m.group("word").lower()
-        if _TWO_WAY_AFTER.match(text, m.end()) or _TWO_WAY_BEFORE.search(
-            text, max(lo, m.start() - 15), m.start()
+        if a.cue(_TWO_WAY_AFTER).match(a.cue_text, m.end()) or a.cue(_TWO_WAY_BEFORE).search(
+            a.cue_text, max(lo, m.start() - 15), m.start()
         ):
             continue  # "import and export volume", "sales between the two states": two-way trade
         if _CITY_ORIGIN.match(text, m.end()) and not a.countries_in(m.end(), min(hi, m.end() + 25)):
@@ -1092,7 +1094,7 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
         if before and _SUBJECT_GAP.fullmatch(text, before[-1].end, m.start()):
             subject, subject_start = before[-1].iso3, before[-1].start
             category = _category_before(text[before[-1].end : m.start()], word)
-        elif _THE_KINGDOMS.search(text, max(lo, m.start() - 40), m.start()) and len(a.main) == 2:
+        elif a.cue(_THE_KINGDOMS).search(a.cue_text, max(lo, m.start() - 40), m.start()) and len(a.main) == 2:
             # "the Kingdom's exports to China": the country of the article's pair that is not the partner
             partners = {c.iso3 for c in a.countries_in(m.end(), min(hi, m.end() + 40))}
             subject = next((c for c in a.main if c not in partners), None)
@@ -1100,9 +1102,9 @@ def _find_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
             r"\b(?:its|their)\s+(?:[a-z][\w-]*\s+){0,2}$", text[max(lo, m.start() - 30) : m.start()]
         ):
             subject = _its_subject(a, lo, m.start())
-        elif _IT_BEFORE.search(text, max(lo, m.start() - 12), m.start()):
+        elif a.cue(_IT_BEFORE).search(a.cue_text, max(lo, m.start() - 12), m.start()):
             subject = _subject_of_sentence(a, m.start())  # "India ..., as it imported Rs 51.78 billion"
-        world = _WORLD_FLOW.search(text, max(lo, m.start() - 30), m.start()) is not None
+        world = a.cue(_WORLD_FLOW).search(a.cue_text, max(lo, m.start() - 30), m.start()) is not None
         of = _FLOW_CATEGORY_AFTER.match(text, m.end(), hi)
         if of:
             category = of.group(1)
@@ -1215,7 +1217,7 @@ def _market_flows(a: _Article, lo: int, hi: int) -> list[_Flow]:
     text = a.text
     out = []
     after_last = lo  # a second ranking in the sentence has its own subject ("... and India was ...")
-    for m in _MARKET.finditer(text, lo, hi):
+    for m in a.cue(_MARKET).finditer(a.cue_text, lo, hi):
         s = a.sentence_at(m.start())
         if s is None:
             continue
@@ -2371,7 +2373,8 @@ _TWIN.update(
     for p in (
         _GROWTH_TO_REACH, _FORECAST, _MODAL_BEFORE_VERB, _TOTAL_CAME_TO, _AIM_WORD, _BASELINE, _VOLUME_VERB,
         _TARGET_SUBJECT, _GOAL_MODAL, _PRICE, _SURPLUS_SUBJECT, _CHANGE_BY, _NOT_A_LEVEL_AFTER, _TRILATERAL,
-        _DAILY, _TABLE_CAPTION_HINT, _THIS_PERIOD,
+        _DAILY, _TABLE_CAPTION_HINT, _THIS_PERIOD, _COMPARED_WITH, _FROM, _FROM_IN_PHRASE, _PERCENT_BEFORE,
+        _GROUP_PARTNER, _TWO_WAY_AFTER, _TWO_WAY_BEFORE, _THE_KINGDOMS, _IT_BEFORE, _WORLD_FLOW, _MARKET,
     )
 )  # fmt: skip
 # "Japan at $50 billion", "France (170.1 billion euros)", "Nigeria $23 billion": a country right
