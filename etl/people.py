@@ -12,6 +12,7 @@ import bisect
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -95,6 +96,38 @@ _NAME_RUN = re.compile(
     r"[A-Zae](?<![\w’'-].)(?:(?<=[ae])l-[A-Z]|(?<=[A-Z]))[\w’'\-]*"
     r"(?:\s+(?:(?:al|el|bin|ibn|bint|de|van|von|da|di)[\s-])?[A-Z][\w’'\-]*)*"
 )
+# The runs of _NAME_RUN that open with a capital: its class without a and e (the commonest letters
+# of English) lets re skip far more of the text. _name_runs finds those opening with "al-"/"el-"
+# apart, at each "l-".
+_CAPITAL_RUN = re.compile(
+    r"[A-Z](?<![\w’'-].)[\w’'\-]*"
+    r"(?:\s+(?:(?:al|el|bin|ibn|bint|de|van|von|da|di)[\s-])?[A-Z][\w’'\-]*)*"
+)
+
+
+def _name_runs(text: str) -> Iterator[re.Match[str]]:
+    """What `_NAME_RUN.finditer(text)` finds: at each step the first run from `_CAPITAL_RUN` or the
+    first opening with "al-"/"el-" before it, whichever starts first. Each stretch of text is
+    searched once (a capital run found ahead is kept until a match passes it)."""
+    pos, n = 0, len(text)
+    capital = _CAPITAL_RUN.search(text)
+    while pos < n:
+        if capital is not None and capital.start() < pos:
+            capital = _CAPITAL_RUN.search(text, pos)
+        limit = capital.start() if capital is not None else n
+        found = capital
+        i = text.find("l-", pos + 1, limit + 2)  # an "al-"/"el-" run starting in [pos, limit)
+        while i != -1:
+            if text[i - 1] in "ae" and (particle := _NAME_RUN.match(text, i - 1)) is not None:
+                found = particle
+                break
+            i = text.find("l-", i + 1, limit + 2)
+        if found is None:
+            return
+        yield found
+        pos = found.end()
+
+
 _ROLE_TITLE_BEFORE = re.compile(
     rf"\b((?:{_TITLES})\.?\s+(?:(?:of|to|in|for)\s+(?:the\s+)?[A-Z][\w’']*)?)[\s,]*(?:(?:al|el)-)?$"
 )
@@ -235,7 +268,7 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
     taken_starts = [t[0] for t in taken]
     by_suffix: dict[tuple[str, ...], tuple[str, str]] = {}  # surname(s) -> (name, role)
     titles: list[int] | None = None  # where title words start, found when first needed
-    for m in _NAME_RUN.finditer(text):
+    for m in _name_runs(text):
         ms, me = m.span()
         i = bisect.bisect_left(taken_starts, me)
         if i and taken[i - 1][1] > ms:

@@ -109,6 +109,27 @@ def test_list_intros_from_the_colons_on_generated_text(text: str, trim: int) -> 
         assert found == list_intros_by_scan(text, cut, limit)
 
 
+NAME_PIECES = st.sampled_from(
+    ["al-", "el-", "Al-", "l-", "a", "e", "l", "-", "X", "Y", " ", "  ", "’", "'", "bin ", "de-", "Ali", "tal-",
+     "\n", "ſ"]
+)  # fmt: skip
+
+
+def test_name_runs_are_the_name_run_scan() -> None:
+    for text in TEXTS + TRICKY + ["al-X al-Y el-Z", "tal-X al-", "Ali al-Saadi and el-Sisi", "al-x Al-X"]:
+        assert spans_of(people._name_runs(text)) == spans(people._NAME_RUN, text), text[:80]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(NAME_PIECES, max_size=16).map("".join))
+def test_name_runs_on_generated_text(text: str) -> None:
+    assert spans_of(people._name_runs(text)) == spans(people._NAME_RUN, text)
+
+
+def spans_of(matches) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]
+
+
 def test_case_blind_first_letters_are_all_in_the_classes() -> None:
     """The classes list every character re.IGNORECASE matches to the first letters (all such
     characters are in the Basic Multilingual Plane)."""
