@@ -24,9 +24,35 @@ def cue_words() -> dict:
         return yaml.safe_load(f)
 
 
-def alternation(words: list[str] | dict) -> str:
-    """Words as one regex alternation: escaped, longest first, a space matching any whitespace."""
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+def alternation(words: list[str] | dict, case_blind: bool = True) -> str:
+    """Words as one regex alternation, escaped, a space matching any whitespace, that tries the
+    longer of two words first (as "investments|investment|invest" would).
+
+    It is shaped as a tree of the words' characters ("invest(?:ments?|ing|ed|s)?"): re follows one
+    branch per character instead of trying each of a hundred words at every word start, several
+    times faster. Both forms try the same words in the same order: the words that can match at one
+    place are each a prefix of the next (a letter or a run of white space after a shared start;
+    no two branches of a node can both match), and the tree tries every longer word before the one
+    ending at a node. For a case-blind pattern the words are lower-cased first, so that no two
+    branches differ only in case (which the case-blind match would take for one)."""
+    tree: dict = {}
+    for word in words:
+        if case_blind and len(word.lower()) == len(word):
+            word = word.lower()
+        node = tree
+        for ch in word:
+            node = node.setdefault(r"\s+" if ch == " " else re.escape(ch), {})
+        node[""] = {}  # a word ends here
+    return _branches(tree)
+
+
+def _branches(node: dict) -> str:
+    alts = [unit + _branches(child) for unit, child in sorted(node.items()) if unit]
+    if not alts:
+        return ""
+    if "" in node:  # a word ends here: tried after every longer one
+        return "(?:" + "|".join(alts) + ")?"
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 def _compile(source: str, flags: int = _I) -> re.Pattern[str]:
@@ -69,7 +95,7 @@ def build() -> dict[str, re.Pattern[str]]:
         # Case-sensitive on purpose: "from the Kingdom" in a name is not "the kingdom".
         "partner_words": _compile(
             r"\b(?P<prep>to|into|from)\s+(?:the|its|their)\s+(?:neighbouring\s+|neighboring\s+)?"
-            rf"(?:{a(flows['partner_nouns'])})\b",
+            rf"(?:{a(flows['partner_nouns'], case_blind=False)})\b",
             0,
         ),
         "share_verb": _compile(rf"\b(?:{a(w['share_verbs'])})\b"),

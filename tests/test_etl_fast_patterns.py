@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl import extract, figures, people, places
+from etl import cues, extract, figures, people, places
 
 CORPUS = Path(__file__).parent / "corpus"
 TEXTS = [p.read_text("utf-8") for p in sorted(CORPUS.glob("articles*/*.txt"))]
@@ -128,6 +128,78 @@ def test_name_runs_on_generated_text(text: str) -> None:
 
 def spans_of(matches) -> list[tuple[int, int]]:
     return [m.span() for m in matches]
+
+
+# --- cue word lists as trees of their characters, against the longest-first alternation --------
+def flat_alternation(words, case_blind: bool = True) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+def flat_cues() -> dict[str, re.Pattern[str]]:
+    tree_shaped = cues.alternation
+    try:
+        cues.alternation = flat_alternation
+        return cues.build()
+    finally:
+        cues.alternation = tree_shaped
+
+
+def cue_vocabulary() -> list[str]:
+    found: set[str] = set()
+
+    def collect(x: object) -> None:
+        if isinstance(x, dict):
+            for k, v in x.items():
+                collect(k)
+                collect(v)
+        elif isinstance(x, list):
+            for v in x:
+                collect(v)
+        elif isinstance(x, str):
+            found.add(x)
+
+    collect(cues.cue_words())
+    return sorted(found)
+
+
+FLAT_CUES = flat_cues()
+TREE_CUES = cues.build()
+CUE_WORDS = cue_vocabulary()
+
+
+def cue_matches(pattern: re.Pattern[str], text: str) -> list[tuple]:
+    return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+
+
+def test_tree_shaped_cues_find_what_longest_first_alternations_find() -> None:
+    assert "(?:" in cues.alternation(["invest", "investment"])  # the tree, not the flat list
+    for text in TEXTS + TRICKY + [" ".join(CUE_WORDS), "  ".join(w.upper() for w in CUE_WORDS)]:
+        for name, flat in FLAT_CUES.items():
+            assert cue_matches(TREE_CUES[name], text) == cue_matches(flat, text), (name, text[:80])
+
+
+cue_text = st.lists(
+    st.tuples(
+        st.sampled_from(CUE_WORDS),
+        st.sampled_from(["", "upper", "title", "cut"]),
+        st.sampled_from([" ", "  ", "\n", "", "-", ", ", " the ", " to $5 ", "s "]),
+        st.integers(0, 20),
+    ),
+    max_size=6,
+).map(
+    lambda parts: "".join(
+        (w.upper() if how == "upper" else w.title() if how == "title" else w[:cut] if how == "cut" else w)
+        + gap
+        for w, how, gap, cut in parts
+    )
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(cue_text)
+def test_tree_shaped_cues_on_generated_text(text: str) -> None:
+    for name, flat in FLAT_CUES.items():
+        assert cue_matches(TREE_CUES[name], text) == cue_matches(flat, text), name
 
 
 def test_case_blind_first_letters_are_all_in_the_classes() -> None:
