@@ -84,7 +84,9 @@ _SPEAKING_BEFORE = re.compile(rf"(?:\b(?:{_SPEECH})|according to)\s+$")
 _TITLE_ON_THE_WAY = re.compile(r"(?:\s++(?:[A-Z][\w.’']*+|of|in|to|for|the|and))*+,?\s++")
 _SAID_BEFORE = re.compile(rf"\b(?:{_SPEECH})\s+$")
 _APPOSED_AFTER = re.compile(rf",\s+(?:[\w’']+\s+){{0,5}}(?:{ROLE_NOUNS})\b", re.IGNORECASE)
-_ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
+# Same matches as r"\baccording to\b" under re.IGNORECASE, opening with the plain class of its
+# first letter (IGNORECASE folds nothing else to a) so that re skips to candidates in C.
+_ACCORDING = re.compile(r"[aA](?<=\b.)(?i:ccording to)\b")
 _ROLE_REF = re.compile(
     rf"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[A-Z][A-Za-z]+\s+|top\s+|senior\s+|former\s+)*(?P<role>{ROLE_NOUNS})\b"
     r"|\b(?P<pron>[Hh]e|[Ss]he)\b"
@@ -477,13 +479,17 @@ def speaker_of(
 
 # A sentence naming its own source ("according to customs data", "statistics show") is not a
 # person's statement, whoever spoke before it.
+#
+# Same matches as r"\b(?:according\s+to|data|statistics|figures\s+(?:show|released)|reported|report|
+# customs|survey)\b" under re.IGNORECASE (tests/test_etl_fast_patterns.py compares them), opening
+# with the class of the first letters and the one letter IGNORECASE also takes for s (ſ).
 _OWN_SOURCE = re.compile(
-    r"\b(?:according\s+to|data|statistics|figures\s+(?:show|released)|reported|report|customs|survey)\b",
-    re.IGNORECASE,
+    r"[aAdDsSfFrRcC\u017f](?<=\b.)(?i:(?<=a)ccording\s+to|(?<=d)ata|(?<=s)tatistics|(?<=f)igures\s+(?:show|released)"
+    r"|(?<=r)eported|(?<=r)eport|(?<=c)ustoms|(?<=s)urvey)\b"
 )
 # "the Ministry announced", "the chamber said": a body speaks, so no person goes on speaking.
 _BODY_SAID = re.compile(
-    r"\b(?i:the)\s+(?:[A-Z][\w’']*+\s+){0,3}"
+    r"[tT](?<=\b.)(?i:he)\s+(?:[A-Z][\w’']*+\s+){0,3}"
     r"(?:Ministry|ministry|Chamber|chamber|Office|office|Government|government|Agency|agency|Council|"
     rf"council|Committee|committee|Organi[sz]ation|organi[sz]ation|Embassy|embassy)\s+(?:{_SPEECH})\b"
 )

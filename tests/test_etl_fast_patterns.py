@@ -28,6 +28,8 @@ TRICKY = [
     "Categories: categories : product  groups: subcategories: TYPES:", "Kelvin: \u212a, ſ, ı, İ",
     "Thousand THOUSAND billion Billion trillions million-dollar kmillion", "×Iran ÷Iraq Ωmega Ürümqi",
     "President Putin said; ex-President Rouhani; Mr. Ali; Dr Reza", "“Abdul Mohsen” and Mohsen, Abdul",
+    "ACCORDING TO data; accordING to; ſtatistics ſurvey REPORTED reports reporter; Figures  show; customs",
+    "The Ministry said; tHE chamber told; xthe office said; The Iranian Trade Office announced",
     "İMPORTS from Türkiye rose ıncluding energy; trade ſurplus; TRADE İS ABOUT $5bn, İbrahim Yıldırım said",
 ]  # fmt: skip
 
@@ -44,6 +46,18 @@ PAIRS = {
         re.compile(r"\b(?:thousand|million|billion|trillion)\b", re.IGNORECASE),
     ),
     "percent word": (figures._PERCENT_WORD, re.compile(r"%|per\s?cent|\bpct\b", re.IGNORECASE)),
+    "according to": (people._ACCORDING, re.compile(r"\baccording to\b", re.IGNORECASE)),
+    "own source": (
+        people._OWN_SOURCE,
+        re.compile(
+            r"\b(?:according\s+to|data|statistics|figures\s+(?:show|released)|reported|report|customs|survey)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    "body said": (
+        people._BODY_SAID,
+        re.compile(people._BODY_SAID.pattern.replace(r"[tT](?<=\b.)(?i:he)", r"\b(?i:the)", 1)),
+    ),
     "list intro": (
         extract._LIST_INTRO,
         re.compile(
@@ -67,7 +81,8 @@ def test_fast_form_finds_what_the_plain_form_finds(name: str) -> None:
 ALPHABET = st.sampled_from([*"aeilpstAEIPST .-’'%:\n5", "ſ", "ı", "İ", "\u212a", "×", "Ü"])
 PIECES = st.sampled_from(
     ["al-", "el-", "U.S.", "per", "cent", "pct", "billion", "Thousand", "items", "groups", "product",
-     "Minister", "said", " ", ":", "%", "Iran", "ſ", "ı", "İ", "\u212a"]
+     "Minister", "said", " ", ":", "%", "Iran", "ſ", "ı", "İ", "\u212a", "according to", "data", "report",
+     "reported", "the", "The", "Ministry", "ministry", "ſurvey", "statistics"]
 )  # fmt: skip
 generated = st.one_of(
     st.text(ALPHABET, max_size=60),
