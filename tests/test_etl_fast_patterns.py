@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl import cues, extract, figures, people, places
+from etl import text as text_module
 
 CORPUS = Path(__file__).parent / "corpus"
 TEXTS = [p.read_text("utf-8") for p in sorted(CORPUS.glob("articles*/*.txt"))]
@@ -30,6 +31,7 @@ TRICKY = [
     "President Putin said; ex-President Rouhani; Mr. Ali; Dr Reza", "“Abdul Mohsen” and Mohsen, Abdul",
     "ACCORDING TO data; accordING to; ſtatistics ſurvey REPORTED reports reporter; Figures  show; customs",
     "The Ministry said; tHE chamber told; xthe office said; The Iranian Trade Office announced",
+    "Ends here... Next! Really?! “Quoted.” (Bracket.) a. B , but  while\n\nwhereas x; y: $5 z: 12, of which Iran",
     "İMPORTS from Türkiye rose ıncluding energy; trade ſurplus; TRADE İS ABOUT $5bn, İbrahim Yıldırım said",
 ]  # fmt: skip
 
@@ -58,6 +60,15 @@ PAIRS = {
         people._BODY_SAID,
         re.compile(people._BODY_SAID.pattern.replace(r"[tT](?<=\b.)(?i:he)", r"\b(?i:the)", 1)),
     ),
+    "sentence boundary": (text_module._BOUNDARY, re.compile(r"(?<![.!?])[.!?]++[”\"’')\]]*+\s+")),
+    "clause break": (
+        text_module._CLAUSE_BREAK,
+        re.compile(
+            text_module._CLAUSE_BREAK.pattern.replace(
+                r"\s(?<!\s\s)\s*+(?:but|while|whereas)\s", r"(?<!\s)\s++(?:but|while|whereas)\s", 1
+            )
+        ),
+    ),
     "list intro": (
         extract._LIST_INTRO,
         re.compile(
@@ -82,7 +93,8 @@ ALPHABET = st.sampled_from([*"aeilpstAEIPST .-’'%:\n5", "ſ", "ı", "İ", "\u2
 PIECES = st.sampled_from(
     ["al-", "el-", "U.S.", "per", "cent", "pct", "billion", "Thousand", "items", "groups", "product",
      "Minister", "said", " ", ":", "%", "Iran", "ſ", "ı", "İ", "\u212a", "according to", "data", "report",
-     "reported", "the", "The", "Ministry", "ministry", "ſurvey", "statistics"]
+     "reported", "the", "The", "Ministry", "ministry", "ſurvey", "statistics", ".", "!", "?", "...", "”",
+     ", but", " while ", "  whereas ", ";", ": ", ", of which Iran"]
 )  # fmt: skip
 generated = st.one_of(
     st.text(ALPHABET, max_size=60),
