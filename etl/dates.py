@@ -91,6 +91,7 @@ _TAIL = re.compile(
     rf"(?:\s*,?\s*(?i:{_WEEKDAY}))?[\s,|·•–—-]*(?:{_TIME})?\s*{_ZONE}?[\s.,;:|–—-]*",
 )
 _SEGMENTS = re.compile(r"\s*[|·•]\s*")
+_DIGIT = re.compile(r"\d")
 # "TEHRAN, ", "NEW DELHI, ", "Tehran, Iran, ": a place name, then the date, then an agency, a dash.
 _PLACE = re.compile(
     r"[A-Z][A-Za-z.'’-]*(?:[ \t]+[A-Z][A-Za-z.'’-]*){0,3}(?:[ \t]*,[ \t]*[A-Z][A-Za-z.'’-]*){0,1}[ \t]*,[ \t]*"
@@ -119,8 +120,8 @@ def article_date(text: str, metadata_date: str = "") -> ArticleDate:
             break
         offset += len(line)
         line = line[:_LINE_LIMIT].strip()
-        if not line:
-            continue
+        if not line or _DIGIT.search(line) is None:
+            continue  # every form of a date, and of a dateline without a year, has a day or a year in digits
         read = _dateline(line) or _date_line(line)
         if read is None:
             continue
