@@ -269,7 +269,6 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
     taken = sorted((m.start, m.end) for m in mentions)
     taken_starts = [t[0] for t in taken]
     by_suffix: dict[tuple[str, ...], tuple[str, str]] = {}  # surname(s) -> (name, role)
-    titles: list[int] | None = None  # where title words start, found when first needed
     for m in _name_runs(text):
         ms, me = m.span()
         i = bisect.bisect_left(taken_starts, me)
@@ -325,9 +324,7 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
             # A lone name only as "Nouri said" / "said Nouri", or after a title ("President
             # Putin"); "according to Eurostat" is a body, and most lone capitals are not names.
             if last_title < 0:
-                if titles is None:
-                    titles = [t.start() for t in _TITLE_WORD.finditer(text)]
-                titled_before = _title_before(before[-60:], titles, start)
+                titled_before = _title_before(text, before[-60:], start)
                 if not (said_after or titled_before or _said_before(before[-30:])):
                     continue
                 if not titled_before and len(name) <= 2:
@@ -359,10 +356,13 @@ def people_in(text: str, index: PeopleIndex, countries: set[str]) -> list[Person
 # The three look-backs below run for most capitalised words of an article. Each first makes a
 # cheap check that its pattern needs (a title word starting in the window, a speech verb's ending,
 # a trailing comma), and only then searches.
-def _title_before(window: str, titles: list[int], start: int) -> bool:
+def _title_before(text: str, window: str, start: int) -> bool:
     """Whether `window` (the text just before `start`) ends with a title: "President ", "Mr. "."""
-    i = bisect.bisect_left(titles, start - len(window))
-    return i < len(titles) and titles[i] < start and _TITLE_BEFORE.search(window) is not None
+    # A title word ends before the name does (a space between), so it lies within the window.
+    return (
+        _TITLE_WORD.search(text, start - len(window), start) is not None
+        and _TITLE_BEFORE.search(window) is not None
+    )
 
 
 def _said_before(window: str) -> bool:
