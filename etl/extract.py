@@ -1639,11 +1639,12 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None, publi
     article's date from its metadata row (YYYY-MM-DD), if any; else its dateline is read."""
     # --- load: the figures and the article's structure -------------------------------------------
     dated = article_date(text, published)
-    money, percents, cut = _figures(text)
+    folded = _folded(text)
+    money, percents, cut = _figures(text, folded)
     list_intros = _list_intros(text, cut, MAX_FIGURES_PER_ARTICLE)
     if not money and not percents and not list_intros and not _TABLE_CAPTION_HINT.search(text):
         return Extraction([], [], _past_limit(text, cut), _dated(dated))
-    a, skipped = _read_article(article_id, text, money, percents, list_intros, people)
+    a, skipped = _read_article(article_id, text, money, percents, list_intros, people, folded)
     a.published = dated.published
     a.iranian = iranian_context(text[:600])
     skipped += _past_limit(text, cut)
@@ -1813,9 +1814,9 @@ def _table_claim(
     )  # fmt: skip
 
 
-def _figures(text: str) -> tuple[list[Figure], list[Figure], int]:
+def _figures(text: str, folded: str | None) -> tuple[list[Figure], list[Figure], int]:
     """Money figures and percentages up to the article's limit, and where reading stops."""
-    money = find_money(text, MAX_FIGURES_PER_ARTICLE + 1)
+    money = find_money(text, MAX_FIGURES_PER_ARTICLE + 1, folded)
     percents = find_percent(text, MAX_FIGURES_PER_ARTICLE + 1)
     cut = len(text)
     for found in (money, percents):
@@ -1837,8 +1838,10 @@ def _read_article(
     percents: list[Figure],
     list_intros: list[re.Match[str]],
     people: PeopleIndex | None,
+    folded: str | None,
 ) -> tuple[_Article, list[Skipped]]:
-    """Paragraphs, sentences (only where there are figures), countries and the work guards."""
+    """Paragraphs, sentences (only where there are figures), countries and the work guards;
+    `folded` is the text lower-cased as `_folded` gives it (None where it cannot be)."""
     paras = paragraphs(text)
     para_starts = [p.start for p in paras]
     # Only paragraphs holding a figure (or a list of categories) need splitting into sentences.
@@ -1887,7 +1890,6 @@ def _read_article(
         return i >= 0 and pos < money[i].end
 
     countries = [c for c in countries if not inside_figure(c.start)]
-    folded = _folded(text)
     a = _Article(article_id, text, sents, starts, countries, main_pair(countries), None,
                  people or default_people(), para_starts, [c.start for c in countries],
                  folded or text, folded is not None, unread=unread,

@@ -229,6 +229,27 @@ def test_tree_shaped_cues_on_generated_text(text: str) -> None:
         assert cue_matches(TREE_CUES[name], text) == cue_matches(flat, text), name
 
 
+SCALE_PIECES = st.sampled_from(
+    ["million", "MILLION", "mıllion", "MİLLION", "billion", "trillion", "thousand", "THOUſAND", "illion",
+     "housand", "tr", "m", "b", "t", " ", "x", "5", "Bil", "lion", "-", "\u212a"]
+)  # fmt: skip
+
+
+def scale_words_from_folded(text: str) -> list[tuple[int, int]]:
+    return spans_of(figures._scale_words(text, extract._folded(text)))
+
+
+def test_scale_words_found_in_the_folded_text_are_the_scans() -> None:
+    for text in TEXTS + TRICKY:
+        assert scale_words_from_folded(text) == spans(figures._SCALE_WORD, text), text[:80]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(SCALE_PIECES, max_size=12).map("".join))
+def test_scale_words_from_the_folded_text_on_generated_text(text: str) -> None:
+    assert scale_words_from_folded(text) == spans(figures._SCALE_WORD, text)
+
+
 def test_case_blind_first_letters_are_all_in_the_classes() -> None:
     """The classes list every character re.IGNORECASE matches to the first letters (all such
     characters are in the Basic Multilingual Plane)."""
