@@ -1817,7 +1817,7 @@ def _table_claim(
 def _figures(text: str, folded: str | None) -> tuple[list[Figure], list[Figure], int]:
     """Money figures and percentages up to the article's limit, and where reading stops."""
     money = find_money(text, MAX_FIGURES_PER_ARTICLE + 1, folded)
-    percents = find_percent(text, MAX_FIGURES_PER_ARTICLE + 1)
+    percents = find_percent(text, MAX_FIGURES_PER_ARTICLE + 1, folded)
     cut = len(text)
     for found in (money, percents):
         if len(found) > MAX_FIGURES_PER_ARTICLE:

@@ -389,11 +389,30 @@ def _compound(text: str, f: Figure) -> Figure:
     return f
 
 
-def _percent_starts(text: str) -> Iterator[int]:
+def _percent_words(text: str, folded: str | None = None) -> Iterator[re.Match[str]]:
+    """What `_PERCENT_WORD.finditer(text)` finds. With `folded` (as for _scale_words) the words are
+    found from where "%", "cent" ("percent", "per cent") and "pct" are in it, each checked with
+    _PERCENT_WORD at its first character (percent words never overlap)."""
+    if folded is None or len(folded) != len(text):
+        yield from _PERCENT_WORD.finditer(text)
+        return
+    starts: set[int] = set()
+    for stem, back in (("%", (0,)), ("cent", (3, 4)), ("pct", (0,))):  # per-cent, per cent
+        i = folded.find(stem)
+        while i != -1:
+            starts.update(i - b for b in back if i >= b)
+            i = folded.find(stem, i + 1)
+    for start in sorted(starts):
+        m = _PERCENT_WORD.match(text, start)
+        if m is not None:
+            yield m
+
+
+def _percent_starts(text: str, folded: str | None = None) -> Iterator[int]:
     """Where a percentage can start, in text order, found lazily: the word and digit starts in
     the 30 characters before each percent word ("sixty-five per cent", "30 %")."""
     tried = -1
-    for m in _PERCENT_WORD.finditer(text):
+    for m in _percent_words(text, folded):
         window = max(0, m.start() - 30)
         found = {w.start() for w in _WORD_START.finditer(text, window, m.start())}
         found.update(d.start() for d in _DIGIT_RUN.finditer(text, window, m.start()))
@@ -403,11 +422,12 @@ def _percent_starts(text: str) -> Iterator[int]:
             yield from fresh
 
 
-def find_percent(text: str, limit: int | None = None) -> list[Figure]:
-    """Percentages in text order; with `limit`, those of the first `limit` matches only."""
+def find_percent(text: str, limit: int | None = None, folded: str | None = None) -> list[Figure]:
+    """Percentages in text order; with `limit`, those of the first `limit` matches only (`folded`
+    as for find_money)."""
     _, percent = _patterns()
     found = []
-    for m in _matches(percent, text, _percent_starts(text), limit):
+    for m in _matches(percent, text, _percent_starts(text, folded), limit):
         raw = m.group("p1")
         value = _digits(raw) if raw is not None else words_to_number(m.group("p2"))
         if math.isfinite(value) and 0 <= value <= 100:

@@ -250,6 +250,26 @@ def test_scale_words_from_the_folded_text_on_generated_text(text: str) -> None:
     assert scale_words_from_folded(text) == spans(figures._SCALE_WORD, text)
 
 
+PERCENT_PIECES = st.sampled_from(
+    ["%", "per", "cent", "PER", "CENT", "pct", "PCT", "percent", "p", "s", " ", "  ", "\t", "\n", "5", "x"]
+)  # fmt: skip
+
+
+def percent_words_from_folded(text: str) -> list[tuple[int, int]]:
+    return spans_of(figures._percent_words(text, extract._folded(text)))
+
+
+def test_percent_words_found_in_the_folded_text_are_the_scans() -> None:
+    for text in TEXTS + TRICKY:
+        assert percent_words_from_folded(text) == spans(figures._PERCENT_WORD, text), text[:80]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PERCENT_PIECES, max_size=12).map("".join))
+def test_percent_words_from_the_folded_text_on_generated_text(text: str) -> None:
+    assert percent_words_from_folded(text) == spans(figures._PERCENT_WORD, text)
+
+
 def test_case_blind_first_letters_are_all_in_the_classes() -> None:
     """The classes list every character re.IGNORECASE matches to the first letters (all such
     characters are in the Basic Multilingual Plane)."""
