@@ -200,17 +200,27 @@ def _scale_words(text: str, folded: str | None = None) -> Iterator[re.Match[str]
     compares it, every offset kept: see etl.extract._folded) the words are found from where
     "illion" and "housand" are in it, a plain substring search far faster than the scan, and each
     is checked with _SCALE_WORD at its first letter (scale words never overlap)."""
+    # m/b-illion, tr-illion; t-housand
+    yield from _words_at_stems(_SCALE_WORD, text, folded, (("illion", (1, 2)), ("housand", (1,))))
+
+
+def _words_at_stems(word: re.Pattern[str], text: str, folded: str | None,
+                    stems: tuple[tuple[str, tuple[int, ...]], ...]) -> Iterator[re.Match[str]]:  # fmt: skip
+    """What `word.finditer(text)` finds, for words that never overlap and each hold one of
+    `stems` at one of its offsets back from the word's start: found by a plain substring search of
+    `folded` (the text lower-cased, every offset kept), each candidate checked with `word`. Without
+    a usable `folded`, the scan itself."""
     if folded is None or len(folded) != len(text):
-        yield from _SCALE_WORD.finditer(text)
+        yield from word.finditer(text)
         return
     starts: set[int] = set()
-    for stem, back in (("illion", (1, 2)), ("housand", (1,))):  # m/b-illion, tr-illion; t-housand
+    for stem, back in stems:
         i = folded.find(stem)
         while i != -1:
             starts.update(i - b for b in back if i >= b)
             i = folded.find(stem, i + 1)
     for start in sorted(starts):
-        m = _SCALE_WORD.match(text, start)
+        m = word.match(text, start)
         if m is not None:
             yield m
 
@@ -393,19 +403,8 @@ def _percent_words(text: str, folded: str | None = None) -> Iterator[re.Match[st
     """What `_PERCENT_WORD.finditer(text)` finds. With `folded` (as for _scale_words) the words are
     found from where "%", "cent" ("percent", "per cent") and "pct" are in it, each checked with
     _PERCENT_WORD at its first character (percent words never overlap)."""
-    if folded is None or len(folded) != len(text):
-        yield from _PERCENT_WORD.finditer(text)
-        return
-    starts: set[int] = set()
-    for stem, back in (("%", (0,)), ("cent", (3, 4)), ("pct", (0,))):  # per-cent, per cent
-        i = folded.find(stem)
-        while i != -1:
-            starts.update(i - b for b in back if i >= b)
-            i = folded.find(stem, i + 1)
-    for start in sorted(starts):
-        m = _PERCENT_WORD.match(text, start)
-        if m is not None:
-            yield m
+    # per-cent, per cent
+    yield from _words_at_stems(_PERCENT_WORD, text, folded, (("%", (0,)), ("cent", (3, 4)), ("pct", (0,))))
 
 
 def _percent_starts(text: str, folded: str | None = None) -> Iterator[int]:

@@ -86,9 +86,19 @@ def open_article(page, url: str, article_id: str) -> None:
 
 
 def sign(page, name: str = NAME) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     field = page.get_by_label("Your name (saved with each decision)")
     field.fill(name)
-    rerun_after(page, lambda: field.press("Enter"))
+    # On a loaded machine an Enter pressed right after filling can reach the input before its new
+    # value does, and then commits nothing and starts no run (seen once in CI): press it again.
+    for attempt in range(3):
+        try:
+            rerun_after(page, lambda: field.press("Enter"), timeout=bs.PAGE_TIMEOUT_MS // 3)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     expect(field).to_have_value(name)
 
 
@@ -111,13 +121,13 @@ _WATCH_RUNS = """() => {
 }"""
 
 
-def rerun_after(page, act) -> None:
+def rerun_after(page, act, timeout: float = bs.PAGE_TIMEOUT_MS) -> None:
     """Do `act` (a click or a key) and wait for the script run it starts to finish: waiting for the
     app to look idle alone can pass before the run has even begun."""
     page.evaluate(_WATCH_RUNS)
     act()
     # A loaded machine can take a while to start the run: the page timeout, not the click one.
-    page.wait_for_function("() => window.__runs > 0", timeout=bs.PAGE_TIMEOUT_MS)
+    page.wait_for_function("() => window.__runs > 0", timeout=timeout)
     settle(page)
 
 
