@@ -7,6 +7,7 @@ import hashlib
 import os
 import stat
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 import streamlit as st
@@ -140,12 +141,12 @@ def per_build(name: str, *args: str, reviewed_only: bool = False) -> object:
 
 def pairs(reviewed_only: bool = False) -> list[str]:
     """charts.summary.pairs, once per build: every pair, most trade figures first."""
-    return per_build("pairs", reviewed_only=reviewed_only)  # type: ignore[return-value]
+    return cast(list[str], per_build("pairs", reviewed_only=reviewed_only))
 
 
 def summaries(reviewed_only: bool = False) -> dict[str, PairSummary]:
     """charts.summary.summaries, once per build: each pair's summary."""
-    return per_build("summaries", reviewed_only=reviewed_only)  # type: ignore[return-value]
+    return cast(dict[str, PairSummary], per_build("summaries", reviewed_only=reviewed_only))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
