@@ -364,21 +364,3 @@ def list_corpus(articles_dir: Path, metadata: Path | None = None) -> CorpusListi
                                          cells.get("published", ""), cells.get("url", "")))  # fmt: skip
     listing.stamps = stamps(folder, listing.files)
     return listing
-
-
-def read_corpus(articles_dir: Path, metadata: Path | None = None) -> list[Article]:
-    """Every article of a folder with its text, or CorpusError listing every problem. For small
-    folders and tests: the ETL itself reads articles one at a time (etl.parallel)."""
-    listing = list_corpus(articles_dir, metadata)
-    articles, problems = [], []
-    for file in listing.files:
-        try:
-            text, checksum = read_article(listing.folder, file)
-        except ValueError as e:
-            problems.append((file.name, str(e)))
-            continue
-        meta = {k: getattr(file, k) for k in ("title", "publisher", "published", "url")}
-        articles.append(Article(file.article_id, text, checksum, **meta))
-    if listing.file_problems or listing.metadata_problems or problems:
-        raise CorpusError(listing.problems(problems))
-    return articles

@@ -162,8 +162,3 @@ def clause_around(sentence: Sentence, breaks: list[tuple[int, int]], pos: int) -
         j -= 1  # a break around pos itself ("$5bn;" never happens, but a span may) is no bound
     start = breaks[j][1] if j >= 0 else sentence.start
     return start, end
-
-
-def clause_bounds(text: str, sentence: Sentence, pos: int) -> tuple[int, int]:
-    """The clause of `sentence` that contains offset `pos`."""
-    return clause_around(sentence, clause_breaks(text, sentence), pos)

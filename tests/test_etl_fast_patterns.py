@@ -235,39 +235,36 @@ SCALE_PIECES = st.sampled_from(
 )  # fmt: skip
 
 
-def scale_words_from_folded(text: str) -> list[tuple[int, int]]:
-    return spans_of(figures._scale_words(text, extract._folded(text)))
-
-
-def test_scale_words_found_in_the_folded_text_are_the_scans() -> None:
-    for text in TEXTS + TRICKY:
-        assert scale_words_from_folded(text) == spans(figures._SCALE_WORD, text), text[:80]
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(SCALE_PIECES, max_size=12).map("".join))
-def test_scale_words_from_the_folded_text_on_generated_text(text: str) -> None:
-    assert scale_words_from_folded(text) == spans(figures._SCALE_WORD, text)
-
-
 PERCENT_PIECES = st.sampled_from(
     ["%", "per", "cent", "PER", "CENT", "pct", "PCT", "percent", "p", "s", " ", "  ", "\t", "\n", "5", "x"]
 )  # fmt: skip
 
+# Each finder that starts from its stems in the lower-cased text, the scan it stands for, and the
+# pieces generated text is made of.
+STEM_FINDERS = {
+    "scale words": (figures._scale_words, figures._SCALE_WORD, SCALE_PIECES),
+    "percent words": (figures._percent_words, figures._PERCENT_WORD, PERCENT_PIECES),
+}
 
-def percent_words_from_folded(text: str) -> list[tuple[int, int]]:
-    return spans_of(figures._percent_words(text, extract._folded(text)))
+
+def found_from_folded(finder, text: str) -> list[tuple[int, int]]:
+    return spans_of(finder(text, extract._folded(text)))
 
 
-def test_percent_words_found_in_the_folded_text_are_the_scans() -> None:
+@pytest.mark.parametrize("kind", list(STEM_FINDERS))
+def test_words_found_in_the_folded_text_are_the_scans(kind: str) -> None:
+    finder, scan, _ = STEM_FINDERS[kind]
     for text in TEXTS + TRICKY:
-        assert percent_words_from_folded(text) == spans(figures._PERCENT_WORD, text), text[:80]
+        assert found_from_folded(finder, text) == spans(scan, text), text[:80]
 
 
+@pytest.mark.parametrize("kind", list(STEM_FINDERS))
 @settings(max_examples=400, deadline=None)
-@given(st.lists(PERCENT_PIECES, max_size=12).map("".join))
-def test_percent_words_from_the_folded_text_on_generated_text(text: str) -> None:
-    assert percent_words_from_folded(text) == spans(figures._PERCENT_WORD, text)
+@given(data=st.data())
+def test_words_from_the_folded_text_on_generated_text(kind: str, data: st.DataObject) -> None:
+    finder, scan, pieces = STEM_FINDERS[kind]
+    text = data.draw(st.lists(pieces, max_size=12).map("".join))
+    assert found_from_folded(finder, text) == spans(scan, text)
 
 
 def test_case_blind_first_letters_are_all_in_the_classes() -> None:
