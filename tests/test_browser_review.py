@@ -86,19 +86,24 @@ def open_article(page, url: str, article_id: str) -> None:
 
 
 def sign(page, name: str = NAME) -> None:
+    field = page.get_by_label("Your name (saved with each decision)")
+    type_and_commit(page, field, name)
+
+
+def type_and_commit(page, field, text: str) -> None:
+    """Type `text` into a text field and press Enter, waiting for the run it starts. Seen in CI under
+    load (three times, in different tests): Enter started no run, as if it came before the typed
+    value. Then leaving the field (Tab), which commits a changed value, is the fallback; what the
+    test checks next fails if the value still did not take."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    field = page.get_by_label("Your name (saved with each decision)")
-    field.fill(name)
+    field.fill(text)
     try:
         rerun_after(page, lambda: field.press("Enter"), timeout=bs.PAGE_TIMEOUT_MS // 3)
     except PlaywrightTimeout:
-        # Seen in CI under load: Enter started no run. Either a run still finishing took the typed
-        # name already, or the key came before the value; leaving the field commits it if not. The
-        # decision that follows shows which: without a name it is refused, and its test fails.
         field.press("Tab")
         settle(page)
-    expect(field).to_have_value(name)
+    expect(field).to_have_value(text)
 
 
 def claim_box(page, claim_id: str):
@@ -213,8 +218,7 @@ def test_add_a_figure_the_rules_missed(page, review_app, fresh):
     sign(page)
     page.get_by_text("Add a figure the rules missed").click()
     figure = page.get_by_label("The figure, exactly as the article writes it")
-    figure.fill("$20 billion")
-    rerun_after(page, lambda: figure.press("Enter"))
+    type_and_commit(page, figure, "$20 billion")
     # Three places read "$20 billion": the headline, the claim the rules took (not offered) and
     # the ambassador's goal, which the rules missed.
     add = page.locator(f".st-key-review-add-area-{A1}")
