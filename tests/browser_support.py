@@ -190,6 +190,27 @@ def goto(page, base_url: str, path: str = "", query: str = "", charts: int | Non
     wait_for_app(page, charts if charts is not None else PAGES.get(path, (None, None))[1])
 
 
+def pick_option(page, box, name: str, timeout: float = 10_000) -> None:
+    """Choose `name` in a select box whose list is long (only part of it is drawn): put it in the
+    box's text field to narrow the list, then click it. Typing key by key once left no such option in
+    CI under load; the field is filled at once instead, and once more if the option does not show."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    option = page.get_by_role("option", name=name, exact=True)
+    for attempt in range(2):
+        box.click()
+        box.fill(name)
+        try:
+            option.wait_for(state="visible", timeout=timeout)
+        except PlaywrightTimeout:
+            if attempt:
+                raise AssertionError(f"no option {name!r} after putting it in {box}") from None
+            page.keyboard.press("Escape")
+            continue
+        option.click()
+        return
+
+
 def problems(page) -> dict[str, list[str]]:
     """What the page shows that should not be there: exceptions, error boxes, dialogs."""
     return {
