@@ -261,11 +261,30 @@ def _checked_column(id_lists: list[list[str]], claims: pd.DataFrame) -> list[str
 
 
 # --- the charts ------------------------------------------------------------------------------------
+# A current-vs-target chart draws at most this many bars: past a dozen nobody reads them (a pair
+# reported for years has hundreds of figures); the rest stay in Sources & data.
+MOST_BARS = 12
+
+
+def shown_bases(rows: pd.DataFrame, chosen: str, most: int = MOST_BARS) -> pd.DataFrame:
+    """The target_gaps rows of one pair a chart draws: the `most` best-ranked (the table comes
+    ranked, the default basis first), with the chosen basis always among them, in rank order."""
+    if len(rows) <= most:
+        return rows
+    ranked_first = rows.iloc[:most]
+    if (ranked_first["basis_claim_id"] == chosen).any():
+        return ranked_first
+    picked = rows[rows["basis_claim_id"] == chosen].iloc[:1]
+    return pd.concat([rows.iloc[: most - len(picked)], picked]).reset_index(drop=True)
+
+
 def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN) -> Chart | None:
     gaps = tables["target_gaps"]
-    rows = gaps[gaps["pair"] == pair].reset_index(drop=True)
-    if rows.empty:
+    every = gaps[gaps["pair"] == pair].reset_index(drop=True)
+    if every.empty:
         return None
+    rows = shown_bases(every, basis, MOST_BARS)
+    more = len(every) - len(rows)
     ids = list(rows["basis_claim_id"]) + rows["target_claim_ids"].iloc[0].split(";")
     claims = _claims(tables, ids)
     sources = tuple(sorted(set(claims["article_id"])))
@@ -273,7 +292,7 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN
     when = basis_when(tables, rows)
     dates = published(tables)
     fig = figures.current_vs_target(rows, basis, source_line(sources, tables, claims), look, names, when,
-                                    reviewed(claims))  # fmt: skip
+                                    reviewed(claims), of=len(every))  # fmt: skip
     unit = rows["unit"].iloc[0]
     parts = [
         f"{figures.basis_label(r, names, when.get(r['basis_claim_id'], ''))}: gap {fmt.money(r['gap'], unit)}, "
@@ -283,7 +302,7 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN
     description = (
         f"Bar chart. {figures.pair_name(pair)} target {fmt.money(rows['target'].iloc[0], unit)}. "
         + "; ".join(parts)
-        + "."
+        + (f"; {more} more figure{'s' if more != 1 else ''} in Sources & data." if more else ".")
     )
     table = pd.DataFrame({
         "Stated by": [names.get(s, s) or "unattributed" for s in rows["current_speaker"]],

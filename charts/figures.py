@@ -115,14 +115,15 @@ HEDGES = {
 
 def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look = SCREEN,
                       names: Mapping[str, str] | None = None, when: Mapping[str, str] | None = None,
-                      checked: Mapping[str, str] | None = None) -> go.Figure:  # fmt: skip
+                      checked: Mapping[str, str] | None = None, of: int | None = None) -> go.Figure:  # fmt: skip
     """Every current-volume claim of one pair as its own bar, topped up to the target by its gap.
 
     `gaps` holds target_gaps rows of one pair; `chosen` is the basis claim drawn in full colour;
     `names` maps a speaker to the short name shown (the full name is in the hover text); `when`
     maps a basis to when its figure holds (its span, else its article's date), shown beside it so
     figures of different years can be told apart; `checked` maps each claim a person reviewed to
-    how (checked.words): its bar's label carries the check mark, its hover says who.
+    how (checked.words): its bar's label carries the check mark, its hover says who. `of`: how many
+    figures the pair has when `gaps` holds only some of them (catalog.shown_bases).
     """
     if gaps.empty:
         return _empty(
@@ -207,7 +208,7 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
     return finish(
         fig,
         f"{pair_name(pair)}: current trade against the {fmt.money(target, unit)} target",
-        f"Two-way trade, {unit}, as reported: {n} figure{'s' if n != 1 else ''}, one bar each; dashed line: "
+        f"Two-way trade, {unit}, as reported: {_figures_drawn(n, of)}, one bar each; dashed line: "
         "the stated target"
         + (f"; it fell due by {due[:4]}, before {_count_words(late.sum(), n)} ended" if late.any() else ""),
         source,
@@ -215,6 +216,12 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
         plot_height=max(look.plot, 70 * n + 60),
         notes=notes,
     )
+
+
+def _figures_drawn(n: int, of: int | None) -> str:
+    if of is not None and of > n:
+        return f"the first {n} of {of:,} figures, ranked as the default basis is chosen (the rest in Sources & data)"
+    return f"{n} figure{'s' if n != 1 else ''}"
 
 
 def target_due(gaps: pd.DataFrame) -> str:

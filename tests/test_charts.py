@@ -113,6 +113,31 @@ def test_a_chart_of_many_rows_makes_each_annotation_a_few_times_not_once_per_row
     assert per_row[80] <= per_row[20] * 1.2, per_row
 
 
+def test_a_pair_of_many_figures_draws_the_first_ranked_and_the_chosen_basis() -> None:
+    gaps = _gaps([{"basis_claim_id": f"a:{i}", "current": 1e9 + i, "target": 4e9} for i in range(30)])
+    first = catalog.shown_bases(gaps, "a:3", most=12)
+    assert list(first["basis_claim_id"]) == [f"a:{i}" for i in range(12)]
+    late = catalog.shown_bases(gaps, "a:25", most=12)
+    assert list(late["basis_claim_id"]) == [f"a:{i}" for i in range(11)] + ["a:25"]
+    assert catalog.shown_bases(gaps.iloc[:5], "a:4", most=12).equals(gaps.iloc[:5])
+    fig = figures.current_vs_target(late, "a:25", "Source: x", of=30)
+    assert len(fig.data[0].x) == 12
+    assert "the first 12 of 30 figures" in fig.layout.title.subtitle.text
+    assert "of 30" not in figures.current_vs_target(gaps, "a:25", "Source: x").layout.title.subtitle.text
+
+
+def test_the_catalog_chart_draws_the_chosen_basis_when_bars_are_capped(tables, monkeypatch) -> None:
+    monkeypatch.setattr(catalog, "MOST_BARS", 2)
+    every = tables["target_gaps"].query("pair == 'IRN-IRQ'")
+    last = every["basis_claim_id"].iloc[-1]
+    chart = catalog.current_vs_target(tables, "IRN-IRQ", last)
+    assert chart is not None
+    assert list(chart.data["basis_claim_id"]) == [every["basis_claim_id"].iloc[0], last]
+    assert list(chart.figure.data[0].x) == list(chart.data["current"]) and len(chart.table) == 2
+    assert "; 1 more figure in Sources & data." in chart.description
+    assert "the first 2 of 3 figures" in chart.figure.layout.title.subtitle.text
+
+
 def test_current_vs_target_single_row() -> None:
     gaps = _gaps([{"basis_claim_id": "a:5", "current": 3e9, "target": 4e9}])
     fig = figures.current_vs_target(gaps, "a:5", "Source: x")
