@@ -261,21 +261,24 @@ def _checked_column(id_lists: list[list[str]], claims: pd.DataFrame) -> list[str
 
 
 # --- the charts ------------------------------------------------------------------------------------
-# A current-vs-target chart draws at most this many bars: past a dozen nobody reads them (a pair
-# reported for years has hundreds of figures); the rest stay in Sources & data.
+# A chart draws at most this many bars (current vs target) or groups of bars (imbalance): past
+# that nobody reads them, and a pair reported for years has hundreds of figures. The rest stay in
+# Sources & data.
 MOST_BARS = 12
+MOST_GROUPS = 8
 
 
 def shown_bases(rows: pd.DataFrame, chosen: str, most: int = MOST_BARS) -> pd.DataFrame:
-    """The target_gaps rows of one pair a chart draws: the `most` best-ranked (the table comes
-    ranked, the default basis first), with the chosen basis always among them, in rank order."""
-    if len(rows) <= most:
+    """The rows of one pair's target_gaps or trade_balance a chart draws: those of the `most`
+    first bases (both tables come ranked, the default basis first), with the chosen basis always
+    among them, in rank order."""
+    order = list(dict.fromkeys(rows["basis_claim_id"]))
+    if len(order) <= most:
         return rows
-    ranked_first = rows.iloc[:most]
-    if (ranked_first["basis_claim_id"] == chosen).any():
-        return ranked_first
-    picked = rows[rows["basis_claim_id"] == chosen].iloc[:1]
-    return pd.concat([rows.iloc[: most - len(picked)], picked]).reset_index(drop=True)
+    keep = order[:most]
+    if chosen in order and chosen not in keep:
+        keep[-1] = chosen
+    return rows[rows["basis_claim_id"].isin(keep)].reset_index(drop=True)
 
 
 def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN) -> Chart | None:
@@ -284,7 +287,7 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN
     if every.empty:
         return None
     rows = shown_bases(every, basis, MOST_BARS)
-    more = len(every) - len(rows)
+    more = every["basis_claim_id"].nunique() - rows["basis_claim_id"].nunique()
     ids = list(rows["basis_claim_id"]) + rows["target_claim_ids"].iloc[0].split(";")
     claims = _claims(tables, ids)
     sources = tuple(sorted(set(claims["article_id"])))
@@ -330,15 +333,18 @@ def current_vs_target(tables: Tables, pair: str, basis: str, look: Look = SCREEN
     )
 
 
-def imbalance(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
+def imbalance(tables: Tables, pair: str, basis: str = "", look: Look = SCREEN) -> Chart | None:
+    """`basis`: the two-way total the page splits, drawn even when it is not among the first."""
     balance = tables["trade_balance"]
-    rows = balance[balance["pair"] == pair].reset_index(drop=True)
-    if rows.empty:
+    every = balance[balance["pair"] == pair].reset_index(drop=True)
+    if every.empty:
         return None
+    rows = shown_bases(every, basis, MOST_GROUPS)
+    more = every["basis_claim_id"].nunique() - rows["basis_claim_id"].nunique()
     ids = list(rows["basis_claim_id"]) + list(rows["exports_claim_id"])
     claims = _claims(tables, ids)
     sources = tuple(sorted(set(claims["article_id"])))
-    fig = figures.imbalance(rows, source_line(sources, tables, claims), look, reviewed(claims))
+    fig = figures.imbalance(rows, source_line(sources, tables, claims), look, reviewed(claims), every=every)
     unit = rows["unit"].iloc[0]
     parts = []
     for _, b in rows.groupby("basis_claim_id", sort=False):
@@ -347,8 +353,12 @@ def imbalance(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
             f"{' (derived)' if r['derived'] else ''}, {fmt.percent(r['share_of_total'], 1)} of two-way trade"
             for _, r in b.iterrows()
         ]
-        parts.append(f"on a {fmt.money(b['total'].iloc[0], unit)} total, " + " against ".join(sides))
-    description = f"Grouped bar chart: {fig.layout.meta['wrap']['title']}. " + "; ".join(parts) + "."
+        parts.append(f"On a {fmt.money(b['total'].iloc[0], unit)} total, " + " against ".join(sides))
+    description = (
+        f"Grouped bar chart: {fig.layout.meta['wrap']['title']}. "
+        + "; ".join(parts)
+        + (f"; {more} more total{'s' if more != 1 else ''} in Sources & data." if more else ".")
+    )
     table = pd.DataFrame({
         "Two-way total": [fmt.money(v, unit) for v in rows["total"]],
         "Exports from → to": [figures.direction_name(d) for d in rows["direction"]],
@@ -549,7 +559,10 @@ def timeline(tables: Tables, pair: str, look: Look = SCREEN) -> Chart | None:
 
 def all_charts(tables: Tables, pair: str, basis: str, look: Look = SCREEN) -> list[Chart]:
     """Every chart for one view, in page order: what the slide deck holds."""
-    charts: list[Chart | None] = [current_vs_target(tables, pair, basis, look), imbalance(tables, pair, look)]
+    charts: list[Chart | None] = [
+        current_vs_target(tables, pair, basis, look),
+        imbalance(tables, pair, basis, look),
+    ]
     a, b = pair.split("-")
     for exporter, importer in ((a, b), (b, a)):
         lists = category_lists(tables, exporter, importer)

@@ -205,10 +205,11 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
     _money_axis(fig, top, unit, room=1.25)  # room for "gap … reached" right of the target line
     n = len(gaps)
     late = overdue(gaps)
+    drawn = _first_of(n, of or n, "figures") or f"{n} figure{'s' if n != 1 else ''}"
     return finish(
         fig,
         f"{pair_name(pair)}: current trade against the {fmt.money(target, unit)} target",
-        f"Two-way trade, {unit}, as reported: {_figures_drawn(n, of)}, one bar each; dashed line: "
+        f"Two-way trade, {unit}, as reported: {drawn}, one bar each; dashed line: "
         "the stated target"
         + (f"; it fell due by {due[:4]}, before {_count_words(late.sum(), n)} ended" if late.any() else ""),
         source,
@@ -218,10 +219,14 @@ def current_vs_target(gaps: pd.DataFrame, chosen: str, source: str, look: Look =
     )
 
 
-def _figures_drawn(n: int, of: int | None) -> str:
-    if of is not None and of > n:
-        return f"the first {n} of {of:,} figures, ranked as the default basis is chosen (the rest in Sources & data)"
-    return f"{n} figure{'s' if n != 1 else ''}"
+def _first_of(n: int, of: int, what: str) -> str:
+    """How a subtitle says a chart draws only the first `n` of `of` (catalog.shown_bases); "" when
+    it draws them all."""
+    if of <= n:
+        return ""
+    return (
+        f"the first {n} of {of:,} {what}, ranked as the default basis is chosen (the rest in Sources & data)"
+    )
 
 
 def target_due(gaps: pd.DataFrame) -> str:
@@ -302,19 +307,21 @@ def read_imbalance(balance: pd.DataFrame) -> Imbalance:
 
 
 def imbalance(balance: pd.DataFrame, source: str, look: Look = SCREEN,
-              checked: Mapping[str, str] | None = None) -> go.Figure:  # fmt: skip
+              checked: Mapping[str, str] | None = None, every: pd.DataFrame | None = None) -> go.Figure:  # fmt: skip
     """Both directions of a pair's trade on each basis; a derived side drawn hatched.
 
     `balance` holds trade_balance rows of one pair; one group of two bars per reported two-way
     total, the side that sells less first. The title says who sells less, from the numbers.
     `checked` maps each claim a person reviewed to how: a total, and a bar whose claims (a derived
-    side: the total and the other side) were all reviewed, carry the check mark.
+    side: the total and the other side) were all reviewed, carry the check mark. `every`: all the
+    pair's rows when `balance` holds only some bases (catalog.shown_bases): the title reads them all.
     """
     if balance.empty:
         return _empty("Export imbalance", "US dollars", source, "No one-way figure reported", look)
     unit = balance["unit"].iloc[0]
     pair = balance["pair"].iloc[0]
-    words = read_imbalance(balance)
+    every = balance if every is None else every
+    words = read_imbalance(every)
     checked = checked or {}
     behind = bar_claims(balance)
     order = list(dict.fromkeys(balance["basis_claim_id"]))
@@ -367,7 +374,9 @@ def imbalance(balance: pd.DataFrame, source: str, look: Look = SCREEN,
     return finish(
         fig,
         words.headline(a, b),
-        f"Exports each way, {unit}, and share of two-way trade, on each reported total; bold: the ratio",
+        f"Exports each way, {unit}, and share of two-way trade, on "
+        f"{_first_of(len(order), every['basis_claim_id'].nunique(), 'reported totals') or 'each reported total'}; "
+        "bold: the ratio",
         source,
         look,
         plot_height=max(look.plot, 95 * len(order) + 50),

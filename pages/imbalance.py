@@ -53,7 +53,7 @@ with right:
     )  # fmt: skip
 heading.title(summary.imbalance_title(tables, pair, basis))
 
-chart = data.chart("imbalance", pair, look=look, reviewed_only=reviewed)
+chart = data.chart("imbalance", pair, basis, look=look, reviewed_only=reviewed)
 # Presenting, the chart comes first so it fits the screen; the figures in words follow it.
 if look.presentation:
     show_chart(chart, tables)

@@ -317,6 +317,28 @@ def _balance(a_to_b: float, b_to_a: float, bases: int = 1) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def test_imbalance_of_many_totals_draws_the_first_and_the_chosen_but_reads_its_title_from_all() -> None:
+    many = _balance(0.5e9, 11.5e9, bases=20)
+    shown = catalog.shown_bases(many, "x:15", most=8)
+    assert list(dict.fromkeys(shown["basis_claim_id"])) == [f"x:{k}" for k in range(7)] + ["x:15"]
+    # A hidden total that says the opposite makes the title say it depends on the total used.
+    opposite = _balance(11.5e9, 0.5e9).assign(basis_claim_id="x:19")
+    flipped = pd.concat([many[many["basis_claim_id"] != "x:19"], opposite], ignore_index=True)
+    fig = figures.imbalance(catalog.shown_bases(flipped, "", most=8), "s", every=flipped)
+    assert "depends on the total used" in fig.layout.meta["wrap"]["title"]
+    assert "the first 8 of 20 reported totals" in fig.layout.title.subtitle.text
+    assert len(fig.data[0].x) == 8
+
+
+def test_the_catalog_imbalance_draws_the_chosen_total_when_groups_are_capped(tables, monkeypatch) -> None:
+    many = _balance(0.5e9, 11.5e9, bases=3)
+    monkeypatch.setattr(catalog, "MOST_GROUPS", 2)
+    chart = catalog.imbalance({**tables, "trade_balance": many}, "IRN-IRQ", "x:2")
+    assert chart is not None
+    assert list(dict.fromkeys(chart.data["basis_claim_id"])) == ["x:0", "x:2"]
+    assert "; 1 more total in Sources & data." in chart.description
+
+
 @pytest.mark.parametrize(
     ("a_to_b", "b_to_a", "headline"),
     [(11.5e9, 0.5e9, "Iraq sells far less to Iran than it buys"),
