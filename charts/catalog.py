@@ -118,6 +118,11 @@ def _opening(article_id: str, tables: Tables) -> str:
     return a.opening if a else ""
 
 
+# A source line names at most this many articles: a pair reported for years has hundreds, and a
+# line naming them all would be taller than its chart.
+MOST_SOURCES = 6
+
+
 def source_line(article_ids: list[str] | tuple[str, ...], tables: Tables,
                 claims: pd.DataFrame | None = None) -> str:  # fmt: skip
     """The source line drawn under a chart (plotly text, outside words escaped); given the chart's
@@ -127,7 +132,10 @@ def source_line(article_ids: list[str] | tuple[str, ...], tables: Tables,
     if not ids:
         return "Source: no article" + tally
     label = "Source: news article" if len(ids) == 1 else "Sources: news articles"
-    named = "; ".join(plot_text(article_label(a, tables)) for a in ids)
+    named = "; ".join(plot_text(article_label(a, tables)) for a in ids[:MOST_SOURCES])
+    more = len(ids) - MOST_SOURCES
+    if more > 0:  # every one is in the chart's citation and in Sources & data
+        named += f" and {more:,} more (listed in Sources & data)"
     return f"{label} {named} · figures extracted by rule{tally}"
 
 

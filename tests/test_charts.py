@@ -126,6 +126,17 @@ def test_a_pair_of_many_figures_draws_the_first_ranked_and_the_chosen_basis() ->
     assert "of 30" not in figures.current_vs_target(gaps, "a:25", "Source: x").layout.title.subtitle.text
 
 
+def test_a_source_line_names_a_few_articles_and_counts_the_rest(tables, monkeypatch) -> None:
+    ids = list(tables["articles"]["article_id"])
+    every = catalog.source_line(ids, tables)
+    assert all(catalog.article_label(a, tables) in every for a in ids) and "more" not in every
+    monkeypatch.setattr(catalog, "MOST_SOURCES", 2)
+    line = catalog.source_line(ids, tables)
+    assert line.startswith("Sources: news articles ")
+    assert sum(catalog.article_label(a, tables) in line for a in ids) == 2
+    assert f" and {len(ids) - 2} more (listed in Sources & data)" in line
+
+
 def test_the_catalog_chart_draws_the_chosen_basis_when_bars_are_capped(tables, monkeypatch) -> None:
     monkeypatch.setattr(catalog, "MOST_BARS", 2)
     every = tables["target_gaps"].query("pair == 'IRN-IRQ'")
