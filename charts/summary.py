@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from charts import format as fmt
-from charts.catalog import short_names
+from charts.catalog import short_names, timeline_rows, timeline_table
 from charts.figures import fell_due_before, pair_name, read_imbalance
 from charts.timeline import span_words
 from etl.places import country_name
@@ -239,3 +239,19 @@ def export_mix_nav(tables: Tables, pair: str) -> str:
     """ "Iran's export mix" when the pair has one flow with categories, else "Export mix"."""
     flows = category_flows(tables, pair)
     return f"{country_name(flows[0].split('->')[0])}'s export mix" if len(flows) == 1 else "Export mix"
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    placed_any: bool  # whether the pair has a figure or target that can be placed in time
+    undated: pd.DataFrame  # the figures that give no date, as the page lists them
+
+
+def timeline_view(tables: Tables, pair: str) -> TimelineView:
+    """What the Timeline page shows besides its chart: a pair reported for years has hundreds of
+    undated figures, too many to list again on every run (ui.data makes this once per build)."""
+    placed, unplaced = timeline_rows(tables, pair)
+    table = timeline_table(unplaced, tables)
+    # A table cell is plain text, not Markdown: the period as the article said it, unescaped.
+    table["When"] = [f"not stated (said: “{p}”)" if p else "not stated" for p in unplaced["period"]]
+    return TimelineView(not placed.empty, table)

@@ -3,7 +3,6 @@ they were stated; the figures that give no date listed, never placed at a made-u
 
 import streamlit as st
 
-from charts import catalog
 from charts.figures import pair_name
 from ui import data
 from ui.panel import chart_page, nothing_reviewed, show_chart
@@ -13,11 +12,11 @@ ensure_app()
 page = chart_page()
 look, pair, reviewed, tables, heading = page.look, page.pair, page.reviewed, page.tables, page.heading
 heading.title(f"{pair_name(pair)}: every figure in time")
-placed, unplaced = catalog.timeline_rows(tables, pair)
+view = data.timeline_view(pair, reviewed_only=reviewed)
 
-if placed.empty and reviewed:
+if not view.placed_any and reviewed:
     nothing_reviewed(pair, tables, "a figure that says when it holds, or a dated target")
-elif placed.empty:
+elif not view.placed_any:
     st.info(
         f"{pair_name(pair)}: no figure here says when it holds, and no target has a deadline or a dated "
         "article, so nothing can be placed in time. The figures are listed below."
@@ -31,14 +30,11 @@ else:
         )
     show_chart(data.chart("timeline", pair, look=look, reviewed_only=reviewed), tables)
 
-if len(unplaced):
-    n = len(unplaced)
+if len(view.undated):
+    n = len(view.undated)
     st.subheader(f"{n} figure{'s' if n != 1 else ''} that give{'s' if n == 1 else ''} no date", anchor=False)
     st.caption(
         "Not drawn: the article does not say when the figure holds (or, for a target, when it falls "
         "due), and a figure is never placed at the article's date or today's instead."
     )
-    table = catalog.timeline_table(unplaced, tables)
-    # A table cell is plain text, not Markdown: the period as the article said it, unescaped.
-    table["When"] = [f"not stated (said: “{p}”)" if p else "not stated" for p in unplaced["period"]]
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(view.undated, hide_index=True, width="stretch")

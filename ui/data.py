@@ -18,7 +18,7 @@ from charts import summary
 from charts.catalog import Chart
 from charts.catalog import citation as catalog_citation
 from charts.style import Look
-from charts.summary import PairSummary
+from charts.summary import PairSummary, TimelineView
 from etl.pipeline import PROCESSED
 from etl.tables import TABLE_NAMES, TableError, read_tables
 from ui.text import md
@@ -147,6 +147,11 @@ def pairs(reviewed_only: bool = False) -> list[str]:
 def summaries(reviewed_only: bool = False) -> dict[str, PairSummary]:
     """charts.summary.summaries, once per build: each pair's summary."""
     return cast(dict[str, PairSummary], per_build("summaries", reviewed_only=reviewed_only))
+
+
+def timeline_view(pair: str, reviewed_only: bool = False) -> TimelineView:
+    """charts.summary.timeline_view, once per build and pair."""
+    return cast(TimelineView, per_build("timeline_view", pair, reviewed_only=reviewed_only))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
