@@ -69,6 +69,7 @@ from etl.tables import (
     fields,
     line_sizes,
     lines_bytes,
+    lines_with_cr,
     rows_with_cr,
     validate,
 )
@@ -260,7 +261,8 @@ def _render(frame: pd.DataFrame) -> tuple[arrow.Array, np.ndarray]:
     kinds = csv_kinds(frame)
     if None in kinds:  # never for the extractor's columns; kept safe all the same
         return csv_lines(frame.astype(str)), np.ones(len(frame), dtype=bool)
-    return csv_lines(frame, kinds), rows_with_cr(frame)
+    lines = csv_lines(frame, kinds)
+    return lines, lines_with_cr(lines)
 
 
 def _per_article(values: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -31,7 +31,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as arrow
+import pyarrow.compute as pc
 import pycountry
 
 from etl.contract import (
@@ -690,6 +693,8 @@ def review_categories(categories: pd.DataFrame, claims: pd.DataFrame) -> pd.Data
     amended one takes the reviewed share and category, an added one fills or adds its category."""
     if "review" not in claims.columns:
         return categories
+    if _none_reviewed(claims) and not _backed_by_other_metric(categories, claims).any():
+        return categories.astype({"share": float})  # what the steps below give when nothing changes
     by_id = claims.set_index("claim_id")
     out = categories.copy()
     # Whole columns for the shares no claim backs any more (every row of a large table is looked
@@ -728,6 +733,23 @@ def review_categories(categories: pd.DataFrame, claims: pd.DataFrame) -> pd.Data
     if new_rows:
         out = pd.concat([out, pd.DataFrame(new_rows, columns=out.columns)], ignore_index=True)
     return out.astype({"share": float})
+
+
+def _none_reviewed(claims: pd.DataFrame) -> bool:
+    """No person decided anything about these claims (every batch of a run without decisions)."""
+    return bool((claims["review"] == UNREVIEWED).all())
+
+
+def _backed_by_other_metric(categories: pd.DataFrame, claims: pd.DataFrame) -> np.ndarray:
+    """Which categories rows name a claim that is not a category share: the one change
+    review_categories makes when nothing is reviewed. One hash lookup in Arrow (no pandas index of
+    the claims built, as the general case does, for every batch of every run)."""
+    others = claims.loc[claims["metric"] != CATEGORY_SHARE, "claim_id"]
+    ids = arrow.array(categories["claim_id"], arrow.string(), from_pandas=True)
+    named = pc.and_(
+        pc.not_equal(ids, ""), pc.is_in(ids, value_set=arrow.array(others, arrow.string(), from_pandas=True))
+    )
+    return named.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _list_of(lists: pd.DataFrame, claim: Mapping[str, object]) -> dict[str, object]:

@@ -425,6 +425,15 @@ def _offsets(lines: arrow.Array) -> np.ndarray:
     return offsets[lines.offset : lines.offset + len(lines) + 1]
 
 
+def lines_with_cr(lines: arrow.Array) -> np.ndarray:
+    """Which of csv_lines' lines hold a carriage return: the rows with one in a text cell, as
+    `rows_with_cr` says (only a text cell can hold one, and writing it keeps it), found by one
+    scan of the lines' bytes, and line by line only when the scan finds one."""
+    if not _holds_any(lines, b"\r"):
+        return np.zeros(len(lines), dtype=bool)
+    return pc.match_substring(lines, "\r").to_numpy(zero_copy_only=False)
+
+
 def rows_with_cr(df: pd.DataFrame) -> np.ndarray:
     """Which rows hold a carriage return in a text cell (a table with one is quoted whole)."""
     found = np.zeros(len(df), dtype=bool)

@@ -31,10 +31,12 @@ from etl.tables import (
     datapackage,
     line_sizes,
     lines_bytes,
+    lines_with_cr,
     package_json,
     quoted_chunks,
     read_table,
     read_tables,
+    rows_with_cr,
     to_csv_bytes,
 )  # fmt: skip
 
@@ -96,6 +98,16 @@ def test_rows_rendered_alone_are_the_rows_of_the_whole_table():
     parts = [lines_bytes(csv_lines(df.iloc[a:b])) for a, b in ((0, 2), (2, 2), (2, 5))]
     assert csv_header(df.columns) + b"".join(parts) == to_csv_bytes(df)
     assert line_sizes(csv_lines(df)).sum() == len(to_csv_bytes(df)) - len(csv_header(df.columns))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.text(alphabet='ab,\r\n"=', max_size=5), FLOATS, st.booleans()), max_size=12),
+    storage=st.sampled_from(["str", "object"]),
+)
+def test_the_lines_with_a_carriage_return_are_the_rows_with_one(rows, storage):
+    df = pd.DataFrame(rows, columns=["text", "number", "flag"]).astype({"text": storage, "number": float})
+    assert lines_with_cr(csv_lines(df)).tolist() == rows_with_cr(df).tolist()
 
 
 def test_a_table_with_a_carriage_return_written_in_parts_is_written_whole():

@@ -29,6 +29,7 @@ from etl.review import (
     sentence_span,
     text_problem,
     with_decision,
+    with_review_columns,
     withdraw,
     write_reviews,
 )
@@ -509,6 +510,26 @@ def test_an_added_category_share_fills_its_listed_category(claims, texts):
     # A category the list does not name joins the list it is in, never a list of its own.
     assert other["list_id"].iloc[-1] == listed.set_index("category").loc["leather", "list_id"]
     validate("export_categories", other)
+
+
+def test_categories_of_unreviewed_claims_lose_only_shares_no_share_claim_backs(claims):
+    """With no decision, review_categories takes a shortcut (every batch of every run); it gives
+    what the full path gives: a row naming a claim that is no longer a category share loses its
+    share, every other row is as listed."""
+    listed = read_table("export_categories", COMMITTED)
+    named = listed.loc[listed["claim_id"] != "", "claim_id"].iloc[0]
+    unreviewed = with_review_columns(as_extracted(claims))
+    unreviewed.loc[unreviewed["claim_id"] == named, "metric"] = "exports"  # as if the rules now said so
+    shortcut = review_categories(listed, unreviewed)
+    confirmed = unreviewed.assign(
+        review=unreviewed["review"].where(unreviewed["claim_id"] != named, "confirmed")
+    )
+    assert confirmed["review"].ne("unreviewed").sum() == 1
+    pd.testing.assert_frame_equal(shortcut, review_categories(listed, confirmed))
+    lost = listed["claim_id"] == named
+    assert shortcut.loc[lost, "share"].isna().all() and (shortcut.loc[lost, "claim_id"] == "").all()
+    pd.testing.assert_frame_equal(shortcut[~lost], listed[~lost])
+    assert review_categories(listed, with_review_columns(as_extracted(claims))).equals(listed)
 
 
 def test_the_reviews_file_is_copied_to_the_processed_folder(corpus, tmp_path, claims):
