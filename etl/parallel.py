@@ -10,6 +10,8 @@ This module imports no pandas: the workers stay small.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import math
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -18,12 +20,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from etl.corpus import ArticleFile, open_folder, read_article
 from etl.dates import article_date
-from etl.extract import extract
 from etl.people import PeopleIndex, Person
+
+if TYPE_CHECKING:
+    from etl.extract import Extraction
 
 # Processes pay off once the work outgrows their start (about half a second): an extraction
 # costs about a millisecond, checking an unchanged article against the cache a fiftieth of that.
@@ -52,6 +56,15 @@ class Job:
     claim_columns: tuple[str, ...]
     category_columns: tuple[str, ...]
     check_only: bool = False  # read and check every file, extract none (the run is refused anyway)
+
+
+def extract(article_id: str, text: str, people: PeopleIndex, published: str) -> Extraction:
+    """etl.extract.extract, imported on first use: a worker has the rules from the fork server (see
+    _context), and the command's own process, which extracts only with --jobs 1, never compiles
+    them (a fifth of a second of every run)."""
+    from etl.extract import extract as rules
+
+    return rules(article_id, text, people, published)
 
 
 class _Worker:
@@ -123,13 +136,53 @@ def worth_processes(to_extract: int, to_check: int) -> bool:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """Workers started from a small server process that has imported only this module (not
-    pandas), so each costs little memory; plain spawn where there is no fork server."""
+    """Workers started from a small server process that has imported only this module and the
+    rules (not pandas), so each costs little memory and starts with the rules compiled; plain
+    spawn where there is no fork server."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["etl.parallel"])
+        ctx.set_forkserver_preload(["etl.parallel", "etl.extract"])
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+# Whether this process started the fork server ahead of its first pool (start_early), so that the
+# server is stopped once the workers are done, as one the pool started would be.
+_started_early = False
+
+
+def start_early(articles_dir: Path, jobs: int | None, cached: bool) -> None:
+    """Start the workers' fork server now, so that it imports the rules while the caller imports
+    pandas and lists the corpus, not after (on two cores the first article is extracted about half
+    a second sooner). Only when the run is bound to start workers: more than one process allowed,
+    no cache (`cached`) that may spare the work, and enough articles (counted only up to that
+    many); a guess that proves wrong costs only a server stopped unused."""
+    global _started_early
+    processes = jobs if jobs is not None else cores()
+    if processes < 2 or cached or not _main_reimportable():
+        return
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    if "forkserver" not in multiprocessing.get_all_start_methods() or server is None:
+        return  # spawn: nothing to start ahead
+    if getattr(server, "_forkserver_pid", 0) is not None:
+        return  # running already (someone else's): the pool will use it, and leave it running
+    # As worth_processes would judge the articles when none is cached (with --jobs: any two).
+    enough = 2 if jobs is not None else math.ceil(_WORTH_PROCESSES_SECONDS / _SECONDS_PER_EXTRACTION)
+    if _count_articles(articles_dir, enough) < enough:
+        return
+    _context()
+    multiprocessing.forkserver.ensure_running()
+    _started_early = True
+
+
+def _count_articles(folder: Path, at_most: int) -> int:
+    """The number of `.txt` names in the folder, up to at_most (0 for a folder that cannot be read:
+    the listing names the problem)."""
+    try:
+        with os.scandir(folder) as entries:
+            return sum(1 for _ in itertools.islice((e for e in entries if e.name.endswith(".txt")), at_most))
+    except OSError:
+        return 0
 
 
 def _main_reimportable() -> bool:
@@ -147,6 +200,8 @@ def extract_corpus(tasks: list[tuple[ArticleFile, str]], job: Job, jobs: int) ->
     """One result per task, in order. A task is an article file and the checksum of the text its
     cached rows came from ("" for none): an article whose text still hashes to it is not extracted."""
     if jobs <= 1 or len(tasks) < 2 or not _main_reimportable():
+        if _started_early:  # started for workers that proved not worth it
+            _stop_fork_server(getattr(multiprocessing.forkserver, "_forkserver", None))
         worker = _Worker(job)
         try:
             yield from map(worker, tasks)
@@ -163,16 +218,24 @@ def extract_corpus(tasks: list[tuple[ArticleFile, str]], job: Job, jobs: int) ->
 
 @contextlib.contextmanager
 def _fork_server_stopped_if_ours() -> Iterator[None]:
-    """Stop the fork server once the workers are done, if this run started it: it would stay,
-    idle, until the program ends (30 MB of a run's peak while the tables are built). A server
-    already running is left alone. ForkServer._stop is the method CPython's own tests use; where
-    a Python lacks it, the server simply stays."""
+    """Stop the fork server once the workers are done, if this run started it (here or in
+    start_early): it would stay, idle, until the program ends (30 MB of a run's peak while the
+    tables are built). A server already running is left alone."""
     server = getattr(multiprocessing.forkserver, "_forkserver", None)
-    ours = server is not None and getattr(server, "_forkserver_pid", 0) is None
+    ours = _started_early or (server is not None and getattr(server, "_forkserver_pid", 0) is None)
     try:
         yield
     finally:
-        stop = getattr(server, "_stop", None)
-        if ours and stop is not None:
-            with contextlib.suppress(OSError):
-                stop()
+        if ours:
+            _stop_fork_server(server)
+
+
+def _stop_fork_server(server: object) -> None:
+    """ForkServer._stop is the method CPython's own tests use; where a Python lacks it, the server
+    simply stays."""
+    global _started_early
+    _started_early = False
+    stop = getattr(server, "_stop", None)
+    if stop is not None:
+        with contextlib.suppress(OSError):
+            stop()

@@ -63,9 +63,7 @@ from etl.contract import (
     UNREVIEWED,
 )
 from etl.dates import article_date
-from etl.extract import MAX_SENTENCE_CHARS
 from etl.figures import REFERENCE
-from etl.periods import PeriodContext, find_periods, iranian_context, resolve
 from etl.tables import TableError, columns, empty, to_csv_bytes, validate
 from etl.text import sentences
 from etl.transform import target_gaps, trade_balance
@@ -74,11 +72,20 @@ REVIEWS_CSV = REFERENCE / "reviewed_claims.csv"
 TABLE = "reviewed_claims"
 MAX_FILE_BYTES = 20_000_000
 MAX_FIGURE_CHARS = 200  # the longest written figure ("1 billion and 966 million dollars") is far shorter
-MAX_QUOTE_CHARS = MAX_SENTENCE_CHARS  # the rules read no longer sentence, so none is reviewed
 # Longest value a person may type in each free-text field.
 TEXT_LIMITS = {"article_id": 200, "category": 200, "period": 200, "reviewer": 100, "note": 1_000}
 REPORT_COLUMNS = ["line", "claim_id", "action", "reviewer", "outcome", "reason"]
 APPLIED, STALE, NOT_APPLIED = "applied", "stale", "not applied"
+
+
+def max_quote_chars() -> int:
+    """The longest quote a decision may keep: the rules read no longer sentence, so none is
+    reviewed. Read from etl.extract when a decision is checked (importing the rules costs the
+    ETL's own process, which does not extract, a fifth of a second of every run)."""
+    from etl.extract import MAX_SENTENCE_CHARS
+
+    return MAX_SENTENCE_CHARS
+
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -176,7 +183,8 @@ def row_problems(row: Mapping[str, str]) -> list[Problem]:
 
     start, end = _span(row, bad)
     figure, quote = row["figure"], row["quote"]
-    for field, limit in (("figure", MAX_FIGURE_CHARS), ("quote", MAX_QUOTE_CHARS)):
+    max_quote = max_quote_chars()
+    for field, limit in (("figure", MAX_FIGURE_CHARS), ("quote", max_quote)):
         # Article text, checked against the article when applied; only its size and controls here.
         if len(row[field]) > limit:
             bad(field, f"is {len(row[field]):,} characters long; the limit is {limit:,}")
@@ -184,7 +192,7 @@ def row_problems(row: Mapping[str, str]) -> list[Problem]:
             bad(field, "holds control characters")
     if start is not None and end is not None and figure and len(figure) != end - start:
         bad("figure", f"is {len(figure)} characters long but the span {start}-{end} is {end - start}")
-    if figure and quote and len(quote) <= MAX_QUOTE_CHARS and figure not in quote:
+    if figure and quote and len(quote) <= max_quote and figure not in quote:
         bad("quote", "does not contain the figure")
     if start is not None and row["article_id"] and row["claim_id"] != f"{row['article_id']}:{start}":
         bad("claim_id", f"is {row['claim_id'][:80]!r}; article_id and start make {row['article_id']}:{start}")
@@ -471,6 +479,10 @@ def placed(period: str, text: str, metric: str, pair: str, published: str = "") 
     """period_start, period_end, coverage and period_note for a period a person wrote, read by the
     same rules as an extracted one, against the article's date (`published` from its metadata row,
     else its dateline)."""
+    # The rules, imported when a decision gives a period: compiling them is a fifth of a second
+    # that the ETL's own process (whose workers extract) never needs otherwise.
+    from etl.periods import PeriodContext, find_periods, iranian_context, resolve
+
     phrases = find_periods(period) if period else []
     if not phrases:
         note = f"period {period!r} set by a reviewer; not one the rules can place in time" if period else ""

@@ -111,6 +111,45 @@ def test_processes_leave_no_fork_server_behind_that_the_run_started(tmp_path):
             server._stop()
 
 
+@pytest.fixture
+def early(monkeypatch) -> list[str]:
+    """etl.parallel.start_early as in the command's own process (whose __main__ workers can
+    import), the fork servers it starts counted instead of started."""
+    started: list[str] = []
+    monkeypatch.setattr(etl.parallel, "_main_reimportable", lambda: True)
+    monkeypatch.setattr(multiprocessing.forkserver, "ensure_running", lambda: started.append("server"))
+    monkeypatch.setattr(etl.parallel, "_started_early", False)
+    return started
+
+
+def test_the_fork_server_starts_early_only_for_a_run_bound_to_use_workers(tmp_path, early):
+    corpus = _corpus(tmp_path / "articles")  # a few articles: worth processes only when asked for
+    etl.parallel.start_early(corpus, 1, cached=False)
+    etl.parallel.start_early(corpus, 2, cached=True)  # the cache may leave nothing to extract
+    etl.parallel.start_early(corpus, None, cached=False)
+    etl.parallel.start_early(tmp_path / "missing", 2, cached=False)
+    assert early == []
+    etl.parallel.start_early(corpus, 2, cached=False)
+    assert early == ["server"] and etl.parallel._started_early
+
+
+def test_a_fork_server_started_early_stops_when_the_run_needs_no_workers(tmp_path, monkeypatch):
+    """Started early, the server is the run's own: stopped once extraction is done, whether or not
+    workers came from it."""
+    corpus = _corpus(tmp_path / "articles")
+    server = multiprocessing.forkserver._forkserver
+    if server._forkserver_pid is not None:
+        pytest.skip("a fork server is running already (start_early leaves it alone)")
+    monkeypatch.setattr(etl.parallel, "_main_reimportable", lambda: True)
+    try:
+        etl.parallel.start_early(corpus, 2, cached=False)
+        assert server._forkserver_pid is not None
+        run(corpus, tmp_path / "out", jobs=1, use_cache=False)
+        assert server._forkserver_pid is None and not etl.parallel._started_early
+    finally:
+        server._stop()
+
+
 def test_processes_report_every_bad_file_as_one_process_does(tmp_path):
     corpus = _corpus(tmp_path / "articles")
     (corpus / "latin1.txt").write_bytes("Trade is €12 billion.".encode("cp1252"))
