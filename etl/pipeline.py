@@ -55,12 +55,16 @@ from etl.review import (
     empty_reviews,
     read_reviews,
     review_categories,
+    unreviewed_categories,
+    with_review_cells,
     with_review_columns,
 )
 from etl.tables import (
     SourceColumns,
     TableError,
     TableWriter,
+    arrow_csv_lines,
+    arrow_passes,
     columns,
     csv_header,
     csv_kinds,
@@ -225,12 +229,11 @@ class _Batches:
         claims = self._batch("claims", [p.claims for p in self.pending])
         categories = self._batch("export_categories", [p.categories for p in self.pending])
         self.pending, self.rows = [], 0
-        frame = with_review_columns(_frame(claims[0]))
-        frame.index = expand_ranges(first[:, 0], np.array([len(c) for c in claims[1]], dtype=np.int64))
-        self._write("claims", at, claims, frame)
-        reviewed = review_categories(_frame(categories[0]), frame)
-        reviewed.index = expand_ranges(first[:, 1], np.array([len(c) for c in categories[1]], dtype=np.int64))
-        self._write("export_categories", at, categories, reviewed)
+        # In Arrow from end to end: no frame is made of the rows unless they fail their schema.
+        extracted = arrow.Table.from_batches([claims[0]])
+        self._write("claims", at, claims, with_review_cells(extracted), first[:, 0])
+        reviewed = unreviewed_categories(arrow.Table.from_batches([categories[0]]), extracted)
+        self._write("export_categories", at, categories, reviewed, first[:, 1])
         self.index.columns["segment"][at] = -2  # the new segment (numbered once the run is done)
 
     def _batch(self, table: str, per_article: list[list[tuple]]) -> tuple[arrow.RecordBatch, list]:
@@ -240,11 +243,17 @@ class _Batches:
         arrays = [arrow.array(v, type=f.type) for v, f in zip(values, schema, strict=True)]
         return arrow.RecordBatch.from_arrays(arrays, schema=schema), per_article
 
-    def _write(self, table: str, at: np.ndarray, batch: tuple, frame: pd.DataFrame) -> None:
+    def _write(self, table: str, at: np.ndarray, batch: tuple, table_rows: arrow.Table,
+               first_rows: np.ndarray) -> None:  # fmt: skip
+        """Write the extractor's rows and the lines of `table_rows` (those rows as the table holds
+        them); `first_rows`: where each article's rows start in the table."""
         rows, per_article = batch
-        frame = validate(table, frame[columns(table)])
         counts = np.array([len(r) for r in per_article], dtype=np.int64)
-        lines, needs_pandas = _render(frame)
+        table_rows = table_rows.select(columns(table))
+        _check(table, table_rows, expand_ranges(first_rows, counts))
+        lines = arrow_csv_lines(table_rows)
+        # A carriage return in a cell quotes the whole table: its article's lines are never used.
+        needs_pandas = lines_with_cr(lines)
         first_row, first_byte = self.segment.add(table, rows, lines_bytes(lines))
         sizes = _per_article(line_sizes(lines), counts)
         c = self.index.columns
@@ -255,14 +264,13 @@ class _Batches:
         c[f"{table}_cr"][at] = _per_article(needs_pandas.astype(np.int64), counts) > 0
 
 
-def _render(frame: pd.DataFrame) -> tuple[arrow.Array, np.ndarray]:
-    """The frame's CSV lines, and which rows only pandas writes right (a carriage return in a
-    cell quotes the whole table; their lines here are then never used)."""
-    kinds = csv_kinds(frame)
-    if None in kinds:  # never for the extractor's columns; kept safe all the same
-        return csv_lines(frame.astype(str)), np.ones(len(frame), dtype=bool)
-    lines = csv_lines(frame, kinds)
-    return lines, lines_with_cr(lines)
+def _check(table: str, rows: arrow.Table, row_numbers: np.ndarray) -> None:
+    """Rows that do not meet the table's schema are a TableError naming them (by their place in
+    the table): pandera checks their frame, made only then."""
+    if not arrow_passes(table, rows):
+        frame = _frame(rows)
+        frame.index = row_numbers
+        validate(table, frame)
 
 
 def _per_article(values: np.ndarray, counts: np.ndarray) -> np.ndarray:

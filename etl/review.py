@@ -550,6 +550,17 @@ def with_review_columns(claims: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def with_review_cells(claims: arrow.Table) -> arrow.Table:
+    """with_review_columns of Arrow rows: every claim unreviewed."""
+    n = claims.num_rows
+    review = [arrow.repeat(arrow.scalar(UNREVIEWED), n)] + [arrow.repeat(arrow.scalar(""), n)] * (
+        len(REVIEW_COLUMNS) - 1
+    )
+    return arrow.Table.from_arrays(
+        [claims[c] for c in CLAIM_COLUMNS] + review, names=CLAIM_COLUMNS + REVIEW_COLUMNS
+    )
+
+
 def apply(
     claims: pd.DataFrame,
     texts: Mapping[str, str],
@@ -754,14 +765,34 @@ def _none_reviewed(claims: pd.DataFrame) -> bool:
 
 def _backed_by_other_metric(categories: pd.DataFrame, claims: pd.DataFrame) -> np.ndarray:
     """Which categories rows name a claim that is not a category share: the one change
-    review_categories makes when nothing is reviewed. One hash lookup in Arrow (no pandas index of
-    the claims built, as the general case does, for every batch of every run)."""
-    others = claims.loc[claims["metric"] != CATEGORY_SHARE, "claim_id"]
-    ids = arrow.array(categories["claim_id"], arrow.string(), from_pandas=True)
-    named = pc.and_(
-        pc.not_equal(ids, ""), pc.is_in(ids, value_set=arrow.array(others, arrow.string(), from_pandas=True))
+    review_categories makes when nothing is reviewed (no pandas index of the claims built, as the
+    general case does)."""
+    ids, claim_ids, metrics = (
+        arrow.array(column, arrow.string(), from_pandas=True)
+        for column in (categories["claim_id"], claims["claim_id"], claims["metric"])
     )
-    return named.to_numpy(zero_copy_only=False).astype(bool)
+    return _naming_other_metric(ids, claim_ids, metrics).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _naming_other_metric(ids: arrow.Array, claim_ids: arrow.Array, metrics: arrow.Array) -> arrow.Array:
+    """Which of the ids (categories' claim_id) name one of the claims whose metric is not a
+    category share: one hash lookup in Arrow."""
+    others = pc.filter(claim_ids, pc.fill_null(pc.not_equal(metrics, CATEGORY_SHARE), True))
+    return pc.and_(pc.not_equal(ids, ""), pc.is_in(ids, value_set=others))
+
+
+def unreviewed_categories(categories: arrow.Table, claims: arrow.Table) -> arrow.Table:
+    """review_categories of Arrow rows when no claim is reviewed (the extracted rows of a run, a
+    batch at a time): a share whose claim is not a category share is dropped, with its claim id."""
+    named = _naming_other_metric(categories["claim_id"], claims["claim_id"], claims["metric"])
+    if not pc.any(named).as_py():
+        return categories
+    share = categories.schema.get_field_index("share")
+    claim_id = categories.schema.get_field_index("claim_id")
+    categories = categories.set_column(
+        share, "share", pc.if_else(named, arrow.scalar(None, arrow.float64()), categories["share"])
+    )
+    return categories.set_column(claim_id, "claim_id", pc.if_else(named, "", categories["claim_id"]))
 
 
 def _list_of(lists: pd.DataFrame, claim: Mapping[str, object]) -> dict[str, object]:

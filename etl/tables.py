@@ -144,7 +144,10 @@ def _column_passes(f: dict, column: pd.Series) -> bool:
         return text is not None and _text_passes(f, text)
     if column.dtype != _NUMPY_TYPES[f["type"]]:
         return False
-    values = column.to_numpy()
+    return _numbers_pass(f, column.to_numpy())
+
+
+def _numbers_pass(f: dict, values: np.ndarray) -> bool:
     if f["type"] == "boolean":
         return True
     if f["type"] == "number":
@@ -158,6 +161,27 @@ def _column_passes(f: dict, column: pd.Series) -> bool:
     return ("minimum" not in f or bool((values >= f["minimum"]).all())) and (
         "maximum" not in f or bool((values <= f["maximum"]).all())
     )
+
+
+# The same checks on Arrow columns (the extracted rows, a batch at a time, before any pandas).
+_ARROW_NUMBERS = {"number": arrow.float64(), "integer": arrow.int64(), "boolean": arrow.bool_()}
+
+
+def arrow_passes(table: str, rows: arrow.Table | arrow.RecordBatch) -> bool:
+    """Whether Arrow rows meet the table's schema, as `_passes` says of the frame they make;
+    never true of rows pandera would refuse (`validate` of that frame then names the rows)."""
+    if rows.schema.names != columns(table):
+        return False
+    return all(_arrow_column_passes(f, rows.column(f["name"])) for f in fields(table))
+
+
+def _arrow_column_passes(f: dict, values: arrow.Array | arrow.ChunkedArray) -> bool:
+    if f["type"] in ("string", "date"):
+        text = arrow.types.is_string(values.type) or arrow.types.is_large_string(values.type)
+        return text and values.null_count == 0 and _text_passes(f, values)
+    if values.type != _ARROW_NUMBERS[f["type"]] or (f["type"] != "number" and values.null_count):
+        return False
+    return _numbers_pass(f, values.to_numpy(zero_copy_only=False))  # a missing number: NaN, as pandas has it
 
 
 def _arrow_text(column: pd.Series) -> arrow.Array | arrow.ChunkedArray | None:
@@ -400,7 +424,31 @@ def csv_lines(df: pd.DataFrame, kinds: Sequence[str | None] | None = None) -> ar
         raise ValueError("csv_lines writes text, bool, integer and float columns only")
     if not len(df):
         return arrow.array([], _TEXT)
-    cells = [_cells(df[c], kind) for c, kind in zip(df.columns, kinds, strict=True)]
+    return _lines([_cells(df[c], kind) for c, kind in zip(df.columns, kinds, strict=True)])
+
+
+def arrow_csv_lines(rows: arrow.Table | arrow.RecordBatch) -> arrow.Array:
+    """csv_lines of the frame Arrow rows make (text, boolean, int64 and float64 columns), without
+    making it."""
+    if not rows.num_rows:
+        return arrow.array([], _TEXT)
+    return _lines([_arrow_cells(rows.column(k)) for k in range(rows.num_columns)])
+
+
+def _arrow_cells(values: arrow.Array | arrow.ChunkedArray) -> arrow.Array:
+    t = values.type
+    if arrow.types.is_string(t) or arrow.types.is_large_string(t):
+        return _text_cells(values)
+    if arrow.types.is_boolean(t) and not values.null_count:
+        return pc.if_else(values, _lit("True"), _lit("False"))
+    if arrow.types.is_int64(t) and not values.null_count:
+        return pc.cast(values, _TEXT)
+    if arrow.types.is_float64(t):
+        return _float_cells(values.to_numpy(zero_copy_only=False))  # a missing number: NaN, written ""
+    raise ValueError(f"arrow_csv_lines writes text, boolean, int64 and float64 columns only, not {t}")
+
+
+def _lines(cells: list[arrow.Array]) -> arrow.Array:
     rows = pc.binary_join_element_wise(*cells, _lit(","))
     lines = pc.binary_join_element_wise(rows, _lit(""), _lit("\n"))
     # A pyarrow-backed column can come in chunks; the lines are wanted as one buffer.

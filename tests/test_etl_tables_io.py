@@ -25,6 +25,8 @@ from etl.tables import (
     DATAPACKAGE,
     TABLE_NAMES,
     TableError,
+    arrow_csv_lines,
+    arrow_passes,
     csv_chunks,
     csv_header,
     csv_lines,
@@ -38,6 +40,7 @@ from etl.tables import (
     read_tables,
     rows_with_cr,
     to_csv_bytes,
+    validate,
 )  # fmt: skip
 
 
@@ -68,6 +71,43 @@ def test_fast_writer_gives_pandas_bytes_on_any_cells(rows, storage):
     df = pd.DataFrame(rows, columns=["text", "number", "integer", "flag", "maybe"])
     df = df.astype({"number": float, "integer": np.int64, "flag": bool, "text": storage})
     assert _fast(df) == to_csv_bytes(df)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(TEXT, FLOATS, st.integers(-(2**62), 2**62), st.booleans()), max_size=12))
+def test_lines_of_arrow_rows_are_the_lines_of_their_frame(rows):
+    df = pd.DataFrame(rows, columns=["text", "number", "integer", "flag"])
+    df = df.astype({"number": float, "integer": np.int64, "flag": bool})
+    in_arrow = arrow.Table.from_pandas(df, preserve_index=False)
+    assert lines_bytes(arrow_csv_lines(in_arrow)) == lines_bytes(csv_lines(df))
+
+
+def _broken(table: str, column: str, value: object) -> pd.DataFrame:
+    df = read_table(table, COMMITTED)
+    return df.astype({column: object}).assign(**{column: [value, *df[column].tolist()[1:]]})
+
+
+@pytest.mark.parametrize(
+    "table,df",
+    [
+        ("claims", read_table("claims", COMMITTED)),
+        ("claims", _broken("claims", "metric", "not a metric")),  # an enum
+        ("claims", _broken("claims", "claim_id", "")),  # a required text
+        ("claims", read_table("claims", COMMITTED).assign(value=np.nan)),  # a required number
+        ("claims", read_table("claims", COMMITTED).assign(start=-1)),  # a minimum
+        ("claims", read_table("claims", COMMITTED).assign(period_end="2024-1-1")),  # a date
+        ("claims", read_table("claims", COMMITTED).assign(start=1.5)),  # an integer's type
+        ("export_categories", read_table("export_categories", COMMITTED).assign(share=np.nan)),  # nullable
+        ("claims", read_table("claims", COMMITTED).iloc[:, ::-1]),  # the columns' order
+    ],
+)
+def test_arrow_rows_pass_as_their_frame_passes(table, df):
+    in_arrow = arrow.Table.from_pandas(df, preserve_index=False)
+    assert arrow_passes(table, in_arrow) == etl.tables._passes(table, df)
+    try:
+        validate(table, df)
+    except TableError:
+        assert not arrow_passes(table, in_arrow), "passed in Arrow what pandera refuses"
 
 
 def test_fast_writer_gives_pandas_bytes_across_blocks(monkeypatch):

@@ -7,6 +7,7 @@ import math
 import subprocess
 
 import pandas as pd
+import pyarrow as arrow
 import pytest
 from etl_fixtures import COMMITTED, PYTHON, article_id, article_text, copy_corpus, snapshot
 from hypothesis import example, given, settings
@@ -28,12 +29,14 @@ from etl.review import (
     reviews_bytes,
     sentence_span,
     text_problem,
+    unreviewed_categories,
     with_decision,
+    with_review_cells,
     with_review_columns,
     withdraw,
     write_reviews,
 )
-from etl.tables import read_table, read_tables, validate
+from etl.tables import arrow_csv_lines, csv_lines, lines_bytes, read_table, read_tables, validate
 
 A0, A1, A2 = article_id("000"), article_id("001"), article_id("002")
 TWELVE = f"{A0}:701"  # "$12 billion", Hassanzadeh: current trade
@@ -530,6 +533,13 @@ def test_categories_of_unreviewed_claims_lose_only_shares_no_share_claim_backs(c
     assert shortcut.loc[lost, "share"].isna().all() and (shortcut.loc[lost, "claim_id"] == "").all()
     pd.testing.assert_frame_equal(shortcut[~lost], listed[~lost])
     assert review_categories(listed, with_review_columns(as_extracted(claims))).equals(listed)
+    # The same rows in Arrow, as the ETL writes each batch it extracts.
+    in_arrow = unreviewed_categories(arrow.Table.from_pandas(listed, preserve_index=False),
+                                     arrow.Table.from_pandas(unreviewed, preserve_index=False))  # fmt: skip
+    assert lines_bytes(arrow_csv_lines(in_arrow)) == lines_bytes(csv_lines(shortcut))
+    assert arrow_csv_lines(with_review_cells(arrow.Table.from_pandas(as_extracted(claims)))).equals(
+        csv_lines(with_review_columns(as_extracted(claims)))
+    )
 
 
 def test_the_reviews_file_is_copied_to_the_processed_folder(corpus, tmp_path, claims):
