@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 # Only modules without pandas here: the rest is imported once the workers' fork server is started
@@ -81,6 +82,14 @@ def main(argv: list[str] | None = None, *, command: bool = False) -> int:
         return 2
     except (TableError, ValueError, OSError) as e:
         print(f"etl: {e}; nothing was written", file=sys.stderr)
+        return 2
+    except BrokenProcessPool:
+        # A worker killed from outside (out of memory, a signal) leaves no error of its own to show.
+        print(
+            "etl: an extraction process stopped before its work was done (killed, or out of memory?); "
+            "nothing was written. Run again, or with --jobs 1 to extract in this process.",
+            file=sys.stderr,
+        )
         return 2
     if not args.quiet:
         print(f"etl: wrote {len(written)} files to {args.out}")

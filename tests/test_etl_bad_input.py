@@ -364,3 +364,47 @@ def test_read_intact_committed_tables_passes(tables_dir):
         table = read_table(name, tables_dir)
         # No decision is committed yet: the reviewed_claims copy holds only its header.
         assert len(table) > 0 or name == "reviewed_claims"
+
+
+# --- a worker killed from outside ------------------------------------------------------------------
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="finds the workers in Linux's /proc")
+def test_a_worker_killed_mid_run_is_named_and_leaves_the_old_tables(tmp_path, out, previous):
+    """Out of memory, the kernel kills a process without a word: the command says what happened
+    and keeps the previous tables whole, where before it waited for the lost work forever."""
+    import signal
+    import time
+
+    articles = tmp_path / "many"
+    articles.mkdir()
+    seeds = [p.read_bytes() for p in sorted(COMMITTED.parent.joinpath("raw").glob("*.txt"))]
+    for i in range(6000):
+        (articles / f"a{i:05d}.txt").write_bytes(seeds[i % len(seeds)])
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "etl", "--articles", str(articles), "--out", str(out), "--jobs", "2", "--quiet",
+         "--no-cache"],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        killed, deadline = None, time.monotonic() + 60
+        while killed is None and proc.poll() is None and time.monotonic() < deadline:
+            # The command's children: the fork server, whose children are the workers.
+            workers = [w for server in _children(proc.pid) for w in _children(server)]
+            if workers:
+                os.kill(workers[0], signal.SIGKILL)
+                killed = workers[0]
+            time.sleep(0.02)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert killed is not None, f"no worker seen before the run ended: {err}"
+    assert proc.returncode == 2, err
+    assert "an extraction process stopped before its work was done" in err and "Traceback" not in err, err
+    assert snapshot(out) == previous[1], "the previous tables were touched"
