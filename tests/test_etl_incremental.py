@@ -83,23 +83,36 @@ def _fresh(corpus: Path, tmp_path: Path, **kwargs) -> dict[str, bytes]:
 
 
 # --- processes ----------------------------------------------------------------------------------
-def test_processes_give_the_tables_one_process_gives(tmp_path):
+@pytest.fixture
+def workers(monkeypatch, extractions):
+    """Runs whose jobs > 1 really use worker processes, also under pytest-xdist (whose workers'
+    __main__ cannot be imported again, so etl.parallel would quietly extract in this process:
+    the functions the workers run live in etl.parallel, which the fork server imports itself).
+    Yields the articles extracted in this process, which such a run leaves empty."""
+    monkeypatch.setattr(etl.parallel, "_main_reimportable", lambda: True)
+    return extractions
+
+
+def test_processes_give_the_tables_one_process_gives(tmp_path, workers):
     corpus = _corpus(tmp_path / "articles", n_test_articles=len(TEST_ARTICLES))
     one = _fresh(corpus, tmp_path)
     for jobs in (2, 3):
         out = tmp_path / f"jobs{jobs}"
+        workers.clear()
         run(corpus, out, jobs=jobs, use_cache=False)
+        assert not workers, f"--jobs {jobs} extracted in this process, not in workers"
         assert snapshot(out) == one, f"--jobs {jobs} differs from --jobs 1"
     assert len(one["claims.csv"].splitlines()) > 50, "the corpus must give many claims"
 
 
-def test_processes_leave_no_fork_server_behind_that_the_run_started(tmp_path):
+def test_processes_leave_no_fork_server_behind_that_the_run_started(tmp_path, workers):
     """The fork server the workers come from stops with them (it would hold 30 MB, idle, while
     the tables are built); one that was running before the run is left running."""
     corpus = _corpus(tmp_path / "articles")
     server = multiprocessing.forkserver._forkserver
     before = server._forkserver_pid
     run(corpus, tmp_path / "out", jobs=2, use_cache=False)
+    assert not workers, "the run extracted in this process: no fork server was started"
     assert server._forkserver_pid == before
     if before is None:  # and one started by someone else stays
         multiprocessing.forkserver.ensure_running()
@@ -150,7 +163,7 @@ def test_a_fork_server_started_early_stops_when_the_run_needs_no_workers(tmp_pat
         server._stop()
 
 
-def test_processes_report_every_bad_file_as_one_process_does(tmp_path):
+def test_processes_report_every_bad_file_as_one_process_does(tmp_path, workers):
     corpus = _corpus(tmp_path / "articles")
     (corpus / "latin1.txt").write_bytes("Trade is €12 billion.".encode("cp1252"))
     (corpus / "empty.txt").write_bytes(b"")
