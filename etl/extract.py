@@ -176,8 +176,11 @@ def _folded(text: str) -> str | None:
 _RANKED_PARTNER = re.compile(r"\btrad(?:e|ing)\s+partner\s*\(", re.IGNORECASE)
 
 
-_TWIN = {
-    p: _plain_twin(p)
+# Keyed by id(): hashing a compiled pattern hashes its whole compiled program (microseconds for
+# a cue list), and the rules ask for a twin some eighty times an article. Each entry holds the
+# pattern itself too, so the id stays its own for good.
+_TWINS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    id(p): (p, _plain_twin(p))
     for p in (
         _TRADE, _NOT_TRADE_MONEY, _TARGET_NOUN, _TARGET_MODAL, _WORLD_TRADE, _BILATERAL, _ANAPHORA,
         _FLOW_WORD, _SHARE_VERB, _SCOPE, _RANKED_PARTNER, *(q for _, q in _QUALIFIER_BEFORE),
@@ -203,7 +206,8 @@ class _Article:
     # Where cue patterns search: the text lower-cased when that is safe (see _folded), else the text.
     cue_text: str = ""
     folded: bool = False
-    _spans: dict[tuple[re.Pattern[str], int], list[tuple[int, int]]] = field(default_factory=dict)
+    # (id of a cue pattern, sentence start) -> its matches there (by id: see _TWINS)
+    _spans: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
     _periods: dict[int, list[PeriodPhrase]] = field(default_factory=dict)
     _speakers: dict[int, str] = field(default_factory=dict)  # sentence start -> who said it
     _clauses: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # sentence start -> breaks
@@ -259,7 +263,7 @@ class _Article:
     def cue(self, pattern: re.Pattern[str]) -> re.Pattern[str]:
         """The form of a case-blind cue pattern to run on `cue_text`: its plain twin when that is
         the lower-cased text. Either finds the same spans."""
-        return _TWIN[pattern] if self.folded else pattern
+        return _TWINS[id(pattern)][1] if self.folded else pattern
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -286,7 +290,7 @@ class _Article:
         s = self.sentence_at(lo)
         if s is None:
             return []
-        key = (pattern, s.start)
+        key = (id(pattern), s.start)
         found = self._spans.get(key)
         if found is None:
             found = [m.span() for m in self.cue(pattern).finditer(self.cue_text, s.start, s.end)]
@@ -2374,8 +2378,8 @@ _SURPLUS_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 # Case-blind patterns the rules run for every figure, on `cue_text` (see _plain_twin).
-_TWIN.update(
-    (p, _plain_twin(p))
+_TWINS.update(
+    (id(p), (p, _plain_twin(p)))
     for p in (
         _GROWTH_TO_REACH, _FORECAST, _MODAL_BEFORE_VERB, _TOTAL_CAME_TO, _AIM_WORD, _BASELINE, _VOLUME_VERB,
         _TARGET_SUBJECT, _GOAL_MODAL, _PRICE, _SURPLUS_SUBJECT, _CHANGE_BY, _NOT_A_LEVEL_AFTER, _TRILATERAL,
