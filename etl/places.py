@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import pycountry
 
@@ -29,8 +30,9 @@ _END_OF_WORD = r"(?!\w|\$)"
 _END_OF_ACRONYM = r"(?![A-Z]\.|\$)"
 
 
-@dataclass(frozen=True, slots=True)
-class CountryMention:
+# A NamedTuple, not a frozen dataclass: an article names countries a few dozen times, and a frozen
+# dataclass's __init__ (one object.__setattr__ a field) costs several times a tuple's.
+class CountryMention(NamedTuple):
     start: int
     end: int
     iso3: str

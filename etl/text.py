@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Tokens before a full stop that do not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -39,8 +39,9 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+# Spans and sentences are NamedTuples, not frozen dataclasses: an article makes dozens, and a
+# frozen dataclass's __init__ (one object.__setattr__ a field) costs several times a tuple's.
+class Span(NamedTuple):
     start: int
     end: int
 
@@ -48,8 +49,7 @@ class Span:
         return text[self.start : self.end]
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):
     start: int
     end: int
     paragraph: int  # index of the paragraph it belongs to
