@@ -32,6 +32,11 @@ MAX_METADATA_BYTES = 100_000_000
 METADATA_COLUMNS = ("article_id", "title", "publisher", "published", "url")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
+# Every byte but those control characters, as bytes.translate's `delete`: what is left of a file
+# are its control characters. Each is one byte in UTF-8, and no byte of a longer character is
+# below 0x80, so counting them in the bytes counts them in the text, some ten times faster than
+# _CONTROL over the decoded text (tests/test_etl_bad_input.py compares the two).
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))
 # Open without following a link in the last component, without blocking on a FIFO.
 _OPEN_FLAGS = (
     os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -121,7 +126,7 @@ def decode_article(data: bytes, name: str, max_bytes: int = MAX_ARTICLE_BYTES) -
         raise ValueError(f"{name}: is not UTF-8 text (invalid byte at position {e.start})") from None
     if not text.strip():
         raise ValueError(f"{name}: is empty")
-    controls = len(_CONTROL.findall(text))
+    controls = len(data.translate(None, _NOT_CONTROL_BYTES))
     if controls > 0.01 * len(text) + 2:
         raise ValueError(f"{name}: looks like a binary file, not text")
     return text
