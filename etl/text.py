@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 # Tokens before a full stop that do not end a sentence.
@@ -65,8 +66,18 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start + left, start + len(piece.rstrip()) if left < len(piece) else start + left
 
 
-# A line: a run of characters other than those str.splitlines breaks at.
-_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+def _stripped_lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of `text` with text on it, its white space stripped (a line
+    ends where str.splitlines breaks). str.splitlines and str.strip, in C, are some four times
+    faster than a regular expression scanning the same characters one by one
+    (tests/test_etl_fast_patterns.py compares this with that scan)."""
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, pos = pos, pos + len(line)
+        body = line.rstrip()  # the line break too
+        if body:
+            left = len(body) - len(body.lstrip()) if body[0].isspace() else 0
+            yield start + left, start + len(body)
 
 
 # How a line may end a paragraph: a sentence's stop or closing quote, a colon, a table's bar.
@@ -102,10 +113,7 @@ def paragraphs(text: str) -> list[Span]:
     a line that continues the sentence before it joins that line's paragraph."""
     spans: list[Span] = []
     last_line = Span(0, 0)
-    for line in _LINE.finditer(text):
-        s, e = _strip_span(text, *line.span())
-        if e <= s:
-            continue
+    for s, e in _stripped_lines(text):
         here = Span(s, e)
         if spans and _wraps_on(text, last_line, here):
             spans[-1] = Span(spans[-1].start, e)

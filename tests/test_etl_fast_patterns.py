@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl import cues, extract, figures, people, places
+from etl import corpus, cues, extract, figures, people, places
 from etl import text as text_module
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -403,3 +403,51 @@ def test_countries_are_found_as_the_word_by_word_look_up_found_them() -> None:
     ]:  # fmt: skip
         found = [(m.start, m.end, m.iso3, m.kind) for m in index.find(text)]
         assert found == countries_word_by_word(text), text[:80]
+
+
+# --- an article file's control characters, counted in its bytes ------------------------------
+CONTROL_TEXT = st.text(
+    st.one_of(st.characters(max_codepoint=0x9F), st.sampled_from(["é", "’", "€", "\u2028", "𝄞", "\ufeff"])),
+    max_size=80,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(CONTROL_TEXT)
+def test_control_characters_counted_in_bytes_are_those_in_the_text(text: str) -> None:
+    data = text.encode("utf-8")
+    assert len(data.translate(None, corpus._NOT_CONTROL_BYTES)) == len(corpus._CONTROL.findall(text))
+
+
+def test_decode_article_refuses_by_the_count_of_control_characters() -> None:
+    body = "Trade grew. " * 50  # 600 characters: up to 8 control characters pass
+    assert corpus.decode_article(("\x07" * 8 + body).encode(), "ok.txt")
+    with pytest.raises(ValueError, match="binary"):
+        corpus.decode_article(("\x07" * 9 + body).encode(), "bad.txt")
+    assert corpus.decode_article(("\ufeff" + "\x1f" * 8 + body).encode(), "bom.txt")  # BOM is no control
+
+
+# --- an article's lines, by str.splitlines -----------------------------------------------------
+def lines_by_scan(text: str) -> list[tuple[int, int]]:
+    """Each run of characters str.splitlines does not break at, stripped as text_module._strip_span
+    strips it, those with text left."""
+    runs = re.finditer(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+", text)
+    stripped = (text_module._strip_span(text, *m.span()) for m in runs)
+    return [(s, e) for s, e in stripped if e > s]
+
+
+LINE_PIECES = st.sampled_from(
+    [*"ab .\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029\u00a0\u3000\u200bé", "\r\n", "  "]
+)
+LINE_TEXT = st.lists(LINE_PIECES, max_size=40).map("".join)
+
+
+def test_stripped_lines_are_the_line_scan() -> None:
+    for text in TEXTS + TRICKY + ["", "\n", " \r\n x \r\n", "\u2028a\u2029 b \x85"]:
+        assert list(text_module._stripped_lines(text)) == lines_by_scan(text), text[:80]
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINE_TEXT)
+def test_stripped_lines_on_generated_text(text: str) -> None:
+    assert list(text_module._stripped_lines(text)) == lines_by_scan(text)
