@@ -541,6 +541,11 @@ def _nearest(a: _Article, pattern: re.Pattern[str], lo: int, hi: int, fig: Figur
     return best
 
 
+# Compiled once: these run for every claim, and re.match(<string>) looks its pattern up each call.
+_INCLUDING = re.compile(r"[\s“\"‘']*(?:including|excluding)\b", re.IGNORECASE)
+_OF_AFTER = re.compile(r"\s+(?:of|in|worth\s+of)\s+")
+
+
 def _scope(a: _Article, lo: int, hi: int, fig: Figure) -> str:
     """What the figure includes, said next to it: "trade, including energy, stands at $20bn",
     "non-oil trade reached $5bn", "$17bn in non-oil trade". A scope word elsewhere in the clause
@@ -548,9 +553,9 @@ def _scope(a: _Article, lo: int, hi: int, fig: Figure) -> str:
     text = a.text
     trade = a.first_trade(lo, fig.start)
     start = max(lo, trade - 25) if trade is not None else max(lo, fig.start - 60)
-    if re.match(r"[\s“\"‘']*(?:including|excluding)\b", text[lo : lo + 20], re.IGNORECASE):
+    if _INCLUDING.match(text[lo : lo + 20]):
         start = lo  # "Including gas and electricity, total trade ... exceeds $12 billion"
-    after = re.match(r"\s+(?:of|in|worth\s+of)\s+", text[fig.end : hi])
+    after = _OF_AFTER.match(text[fig.end : hi])
     end = fig.end + after.end() + 25 if after else fig.end
     best, best_d = "", None
     for m in a.cue(_SCOPE).finditer(a.cue_text, start, min(hi, end)):
@@ -699,9 +704,12 @@ def _names_its_own(a: _Article, s: Sentence, p: PeriodPhrase) -> bool:
     return p.names_a_period and not _compared_with(a, s, p)
 
 
+_BULLET = re.compile(r"[-•*–]\s")
+
+
 def _heading_period(text: str, s: Sentence) -> PeriodPhrase | None:
     """A bullet ("- UAE exports to Kenya: $2.7bn") holds for the period in its list's heading."""
-    if not re.match(r"[-•*–]\s", text[s.start : s.start + 2]):
+    if not _BULLET.match(text[s.start : s.start + 2]):
         return None
     window_start = max(0, s.start - 2_000)
     lines = text[window_start : s.start].splitlines(keepends=True)
@@ -709,7 +717,7 @@ def _heading_period(text: str, s: Sentence) -> PeriodPhrase | None:
     for line in reversed(lines[-12:]):
         offset -= len(line)
         stripped = line.strip()
-        if not stripped or re.match(r"[-•*–]\s", stripped):
+        if not stripped or _BULLET.match(stripped):
             continue
         heading = re.search(r"\((?:in\s+)?((?:19|20)\d{2}|FY\s?\d{2,4})\)\s*:?\s*$", line.rstrip("\n"))
         if not (heading and stripped.endswith(":")):
@@ -2057,6 +2065,9 @@ _MODAL_BEFORE_VERB = re.compile(
 )
 
 
+_UP_TO_NEXT_FIGURE = re.compile(r"[,;]|\$|\d")  # what follows a figure, up to a comma or the next one
+
+
 def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
     """Whether `fig` is a target, and of which kind: GOAL (someone aims at it: "aims to raise",
     "a target of", "can be raised to") or FORECAST (someone expects it: "is expected to reach",
@@ -2074,7 +2085,7 @@ def _target_kind(a: _Article, fig: Figure, lo: int, hi: int) -> str:
         ):
             return ""  # "which stood at $3 billion"; but "the target is $20 billion" stays a target
     window = a.cue_text[max(lo, fig.start - 110) : fig.start]
-    after = re.split(r"[,;]|\$|\d", a.cue_text[fig.end : hi], maxsplit=1)[0]
+    after = _UP_TO_NEXT_FIGURE.split(a.cue_text[fig.end : hi], maxsplit=1)[0]
     noun = a.cue(_TARGET_NOUN)
     # Searched a little past the figure's start: "raising trade to $20 billion" looks ahead at its
     # sign, "to USD5 billion" at its three-letter code.
