@@ -43,11 +43,13 @@ def alternation(words: list[str] | dict, case_blind: bool = True) -> str:
         for ch in word:
             node = node.setdefault(r"\s+" if ch == " " else re.escape(ch), {})
         node[""] = {}  # a word ends here
-    return _branches(tree)
+    return tree_branches(tree)
 
 
-def _branches(node: dict) -> str:
-    alts = [unit + _branches(child) for unit, child in sorted(node.items()) if unit]
+def tree_branches(node: dict) -> str:
+    """The pattern of a tree of words: each node maps a unit (an escaped character) to its child
+    node, and "" to {} where a word ends."""
+    alts = [unit + tree_branches(child) for unit, child in sorted(node.items()) if unit]
     if not alts:
         return ""
     if "" in node:  # a word ends here: tried after every longer one

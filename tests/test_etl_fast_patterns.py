@@ -69,6 +69,7 @@ PAIRS = {
             )
         ),
     ),
+    "speech verb": (people._SPEECH_RE, re.compile(rf"\b(?:{people._SPEECH})\b")),
     "list intro": (
         extract._LIST_INTRO,
         re.compile(
@@ -451,3 +452,16 @@ def test_stripped_lines_are_the_line_scan() -> None:
 @given(LINE_TEXT)
 def test_stripped_lines_on_generated_text(text: str) -> None:
     assert list(text_module._stripped_lines(text)) == lines_by_scan(text)
+
+
+SPEECH_PIECES = st.sampled_from(
+    [*people._SPEECH.replace("[sz]", "s").split("|"), "emphasized", "told reporters", "put the figure at",
+     "reporters", "ing", "s", "d", " ", "  ", ",", "-", "_", "x", "Said", "SAID"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(SPEECH_PIECES, max_size=12).map("".join))
+def test_speech_verb_tree_on_generated_text(text: str) -> None:
+    fast, plain = PAIRS["speech verb"]
+    assert spans(fast, text) == spans(plain, text)
