@@ -52,11 +52,14 @@ from __future__ import annotations
 import bisect
 import csv
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
+from re import _constants as _C  # the parsed form of a pattern, read by _first_chars
+from re import _parser
 
 import jdatetime
 from dateutil.relativedelta import relativedelta
@@ -412,6 +415,99 @@ _ANY = _combined()
 # a digit the others fail, so trying only these finds the same.
 _ANY_DIGIT = _combined(frozenset({"date", "part", "hq", "fiscal", "ending", "year", "iranian_year"}))
 
+
+# Speed: under IGNORECASE re enters each of the ~30 forms at every word it is tried at (it skips
+# an alternative by its first letter only in a case-sensitive pattern). At a word starting with
+# an ASCII letter, only the forms that can start with that letter (read from their parsed
+# patterns) need trying, in their order: the others cannot match there, so the first form that
+# matches is the same. tests/test_periods.py compares the scans.
+_ANY_CHAR = None  # a pattern item that can start with any character (or matches empty)
+
+
+def _first_chars(items: list) -> set[str] | None:
+    """The characters a sequence of parsed pattern items can start with, or _ANY_CHAR (also when it
+    can match the empty string: then it starts with whatever follows it)."""
+    chars, nullable = _sequence_first_chars(items)
+    return _ANY_CHAR if nullable else chars
+
+
+def _item_first_chars(op: object, av: object) -> tuple[set[str] | None, bool]:
+    """(characters one parsed item can start with or _ANY_CHAR, whether it can match empty).
+    Anything not read here is taken as able to start with any character."""
+    if op is _C.LITERAL:
+        return {chr(av)}, False
+    if op is _C.IN:
+        chars = set()
+        for kind, value in av:
+            if kind is _C.LITERAL:
+                chars.add(chr(value))
+            elif kind is _C.RANGE and value[1] - value[0] < 256:
+                chars.update(map(chr, range(value[0], value[1] + 1)))
+            elif kind is _C.CATEGORY and value is _C.CATEGORY_DIGIT:
+                chars.add("0")  # a digit: no letter
+            else:
+                return _ANY_CHAR, False
+        return chars, False
+    if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+        return set(), True  # zero-width: the next item starts the match
+    if op is _C.SUBPATTERN:
+        return _sequence_first_chars(av[3])
+    if op is _C.ATOMIC_GROUP:
+        return _sequence_first_chars(av)
+    if op is _C.BRANCH:
+        chars, nullable = set(), False
+        for branch in av[1]:
+            first, empty = _sequence_first_chars(branch)
+            if first is _ANY_CHAR:
+                return _ANY_CHAR, False
+            chars |= first
+            nullable = nullable or empty
+        return chars, nullable
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
+        first, empty = _sequence_first_chars(av[2])
+        return first, empty or av[0] == 0
+    return _ANY_CHAR, False
+
+
+def _sequence_first_chars(items: list) -> tuple[set[str] | None, bool]:
+    out: set[str] = set()
+    for op, av in items:
+        chars, nullable = _item_first_chars(op, av)
+        if chars is _ANY_CHAR:
+            return _ANY_CHAR, False
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _forms_by_first_letter() -> dict[str, re.Pattern[str] | None]:
+    """For each ASCII letter, in either case, the forms that can start with it combined, or None
+    where none can."""
+    firsts = {name: _first_chars(list(_parser.parse(p.pattern, p.flags))) for name, p in _COMPILED}
+    by_letter: dict[str, re.Pattern[str] | None] = {}
+    for letter in string.ascii_lowercase:
+        names = frozenset(
+            name
+            for name, chars in firsts.items()
+            if chars is _ANY_CHAR or any(c.lower() == letter or not c.isascii() for c in chars)
+        )
+        by_letter[letter] = by_letter[letter.upper()] = _combined(names) if names else None
+    return by_letter
+
+
+_BY_FIRST_LETTER = _forms_by_first_letter()
+
+
+def _match_any(text: str, pos: int, end: int) -> re.Match[str] | None:
+    """`_ANY.match(text, pos, end)`, trying only the forms that can start with text[pos]."""
+    first = text[pos]
+    if first in _BY_FIRST_LETTER:
+        pattern = _BY_FIRST_LETTER[first]
+        return pattern.match(text, pos, end) if pattern is not None else None
+    return _ANY.match(text, pos, end)
+
+
 # Speed: trying every form at every word costs ~5 µs a word. A phrase starts at a core word
 # (below, or any word holding a digit) or at most three lead words before one ("in the first
 # half", "in that time span"), so only those words are tried. tests/test_periods.py checks that
@@ -501,19 +597,19 @@ def _scan(text: str, start: int, end: int) -> list[re.Match[str]]:
             if low not in _CORE:
                 leads = []
                 continue
-            pattern = _ANY
+            at_digit = False
         elif _mixed_may_start(text, word, token.end(), end):
-            pattern = _ANY_DIGIT if word[0].isdigit() else _ANY
+            at_digit = word[0].isdigit()
         else:
             leads = []
             continue
         for pos in leads:  # "in the" before the core word: a phrase may start there
-            m = _ANY.match(text, pos, end) if pos >= done else None
+            m = _match_any(text, pos, end) if pos >= done else None
             if m is not None:
                 found.append(m)
                 done = m.end()
         if here >= done:
-            m = pattern.match(text, here, end)
+            m = _ANY_DIGIT.match(text, here, end) if at_digit else _match_any(text, here, end)
             if m is not None:
                 found.append(m)
                 done = m.end()

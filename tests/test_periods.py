@@ -457,13 +457,18 @@ WORDS = sorted(
 )
 
 
-def _plain(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in periods._ANY.finditer(text)]
+def _plain(text: str) -> list[tuple[tuple[int, int], str | None]]:
+    """Each phrase of the plain scan, and its form (the branch that matched)."""
+    return [(m.span(), m.lastgroup) for m in periods._ANY.finditer(text)]
+
+
+def _fast(text: str) -> list[tuple[tuple[int, int], str | None]]:
+    return [(m.span(), m.lastgroup) for m in periods._scan(text, 0, len(text))]
 
 
 def test_the_fast_scan_finds_what_the_plain_scan_finds_on_the_corpora() -> None:
     for text in TEXTS:
-        assert [m.span() for m in periods._scan(text, 0, len(text))] == _plain(text)
+        assert _fast(text) == _plain(text)
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -473,7 +478,7 @@ def test_the_fast_scan_finds_what_the_plain_scan_finds_on_the_corpora() -> None:
 )
 def test_the_fast_scan_finds_what_the_plain_scan_finds_on_generated_text(words, gaps) -> None:
     text = "".join(w + g for w, g in zip(words, gaps, strict=False))
-    assert [m.span() for m in periods._scan(text, 0, len(text))] == _plain(text)
+    assert _fast(text) == _plain(text)
 
 
 def _samples() -> list[str]:
@@ -492,7 +497,19 @@ def test_every_lead_chain_before_every_form_is_scanned_as_the_plain_scan_does() 
     for sample in _samples():
         for chain in LEAD_CHAINS:
             for text in (f"Trade {chain}{sample}", f"{chain}{sample[0].lower()}{sample[1:]}"):
-                assert [m.span() for m in periods._scan(text, 0, len(text))] == _plain(text), text
+                assert _fast(text) == _plain(text), text
+
+
+def test_forms_tried_by_first_letter_are_all_that_can_match_there() -> None:
+    """Every phrase the plain scan finds is found by the forms tried at its first letter, as the
+    same form; in either case of the letter."""
+    for text in TEXTS + _samples():
+        for m in periods._ANY.finditer(text):
+            for first in {text[m.start()].lower(), text[m.start()].upper()}:
+                variant = text[: m.start()] + first + text[m.start() + 1 :]
+                plain = periods._ANY.match(variant, m.start())
+                fast = periods._match_any(variant, m.start(), len(variant))
+                assert (fast and (fast.span(), fast.lastgroup)) == (plain and (plain.span(), plain.lastgroup))
 
 
 def test_every_phrase_holds_a_word_the_gate_looks_for() -> None:
