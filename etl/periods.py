@@ -532,8 +532,13 @@ _GATE_WORDS = (
     "present", "period", "span", "moment", "fiscal", *(m for m in _MONTHS if len(m) == 3), *_IRANIAN_MONTHS,
 )  # fmt: skip
 _DIGIT = re.compile(r"\d")
-# After a number of at most three digits, a phrase goes on with a word ("12 months", "5 May").
-_NUMBER_GOES_ON = re.compile(r"[\s-]++[^\W\d_]")
+# After a number of at most three digits that opens a phrase, the phrase goes on with a unit
+# ("12 months", "the 3-month period", "in 5 decades' time", "the 100 days ending") or a day's
+# month ("5 May 2019", "21 of March"): the forms say no other word there. A figure's number
+# ("$20 billion", "500 tonnes") is so not tried.
+_NUMBER_GOES_ON = re.compile(
+    r"[\s-]++(?:(?i:of|month|day|week|year|decade|quarter)|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+)
 _YEAR_STARTS = ("19", "20", "13", "14")
 # A word of letters and digits starts a phrase only as "H1", "Q3", "1Q", "FY2024" or "5th".
 _MIXED_START = re.compile(r"(?-i:[HQ][1-4]|[1-4][HQ]|FY)|[0-3]?\d(?:st|nd|rd|th)\b", re.IGNORECASE)
@@ -619,9 +624,9 @@ def _scan(text: str, start: int, end: int) -> list[re.Match[str]]:
 
 def _mixed_may_start(text: str, word: str, after: int, end: int) -> bool:
     """Whether a phrase can hold `word` (not all letters) as its first core word: a year (19xx,
-    20xx, 13xx, 14xx: "2016", "2017-18", "1401"), a count or day followed by a word ("12 months
-    to June", "5 May 2019"), or "H1", "Q3", "FY22", "5th". The figures and counts that fill news
-    copy are none of these."""
+    20xx, 13xx, 14xx: "2016", "2017-18", "1401"), a count or day followed by a unit or a month
+    ("12 months to June", "5 May 2019"), or "H1", "Q3", "FY22", "5th". The figures and counts
+    that fill news copy are none of these."""
     if not word.isdigit():
         return _MIXED_START.match(word) is not None
     if len(word) == 4:
