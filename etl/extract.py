@@ -1730,10 +1730,26 @@ _TABLE_ROW = re.compile(
 _TABLE_CAPTION_HINT = re.compile(r"\b(?:million|billion|crores?|lakhs?)\b", re.IGNORECASE)
 
 
+def _names_a_table_scale(a: _Article) -> bool:
+    """Whether the article says "million", "billion", "crore" or "lakh" (_TABLE_CAPTION_HINT):
+    where the text is lower-cased (`cue_text`, every offset kept), each place str.find finds one
+    of the words is checked with the pattern, rather than the pattern tried at every character.
+    The same answer: wherever the case-blind pattern matches, the lower-cased text holds the word."""
+    if not a.folded:
+        return _TABLE_CAPTION_HINT.search(a.text) is not None
+    for word in ("million", "billion", "crore", "lakh"):
+        i = a.cue_text.find(word)
+        while i != -1:
+            if _TABLE_CAPTION_HINT.match(a.text, i):
+                return True
+            i = a.cue_text.find(word, i + 1)
+    return False
+
+
 def _table_claims(a: _Article) -> list[Claim]:
     """Claims from trade tables flattened into the text (etl/text_tables.py): a row names the
     flow, a column the period, the caption the unit."""
-    if not a.cue(_TABLE_CAPTION_HINT).search(a.cue_text):
+    if not _names_a_table_scale(a):
         return []
     claims: list[Claim] = []
     for cell in table_cells(a.text)[:MAX_FIGURES_PER_ARTICLE]:
@@ -1893,10 +1909,11 @@ def _read_article(
             skipped.append(Skipped(s.start, s.end, reason))
         else:
             budget -= n
-    body_starts = [dateline_end(text, p) for p in paras]  # where each paragraph's text begins
+    # Where a paragraph's text begins, past its dateline: read only for paragraphs naming a country.
+    body_start = functools.cache(lambda i: dateline_end(text, paras[i]))
     countries = [
         c for c in country_index().find(text)
-        if c.start >= body_starts[bisect.bisect_right(para_starts, c.start) - 1]
+        if c.start >= body_start(bisect.bisect_right(para_starts, c.start) - 1)
     ]  # fmt: skip
     # "500 million U.S. dollars": the country named inside a figure is its currency, not a party.
     money_starts = [f.start for f in money]

@@ -12,6 +12,7 @@ import itertools
 import re
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -465,3 +466,27 @@ SPEECH_PIECES = st.sampled_from(
 def test_speech_verb_tree_on_generated_text(text: str) -> None:
     fast, plain = PAIRS["speech verb"]
     assert spans(fast, text) == spans(plain, text)
+
+
+# --- the table caption's scale word, looked up in the lower-cased text -------------------------
+def names_a_table_scale(text: str) -> bool:
+    folded = extract._folded(text)
+    article = SimpleNamespace(text=text, cue_text=folded or text, folded=folded is not None)
+    return extract._names_a_table_scale(article)
+
+
+SCALE_PIECES = st.sampled_from(
+    ["million", "MILLION", "Billion", "billionaire", "crore", "crores", "CRORES", "lakh", "la\u212ah", "lakhs",
+     "xmillion", "bil", "lion", " ", "-", "_", "ſ", "İ", "ı", "5", "in US$ "]
+)  # fmt: skip
+
+
+def test_table_scale_found_from_the_folded_text_is_the_scan() -> None:
+    for text in TEXTS + TRICKY + ["", "billionaire", "la\u212ahs", "İ million"]:
+        assert names_a_table_scale(text) == bool(extract._TABLE_CAPTION_HINT.search(text)), text[:80]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(SCALE_PIECES, max_size=8).map("".join))
+def test_table_scale_from_the_folded_text_on_generated_text(text: str) -> None:
+    assert names_a_table_scale(text) == bool(extract._TABLE_CAPTION_HINT.search(text))
