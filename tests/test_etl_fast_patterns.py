@@ -490,3 +490,21 @@ def test_table_scale_found_from_the_folded_text_is_the_scan() -> None:
 @given(st.lists(SCALE_PIECES, max_size=8).map("".join))
 def test_table_scale_from_the_folded_text_on_generated_text(text: str) -> None:
     assert names_a_table_scale(text) == bool(extract._TABLE_CAPTION_HINT.search(text))
+
+
+# --- runs of digits, by str.find ---------------------------------------------------------------
+DIGIT_TEXT = st.text(
+    st.sampled_from([*"0123456789 a.,$-", "٢", "٠", "۵", "५", "３", "²", "½", "’", "€", "\ud800", "𝟗", "🙂"]),
+    max_size=40,
+)
+
+
+def test_digit_runs_are_the_scan() -> None:
+    for text in TEXTS + TRICKY + ["", "12 and ٢٠ and 3", "\ud800 5", "x²3", "１２"]:
+        assert figures._digit_runs(text) == [m.span() for m in figures._DIGIT_RUN.finditer(text)], text[:80]
+
+
+@settings(max_examples=400, deadline=None)
+@given(DIGIT_TEXT)
+def test_digit_runs_on_generated_text(text: str) -> None:
+    assert figures._digit_runs(text) == [m.span() for m in figures._DIGIT_RUN.finditer(text)]
