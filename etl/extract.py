@@ -1657,7 +1657,7 @@ def extract(article_id: str, text: str, people: PeopleIndex | None = None, publi
     early = None if ("ſ" in text or "ı" in text or "İ" in text) else _folded(text)
     money, percents, cut = _figures(text, early)
     list_intros = _list_intros(text, cut, MAX_FIGURES_PER_ARTICLE)
-    if not money and not percents and not list_intros and not _TABLE_CAPTION_HINT.search(text):
+    if not money and not percents and not list_intros and not _says_a_table_scale(text, early):
         return Extraction([], [], _past_limit(text, cut), _dated(dated))
     folded = early if early is not None else _folded(text)
     a, skipped = _read_article(article_id, text, money, percents, list_intros, people, folded)
@@ -1730,26 +1730,26 @@ _TABLE_ROW = re.compile(
 _TABLE_CAPTION_HINT = re.compile(r"\b(?:million|billion|crores?|lakhs?)\b", re.IGNORECASE)
 
 
-def _names_a_table_scale(a: _Article) -> bool:
-    """Whether the article says "million", "billion", "crore" or "lakh" (_TABLE_CAPTION_HINT):
-    where the text is lower-cased (`cue_text`, every offset kept), each place str.find finds one
-    of the words is checked with the pattern, rather than the pattern tried at every character.
-    The same answer: wherever the case-blind pattern matches, the lower-cased text holds the word."""
-    if not a.folded:
-        return _TABLE_CAPTION_HINT.search(a.text) is not None
+def _says_a_table_scale(text: str, folded: str | None) -> bool:
+    """Whether `text` says "million", "billion", "crore" or "lakh" (_TABLE_CAPTION_HINT): where
+    it is lower-cased (`folded`, every offset kept: see _folded), each place str.find finds one of
+    the words is checked with the pattern, rather than the pattern tried at every character. The
+    same answer: wherever the case-blind pattern matches, the lower-cased text holds the word."""
+    if folded is None:
+        return _TABLE_CAPTION_HINT.search(text) is not None
     for word in ("million", "billion", "crore", "lakh"):
-        i = a.cue_text.find(word)
+        i = folded.find(word)
         while i != -1:
-            if _TABLE_CAPTION_HINT.match(a.text, i):
+            if _TABLE_CAPTION_HINT.match(text, i):
                 return True
-            i = a.cue_text.find(word, i + 1)
+            i = folded.find(word, i + 1)
     return False
 
 
 def _table_claims(a: _Article) -> list[Claim]:
     """Claims from trade tables flattened into the text (etl/text_tables.py): a row names the
     flow, a column the period, the caption the unit."""
-    if not _names_a_table_scale(a):
+    if not _says_a_table_scale(a.text, a.cue_text if a.folded else None):
         return []
     claims: list[Claim] = []
     for cell in table_cells(a.text)[:MAX_FIGURES_PER_ARTICLE]:

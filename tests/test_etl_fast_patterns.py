@@ -12,7 +12,6 @@ import itertools
 import re
 import tomllib
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -470,9 +469,7 @@ def test_speech_verb_tree_on_generated_text(text: str) -> None:
 
 # --- the table caption's scale word, looked up in the lower-cased text -------------------------
 def names_a_table_scale(text: str) -> bool:
-    folded = extract._folded(text)
-    article = SimpleNamespace(text=text, cue_text=folded or text, folded=folded is not None)
-    return extract._names_a_table_scale(article)
+    return extract._says_a_table_scale(text, extract._folded(text))
 
 
 SCALE_PIECES = st.sampled_from(
