@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
@@ -116,10 +115,10 @@ def country_name(iso3: str) -> str:
 
 def main_pair(mentions: list[CountryMention]) -> tuple[str, ...]:
     """The two countries an article is about: the most mentioned, ties to the first mentioned."""
-    weights: Counter[str] = Counter()  # capitals count half
+    weights: dict[str, float] = {}  # capitals count half (a plain dict: faster than a Counter)
     first: dict[str, int] = {}
     for m in mentions:
-        weights[m.iso3] += 0.5 if m.kind == "capital" else 1.0
+        weights[m.iso3] = weights.get(m.iso3, 0.0) + (0.5 if m.kind == "capital" else 1.0)
         first.setdefault(m.iso3, m.start)
     ranked = sorted(weights, key=lambda iso: (-weights[iso], first[iso]))
     return tuple(ranked[:2])
