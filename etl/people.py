@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from etl import cues
 from etl.figures import REFERENCE
@@ -194,8 +195,8 @@ class Person:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class PersonMention:
+# A NamedTuple, not a frozen dataclass, as text.Span: cheaper to make, as many as an article names.
+class PersonMention(NamedTuple):
     start: int
     end: int
     name: str  # canonical
