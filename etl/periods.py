@@ -481,29 +481,44 @@ def _sequence_first_chars(items: list) -> tuple[set[str] | None, bool]:
     return out, True
 
 
-def _forms_by_first_letter() -> dict[str, re.Pattern[str] | None]:
-    """For each ASCII letter, in either case, the forms that can start with it combined, or None
-    where none can."""
-    firsts = {name: _first_chars(list(_parser.parse(p.pattern, p.flags))) for name, p in _COMPILED}
-    by_letter: dict[str, re.Pattern[str] | None] = {}
-    for letter in string.ascii_lowercase:
-        names = frozenset(
-            name
-            for name, chars in firsts.items()
-            if chars is _ANY_CHAR or any(c.lower() == letter or not c.isascii() for c in chars)
-        )
-        by_letter[letter] = by_letter[letter.upper()] = _combined(names) if names else None
-    return by_letter
+@cache
+def _first_chars_of_forms() -> dict[str, set[str] | None]:
+    return {name: _first_chars(list(_parser.parse(p.pattern, p.flags))) for name, p in _COMPILED}
 
 
-_BY_FIRST_LETTER = _forms_by_first_letter()
+@cache
+def _combined_once(names: frozenset[str]) -> re.Pattern[str]:
+    return _combined(names)  # letters whose forms are the same share one pattern
+
+
+def _forms_starting_with(letter: str) -> re.Pattern[str] | None:
+    """The forms that can start with an ASCII letter (either case) combined, or None where none
+    can. Made on a letter's first use, not on import: the 23 patterns cost a third of a second to
+    compile, which every run that extracts a few articles (a re-run, the app's "Try an article")
+    would pay, and each letter's is made once per process."""
+    lower = letter.lower()
+    names = frozenset(
+        name
+        for name, chars in _first_chars_of_forms().items()
+        if chars is _ANY_CHAR or any(c.lower() == lower or not c.isascii() for c in chars)
+    )
+    pattern = _combined_once(names) if names else None
+    _BY_FIRST_LETTER[lower] = _BY_FIRST_LETTER[lower.upper()] = pattern
+    return pattern
+
+
+_BY_FIRST_LETTER: dict[str, re.Pattern[str] | None] = {}  # filled by _forms_starting_with
+_ASCII_LETTERS = frozenset(string.ascii_letters)
 
 
 def _match_any(text: str, pos: int, end: int) -> re.Match[str] | None:
     """`_ANY.match(text, pos, end)`, trying only the forms that can start with text[pos]."""
     first = text[pos]
-    if first in _BY_FIRST_LETTER:
-        pattern = _BY_FIRST_LETTER[first]
+    if first in _ASCII_LETTERS:
+        try:
+            pattern = _BY_FIRST_LETTER[first]
+        except KeyError:
+            pattern = _forms_starting_with(first)
         return pattern.match(text, pos, end) if pattern is not None else None
     return _ANY.match(text, pos, end)
 
