@@ -196,6 +196,14 @@ def published(tables: Tables) -> dict[str, str]:
     return {a: d for a, d in zip(articles["article_id"], articles["published"], strict=True) if d}
 
 
+def article_date(tables: Tables, article_id: str) -> str:
+    """One article's date as stated ("" when it gives none): one lookup, not a map of them all."""
+    articles = tables["articles"]
+    found = articles.loc[articles["article_id"] == article_id, "published"]
+    value = found.iloc[0] if len(found) else ""
+    return value if isinstance(value, str) else ""
+
+
 def basis_when(tables: Tables, gaps: pd.DataFrame) -> dict[str, str]:
     """basis claim -> when its figure holds, in words: the span the ETL read ("2024", "4 months to
     2023-07-22"), else the article's date, else nothing."""

@@ -1,11 +1,13 @@
 """Current vs target: every current-trade claim against the target, and the growth needed."""
 
+from typing import cast
+
 import streamlit as st
 
 from charts import format as fmt
 from charts import summary
-from charts.catalog import basis_when, published, short_names, speaker
-from charts.figures import basis_label, overdue, pair_name, target_due
+from charts.catalog import article_date, speaker
+from charts.figures import overdue, pair_name, target_due
 from charts.summary import basis_year
 from ui import data, view
 from ui.panel import chart_page, nothing_reviewed, show_chart
@@ -34,14 +36,9 @@ if not ids:
     st.stop()
 
 rows = gaps[gaps["pair"] == pair].set_index("basis_claim_id")
-names = short_names(tables["people"])
-dates = published(tables)
-when = basis_when(tables, gaps[gaps["pair"] == pair])
+labels = cast(dict[str, str], data.per_build("basis_labels", pair, reviewed_only=reviewed))
 with right:
-    basis = view.pick(
-        "basis", "Current figure to measure from (basis)", ids, default,
-        lambda i: basis_label(rows.loc[i], names, when.get(i, "")) + (" (default)" if rows.loc[i, "is_default"] else ""),
-    )  # fmt: skip
+    basis = view.pick("basis", "Current figure to measure from (basis)", ids, default, labels.__getitem__)
 chosen = rows.loc[basis]
 rule = (
     f"The default basis is chosen by rule: {md(rows.loc[default, 'basis_rule'].removeprefix('default: '))}."
@@ -64,7 +61,7 @@ if look.presentation:
     st.caption(rule)
 
 st.subheader("Growth needed to reach the target", anchor=False)
-held = basis_year(tables, basis, dates.get(chosen["current_article_id"], ""))
+held = basis_year(tables, basis, article_date(tables, chosen["current_article_id"]))
 start_col, by_col = st.columns(2)
 with start_col:
     # Unknown when the figure's period and its article's date are both unstated: the reader picks

@@ -126,6 +126,21 @@ def test_a_pair_of_many_figures_draws_the_first_ranked_and_the_chosen_basis() ->
     assert "of 30" not in figures.current_vs_target(gaps, "a:25", "Source: x").layout.title.subtitle.text
 
 
+def test_basis_labels_name_every_basis_as_its_row_does(tables) -> None:
+    rows = tables["target_gaps"].query("pair == 'IRN-IRQ'").set_index("basis_claim_id")
+    names, when = catalog.short_names(tables["people"]), catalog.basis_when(tables, rows.reset_index())
+    labels = summary.basis_labels(tables, "IRN-IRQ")
+    assert list(labels) == list(rows.index)
+    for basis, row in rows.iterrows():
+        said = figures.basis_label(row, names, when.get(basis, ""))
+        assert labels[basis] == said + (" (default)" if row["is_default"] else "")
+    assert sum(label.endswith("(default)") for label in labels.values()) == 1
+    assert summary.basis_labels(tables, "IRN-TJK") == {}
+    dated = tables["articles"].query("published != ''")
+    assert catalog.article_date(tables, dated["article_id"].iloc[0]) == dated["published"].iloc[0]
+    assert catalog.article_date(tables, "no-such-article") == ""
+
+
 def test_a_source_line_names_a_few_articles_and_counts_the_rest(tables, monkeypatch) -> None:
     ids = list(tables["articles"]["article_id"])
     every = catalog.source_line(ids, tables)
