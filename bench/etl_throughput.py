@@ -97,7 +97,8 @@ def write_corpus(folder: Path, n: int, density: float, seed: int = 0) -> int:
 
 
 # --- measuring a process tree --------------------------------------------------------------------
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
+    """The processes `pid` started that are still running (Linux's /proc; [] elsewhere)."""
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as f:
             return [int(x) for x in f.read().split()]
@@ -110,7 +111,7 @@ def _tree(pid: int) -> list[int]:
     while todo:
         p = todo.pop()
         out.append(p)
-        todo.extend(_children(p))
+        todo.extend(children(p))
     return out
 
 
