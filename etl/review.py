@@ -31,7 +31,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as arrow
 import pyarrow.compute as pc
@@ -716,8 +715,6 @@ def review_categories(categories: pd.DataFrame, claims: pd.DataFrame) -> pd.Data
     amended one takes the reviewed share and category, an added one fills or adds its category."""
     if "review" not in claims.columns:
         return categories
-    if _none_reviewed(claims) and not _backed_by_other_metric(categories, claims).any():
-        return categories.astype({"share": float})  # what the steps below give when nothing changes
     by_id = claims.set_index("claim_id")
     out = categories.copy()
     # Whole columns for the shares no claim backs any more (every row of a large table is looked
@@ -756,22 +753,6 @@ def review_categories(categories: pd.DataFrame, claims: pd.DataFrame) -> pd.Data
     if new_rows:
         out = pd.concat([out, pd.DataFrame(new_rows, columns=out.columns)], ignore_index=True)
     return out.astype({"share": float})
-
-
-def _none_reviewed(claims: pd.DataFrame) -> bool:
-    """No person decided anything about these claims (every batch of a run without decisions)."""
-    return bool((claims["review"] == UNREVIEWED).all())
-
-
-def _backed_by_other_metric(categories: pd.DataFrame, claims: pd.DataFrame) -> np.ndarray:
-    """Which categories rows name a claim that is not a category share: the one change
-    review_categories makes when nothing is reviewed (no pandas index of the claims built, as the
-    general case does)."""
-    ids, claim_ids, metrics = (
-        arrow.array(column, arrow.string(), from_pandas=True)
-        for column in (categories["claim_id"], claims["claim_id"], claims["metric"])
-    )
-    return _naming_other_metric(ids, claim_ids, metrics).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _naming_other_metric(ids: arrow.Array, claim_ids: arrow.Array, metrics: arrow.Array) -> arrow.Array:

@@ -516,9 +516,9 @@ def test_an_added_category_share_fills_its_listed_category(claims, texts):
 
 
 def test_categories_of_unreviewed_claims_lose_only_shares_no_share_claim_backs(claims):
-    """With no decision, review_categories takes a shortcut (every batch of every run); it gives
-    what the full path gives: a row naming a claim that is no longer a category share loses its
-    share, every other row is as listed."""
+    """With no decision, the ETL reviews each batch of categories in Arrow (unreviewed_categories,
+    every batch of every run); it gives what review_categories gives: a row naming a claim that is
+    no longer a category share loses its share, every other row is as listed."""
     listed = read_table("export_categories", COMMITTED)
     named = listed.loc[listed["claim_id"] != "", "claim_id"].iloc[0]
     unreviewed = with_review_columns(as_extracted(claims))
