@@ -35,7 +35,7 @@ from etl.contract import (
     Skipped,
 )
 from etl.dates import ArticleDate, article_date
-from etl.figures import Figure, find_money, find_percent
+from etl.figures import Figure, find_money, find_percent, words_at_stems
 from etl.people import PeopleIndex, PersonMention, default_people, people_in, speaker_of
 from etl.periods import (
     NEXT_TO,
@@ -1731,19 +1731,14 @@ _TABLE_CAPTION_HINT = re.compile(r"\b(?:million|billion|crores?|lakhs?)\b", re.I
 
 
 def _says_a_table_scale(text: str, folded: str | None) -> bool:
-    """Whether `text` says "million", "billion", "crore" or "lakh" (_TABLE_CAPTION_HINT): where
-    it is lower-cased (`folded`, every offset kept: see _folded), each place str.find finds one of
-    the words is checked with the pattern, rather than the pattern tried at every character. The
-    same answer: wherever the case-blind pattern matches, the lower-cased text holds the word."""
-    if folded is None:
-        return _TABLE_CAPTION_HINT.search(text) is not None
-    for word in ("million", "billion", "crore", "lakh"):
-        i = folded.find(word)
-        while i != -1:
-            if _TABLE_CAPTION_HINT.match(text, i):
-                return True
-            i = folded.find(word, i + 1)
-    return False
+    """Whether `text` says "million", "billion", "crore" or "lakh" (_TABLE_CAPTION_HINT), found
+    from the words in the lower-cased text (`folded`, see _folded) rather than by trying the
+    pattern at every character."""
+    found = words_at_stems(_TABLE_CAPTION_HINT, text, folded, _TABLE_SCALE_STEMS)
+    return next(found, None) is not None
+
+
+_TABLE_SCALE_STEMS = (("million", (0,)), ("billion", (0,)), ("crore", (0,)), ("lakh", (0,)))
 
 
 def _table_claims(a: _Article) -> list[Claim]:

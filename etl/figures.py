@@ -201,10 +201,10 @@ def _scale_words(text: str, folded: str | None = None) -> Iterator[re.Match[str]
     "illion" and "housand" are in it, a plain substring search far faster than the scan, and each
     is checked with _SCALE_WORD at its first letter (scale words never overlap)."""
     # m/b-illion, tr-illion; t-housand
-    yield from _words_at_stems(_SCALE_WORD, text, folded, (("illion", (1, 2)), ("housand", (1,))))
+    yield from words_at_stems(_SCALE_WORD, text, folded, (("illion", (1, 2)), ("housand", (1,))))
 
 
-def _words_at_stems(word: re.Pattern[str], text: str, folded: str | None,
+def words_at_stems(word: re.Pattern[str], text: str, folded: str | None,
                     stems: tuple[tuple[str, tuple[int, ...]], ...]) -> Iterator[re.Match[str]]:  # fmt: skip
     """What `word.finditer(text)` finds, for words that never overlap and each hold one of
     `stems` at one of its offsets back from the word's start: found by a plain substring search of
@@ -432,7 +432,7 @@ def _percent_words(text: str, folded: str | None = None) -> Iterator[re.Match[st
     found from where "%", "cent" ("percent", "per cent") and "pct" are in it, each checked with
     _PERCENT_WORD at its first character (percent words never overlap)."""
     # per-cent, per cent
-    yield from _words_at_stems(_PERCENT_WORD, text, folded, (("%", (0,)), ("cent", (3, 4)), ("pct", (0,))))
+    yield from words_at_stems(_PERCENT_WORD, text, folded, (("%", (0,)), ("cent", (3, 4)), ("pct", (0,))))
 
 
 def _percent_starts(text: str, folded: str | None = None) -> Iterator[int]:
