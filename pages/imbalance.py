@@ -5,7 +5,7 @@ import streamlit as st
 
 from charts import format as fmt
 from charts import summary
-from charts.catalog import article_name
+from charts.catalog import MOST_GROUPS, article_name
 from charts.figures import direction_name, pair_name
 from etl.places import country_name
 from ui import data, view
@@ -53,7 +53,10 @@ with right:
     )  # fmt: skip
 heading.title(summary.imbalance_title(tables, pair, basis))
 
-chart = data.chart("imbalance", pair, basis, look=look, reviewed_only=reviewed)
+# The chart draws the chosen total only when it has more than it can draw: otherwise it is the same
+# chart for every choice, built once.
+drawn = basis if len(bases) > MOST_GROUPS else ""
+chart = data.chart("imbalance", pair, drawn, look=look, reviewed_only=reviewed)
 # Presenting, the chart comes first so it fits the screen; the figures in words follow it.
 if look.presentation:
     show_chart(chart, tables)

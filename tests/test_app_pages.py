@@ -459,3 +459,23 @@ def test_cite_this_chart_follows_the_pair_and_the_reviewed_toggle() -> None:
     reviewed = chart_tables(read, reviewed_only=True)
     chart = catalog.imbalance(reviewed, "IRN-IRQ")
     assert [c.value for c in at.code] == ([catalog.citation(chart.claims, reviewed)] if chart else [])
+
+
+def test_imbalance_draws_the_chosen_total_when_the_pair_has_more_than_it_draws(monkeypatch) -> None:
+    """Past MOST_GROUPS totals the chart draws the first ones and the one the page splits (here one
+    of two, the second chosen): the chart's claims, and so its citation, are that total's."""
+    from charts import catalog
+    from etl.pipeline import PROCESSED, RAW
+    from etl.review import chart_tables
+    from etl.tables import read_tables
+    from ui.data import openings
+
+    read = read_tables(PROCESSED)
+    read["openings"] = openings(read["articles"], RAW)
+    every = chart_tables(read)
+    monkeypatch.setattr(catalog, "MOST_GROUPS", 1)
+    at = run_page(PAGES[2], pair="IRN-IRQ", basis=BASIS_18B)
+    chart = catalog.imbalance(every, "IRN-IRQ", BASIS_18B)
+    assert chart is not None and set(chart.data["basis_claim_id"]) == {BASIS_18B}
+    assert [c.value for c in at.code] == [catalog.citation(chart.claims, every)]
+    assert "the first 1 of 2 reported totals" in chart.figure.layout.title.subtitle.text
